@@ -1,0 +1,396 @@
+package zhuxiang
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// LegalForm is an organization's legal form under the registration rules of
+// the civil-affairs authorities (社会团体 / 社会服务机构 / 基金会).
+type LegalForm string
+
+// Legal forms. The credit code's second character names one of them too
+// (1 社会团体, 2 社会服务机构, 3 基金会, 9 other), which is why a mismatch is
+// worth a warning rather than silence.
+const (
+	LegalAssociation LegalForm = "association" // 社会团体
+	LegalService     LegalForm = "service"     // 社会服务机构 (民办非企业单位)
+	LegalFoundation  LegalForm = "foundation"  // 基金会
+	LegalOther       LegalForm = "other"       // 其他
+)
+
+// OrgKind is a kind of organization the plan names when it says who should
+// lead which action; an organization may be of several kinds.
+type OrgKind string
+
+// Organization kinds named in the plan (section 二).
+const (
+	KindTrade          OrgKind = "trade"           // 行业协会商会
+	KindAgri           OrgKind = "agri"            // 农业农村类
+	KindTech           OrgKind = "tech"            // 科技类
+	KindEcommerce      OrgKind = "ecommerce"       // 网络电商类
+	KindSocialService  OrgKind = "social_service"  // 民办学校医院等社会服务机构
+	KindTraining       OrgKind = "training"        // 培训类
+	KindAcademic       OrgKind = "academic"        // 学术类
+	KindCharityFund    OrgKind = "charity_fund"    // 基金会等慈善组织
+	KindCulture        OrgKind = "culture"         // 社科研究、文化艺术、文物考古
+	KindCharity        OrgKind = "charity"         // 公益慈善类
+	KindCommunity      OrgKind = "community"       // 城乡社区服务类
+	KindRuralCommunity OrgKind = "rural_community" // 农村社区社会组织
+)
+
+// OrgKinds lists the kinds in the plan's order, with their Chinese names.
+var OrgKinds = []OrgKind{KindTrade, KindAgri, KindTech, KindEcommerce, KindSocialService, KindTraining,
+	KindAcademic, KindCharityFund, KindCulture, KindCharity, KindCommunity, KindRuralCommunity}
+
+var orgKindLabels = map[OrgKind]string{
+	KindTrade: "行业协会商会", KindAgri: "农业农村类", KindTech: "科技类", KindEcommerce: "网络电商类",
+	KindSocialService: "民办学校医院等社会服务机构", KindTraining: "培训类", KindAcademic: "学术类",
+	KindCharityFund: "基金会等慈善组织", KindCulture: "社科研究/文化艺术/文物考古", KindCharity: "公益慈善类",
+	KindCommunity: "城乡社区服务类", KindRuralCommunity: "农村社区社会组织",
+}
+
+// Label is the kind's name in the plan.
+func (k OrgKind) Label() string {
+	if l, ok := orgKindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// ParseOrgKind accepts a code name, the plan's name or a common short form.
+func ParseOrgKind(s string) (OrgKind, bool) {
+	s = strings.TrimSpace(s)
+	for _, k := range OrgKinds {
+		if s == string(k) || s == k.Label() {
+			return k, true
+		}
+	}
+	switch s {
+	case "行业协会", "商会", "行业协会商会类":
+		return KindTrade, true
+	case "农业农村":
+		return KindAgri, true
+	case "科技":
+		return KindTech, true
+	case "电商", "网络电商":
+		return KindEcommerce, true
+	case "社会服务机构", "民办学校", "民办医院":
+		return KindSocialService, true
+	case "培训":
+		return KindTraining, true
+	case "学术":
+		return KindAcademic, true
+	case "基金会", "慈善组织":
+		return KindCharityFund, true
+	case "社科研究", "文化艺术", "文物考古", "文化类":
+		return KindCulture, true
+	case "公益慈善":
+		return KindCharity, true
+	case "城乡社区服务", "社区服务类":
+		return KindCommunity, true
+	case "农村社区", "社区社会组织":
+		return KindRuralCommunity, true
+	}
+	return "", false
+}
+
+// ParseOrgKinds reads a list cell of kinds; an unknown kind is an error
+// naming it.
+func ParseOrgKinds(s string) ([]OrgKind, error) {
+	var out []OrgKind
+	for _, part := range SplitList(s) {
+		k, ok := ParseOrgKind(part)
+		if !ok {
+			return nil, Errorf(EInvalid, "kinds", "未知的组织类别“%s”", part)
+		}
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// Inspection results of the annual inspection (年度检查).
+const (
+	InspectionPass   = "合格"
+	InspectionBasic  = "基本合格"
+	InspectionFail   = "不合格"
+	RatingValidYears = 5
+	MaxOrgNameRunes  = 100
+	MaxFreeTextRunes = 2000
+	DateLayout       = "2006-01-02"
+)
+
+// Inspection is one year's annual inspection conclusion.
+type Inspection struct {
+	Year   int
+	Result string
+}
+
+// FlagKind is a list an organization can be put on.
+type FlagKind string
+
+// Flags that bar an organization from pairing and awards.
+const (
+	FlagAbnormal  FlagKind = "abnormal"  // 活动异常名录
+	FlagDishonest FlagKind = "dishonest" // 严重违法失信名单
+)
+
+// Label is the list's Chinese name.
+func (f FlagKind) Label() string {
+	switch f {
+	case FlagAbnormal:
+		return "活动异常"
+	case FlagDishonest:
+		return "严重违法失信"
+	}
+	return string(f)
+}
+
+// ParseFlagKind accepts a code name or a Chinese name.
+func ParseFlagKind(s string) (FlagKind, bool) {
+	switch strings.TrimSpace(s) {
+	case "abnormal", "活动异常", "活动异常名录":
+		return FlagAbnormal, true
+	case "dishonest", "失信", "严重违法失信", "严重违法失信名单":
+		return FlagDishonest, true
+	}
+	return "", false
+}
+
+// OrgFlag records that an organization is on a list, where that came from
+// and since when.
+type OrgFlag struct {
+	Kind   FlagKind
+	Source string
+	Date   string // YYYY-MM-DD
+}
+
+// Org is a social organization (社会组织).
+type Org struct {
+	ID           string
+	Name         string
+	CreditCode   string
+	LegalForm    LegalForm
+	Kinds        []OrgKind
+	DepartmentID string // supervising department (业务主管单位)
+	Department   string // its name, filled on read
+	Rating       int    // 0 none, 1..5 for 1A..5A
+	RatingDate   string // YYYY-MM-DD
+	Inspections  []Inspection
+	Flags        []OrgFlag
+	RegCounty    string // county of the prefecture where it is registered; empty when outside
+	RegPlace     string // where it is registered when outside the prefecture, e.g. 河北省
+	Contact      string
+	Phone        string
+	Address      string
+	Intro        string
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	UpdatedBy    string
+}
+
+// RatingLabel shows the rating as 1A..5A, or 未评估.
+func (o *Org) RatingLabel() string {
+	if o.Rating < 1 || o.Rating > 5 {
+		return "未评估"
+	}
+	return strconv.Itoa(o.Rating) + "A"
+}
+
+// RatingValid reports whether the rating is still in force on day now: a
+// grade is valid five years from its date.
+func (o *Org) RatingValid(now time.Time) bool {
+	if o.Rating == 0 || o.RatingDate == "" {
+		return false
+	}
+	d, err := time.Parse(DateLayout, o.RatingDate)
+	if err != nil {
+		return false
+	}
+	return now.Before(d.AddDate(RatingValidYears, 0, 0))
+}
+
+// HasFlag reports whether the organization is on list k.
+func (o *Org) HasFlag(k FlagKind) bool {
+	for _, f := range o.Flags {
+		if f.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Barred reports whether the organization may not be paired or awarded.
+func (o *Org) Barred() bool { return len(o.Flags) > 0 }
+
+// LatestInspection returns the most recent inspection, if any.
+func (o *Org) LatestInspection() (Inspection, bool) {
+	var best Inspection
+	for _, in := range o.Inspections {
+		if in.Year > best.Year {
+			best = in
+		}
+	}
+	return best, best.Year != 0
+}
+
+// ParseRating reads 1A..5A (or 1..5, or empty for none).
+func ParseRating(s string) (int, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "级"), "A")
+	if s == "" || s == "无" || s == "未评估" || s == "0" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 5 {
+		return 0, Errorf(EInvalid, "rating", "评估等级应为1A至5A")
+	}
+	return n, nil
+}
+
+// ParseDate reads a date as people type it (2026-11-30, 2026/11/30,
+// 2026.11.30, 2026年11月30日) into YYYY-MM-DD.
+func ParseDate(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	r := strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-", "日", "")
+	t, err := time.Parse("2006-1-2", r.Replace(s))
+	if err != nil {
+		return "", Errorf(EInvalid, field, "日期“%s”格式不正确，应为2026-11-30", s)
+	}
+	return t.Format(DateLayout), nil
+}
+
+// ParseInspectionResult accepts 合格/基本合格/不合格.
+func ParseInspectionResult(s string) (string, bool) {
+	switch strings.TrimSpace(s) {
+	case InspectionPass:
+		return InspectionPass, true
+	case InspectionBasic:
+		return InspectionBasic, true
+	case InspectionFail:
+		return InspectionFail, true
+	}
+	return "", false
+}
+
+// Normalize trims the text fields and normalizes the credit code, so that
+// validation and storage see the same values.
+func (o *Org) Normalize() {
+	o.Name = strings.TrimSpace(o.Name)
+	o.CreditCode = NormalizeCreditCode(o.CreditCode)
+	o.Contact = strings.TrimSpace(o.Contact)
+	o.Phone = strings.TrimSpace(o.Phone)
+	o.Address = strings.TrimSpace(o.Address)
+	o.Intro = strings.TrimSpace(o.Intro)
+	o.RegPlace = strings.TrimSpace(o.RegPlace)
+}
+
+// Validate checks an organization's own fields (not references to other
+// records, which the store checks) and returns the first problem, and a
+// warning that does not block saving.
+func (o *Org) Validate() (warning string, err error) {
+	o.Normalize()
+	if o.Name == "" {
+		return "", Errorf(EInvalid, "name", "组织名称不能为空")
+	}
+	if utf8.RuneCountInString(o.Name) > MaxOrgNameRunes {
+		return "", Errorf(EInvalid, "name", "组织名称不能超过%d个字", MaxOrgNameRunes)
+	}
+	code, err := ValidateCreditCode(o.CreditCode)
+	if err != nil {
+		return "", err
+	}
+	o.CreditCode = code
+	switch o.LegalForm {
+	case LegalAssociation, LegalService, LegalFoundation, LegalOther:
+	case "":
+		if f := CreditCodeLegalForm(code); f != "" {
+			o.LegalForm = f
+		} else {
+			return "", Errorf(EInvalid, "legal_form", "请选择法人类型（社会团体、社会服务机构、基金会）")
+		}
+	default:
+		return "", Errorf(EInvalid, "legal_form", "法人类型“%s”无效", o.LegalForm)
+	}
+	for _, k := range o.Kinds {
+		if _, ok := orgKindLabels[k]; !ok {
+			return "", Errorf(EInvalid, "kinds", "未知的组织类别“%s”", k)
+		}
+	}
+	if o.Rating < 0 || o.Rating > 5 {
+		return "", Errorf(EInvalid, "rating", "评估等级应为1A至5A")
+	}
+	if o.Rating > 0 && o.RatingDate == "" {
+		return "", Errorf(EInvalid, "rating_date", "填写了评估等级时须填写评估日期")
+	}
+	if o.RatingDate != "" {
+		if _, err := time.Parse(DateLayout, o.RatingDate); err != nil {
+			return "", Errorf(EInvalid, "rating_date", "评估日期格式不正确，应为2026-11-30")
+		}
+	}
+	seen := map[int]bool{}
+	for _, in := range o.Inspections {
+		if in.Year < 1990 || in.Year > 2100 {
+			return "", Errorf(EInvalid, "inspections", "年检年度%d不正确", in.Year)
+		}
+		if seen[in.Year] {
+			return "", Errorf(EInvalid, "inspections", "%d年的年检结论重复", in.Year)
+		}
+		seen[in.Year] = true
+		if _, ok := ParseInspectionResult(in.Result); !ok {
+			return "", Errorf(EInvalid, "inspections", "%d年的年检结论应为合格、基本合格或不合格", in.Year)
+		}
+	}
+	for _, f := range o.Flags {
+		if f.Kind != FlagAbnormal && f.Kind != FlagDishonest {
+			return "", Errorf(EInvalid, "flags", "未知的名录类型“%s”", f.Kind)
+		}
+		if f.Source == "" {
+			return "", Errorf(EInvalid, "flags", "列入%s名录须注明来源", f.Kind.Label())
+		}
+		if _, err := time.Parse(DateLayout, f.Date); err != nil {
+			return "", Errorf(EInvalid, "flags", "列入%s名录的日期格式不正确", f.Kind.Label())
+		}
+	}
+	if o.RegCounty == "" && o.RegPlace == "" {
+		return "", Errorf(EInvalid, "reg_county", "请填写登记地：本州的县市，或州外的省市（如河北省）")
+	}
+	if o.RegCounty != "" {
+		o.RegPlace = ""
+	}
+	for field, v := range map[string]string{"contact": o.Contact, "address": o.Address} {
+		if utf8.RuneCountInString(v) > 200 {
+			return "", Errorf(EInvalid, field, "内容不能超过200个字")
+		}
+	}
+	if utf8.RuneCountInString(o.Intro) > MaxFreeTextRunes {
+		return "", Errorf(EInvalid, "intro", "简介不能超过%d个字", MaxFreeTextRunes)
+	}
+	if o.Phone != "" && !validPhone(o.Phone) {
+		return "", Errorf(EInvalid, "phone", "联系电话“%s”格式不正确", o.Phone)
+	}
+	return CreditCodeFormWarning(code, o.LegalForm), nil
+}
+
+func validPhone(p string) bool {
+	n := 0
+	for _, r := range p {
+		switch {
+		case r >= '0' && r <= '9':
+			n++
+		case r == '-' || r == ' ' || r == '+' || r == '(' || r == ')':
+		default:
+			return false
+		}
+	}
+	return n >= 7 && n <= 15
+}

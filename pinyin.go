@@ -1,0 +1,123 @@
+package zhuxiang
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// maxSearchVariants caps how many readings of a name are kept. Every
+// character with two readings doubles the count, so without a cap a long
+// name full of 多音字 would produce thousands of keys.
+const maxSearchVariants = 16
+
+// searchKeyArgs asks for every reading of a character, without tones:
+// people searching by pinyin do not type tones, and guessing which reading a
+// place name uses (重庆, 长安) is exactly what they should not have to do.
+var searchKeyArgs = pinyin.Args{Style: pinyin.Normal, Heteronym: true}
+
+// searchVariant is one reading of a whole name: the pinyin joined without
+// separators and the first letters of each syllable.
+type searchVariant struct {
+	full, initials strings.Builder
+}
+
+// SearchKeys returns the lower-case, space-separated keys stored next to an
+// organization or village name, so that a pinyin query can be matched as a
+// substring: the full pinyin (库尔勒 → kuerle) and the initials (→ kel) of
+// each reading of the name. Digits and letters other than Han characters are
+// kept, lower-cased, in both so that "巴州2号" is found by "bz2h".
+func SearchKeys(name string) string {
+	name = foldFullWidth(name)
+	variants := []*searchVariant{{}}
+	for _, r := range name {
+		readings := runeReadings(r)
+		if readings == nil {
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				lr := unicode.ToLower(r)
+				for _, v := range variants {
+					v.full.WriteRune(lr)
+					v.initials.WriteRune(lr)
+				}
+			}
+			// Punctuation and blanks are dropped so that the keys of
+			// "巴州 · 协会" and "巴州协会" are the same.
+			continue
+		}
+		// Readings are taken in the dictionary's order, most common first,
+		// and only as many as keep the total within the cap.
+		k := max(1, maxSearchVariants/len(variants))
+		if k > len(readings) {
+			k = len(readings)
+		}
+		next := make([]*searchVariant, 0, len(variants)*k)
+		for _, v := range variants {
+			for i, py := range readings[:k] {
+				w := v
+				if i < k-1 {
+					w = &searchVariant{}
+					w.full.WriteString(v.full.String())
+					w.initials.WriteString(v.initials.String())
+				}
+				w.full.WriteString(py)
+				w.initials.WriteByte(py[0])
+				next = append(next, w)
+			}
+		}
+		variants = next
+	}
+
+	seen := make(map[string]bool)
+	var keys []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			keys = append(keys, s)
+		}
+	}
+	for _, v := range variants {
+		add(v.full.String())
+	}
+	for _, v := range variants {
+		add(v.initials.String())
+	}
+	return strings.Join(keys, " ")
+}
+
+// runeReadings returns the toneless readings of a Han character, each made
+// only of a–z, or nil when the dictionary does not know the character.
+func runeReadings(r rune) []string {
+	if r < 0x80 {
+		return nil
+	}
+	var out []string
+	for _, py := range pinyin.SinglePinyin(r, searchKeyArgs) {
+		// Normal style still writes ü as v and may leave other marks on rare
+		// syllables (ḿ, ň); keeping only a–z keeps the keys plain ASCII.
+		py = strings.Map(func(c rune) rune {
+			if c >= 'a' && c <= 'z' {
+				return c
+			}
+			return -1
+		}, strings.ToLower(py))
+		if py != "" && !slices.Contains(out, py) {
+			out = append(out, py)
+		}
+	}
+	return out
+}
+
+// SearchNormalize prepares a search query for matching against names and
+// SearchKeys. A query typed as separate syllables ("ku er le") is joined,
+// because the keys hold the pinyin without separators; a query with Chinese
+// characters keeps its blanks, which may separate words on purpose.
+func SearchNormalize(q string) string {
+	q = strings.ToLower(strings.TrimSpace(foldFullWidth(q)))
+	fields := strings.Fields(q)
+	if q != "" && strings.Trim(q, "abcdefghijklmnopqrstuvwxyz \t\r\n\v\f") == "" {
+		return strings.Join(fields, "")
+	}
+	return strings.Join(fields, " ")
+}

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"zhuxiang"
+	"zhuxiang/secure"
+)
+
+// audit appends an entry to the hash chain inside tx, so that a change and
+// its record commit or fail together. summary is marshalled to JSON unless it
+// is already a string.
+func (s *Store) audit(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, op, entity, id string, summary any) error {
+	var text string
+	switch v := summary.(type) {
+	case string:
+		text = v
+	case nil:
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		text = string(b)
+	}
+	var seq int64
+	var prev string
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.forUpdate()).Scan(&seq, &prev); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	name := a.Name
+	if a.System && name == "" {
+		name = zhuxiang.SystemActor.Name
+	}
+	e := zhuxiang.AuditEntry{Seq: seq + 1, At: secure.TruncateAuditTime(s.Now()), ActorID: a.UserID, ActorName: name,
+		Op: op, Entity: entity, EntityID: id, Summary: text, PrevHash: prev}
+	e.Hash = secure.AuditHash(&e)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Op, e.Entity, e.EntityID, e.Summary, e.PrevHash, e.Hash); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash)
+	return err
+}
+
+// auditAlone records an event that changes nothing else (a login, a failed
+// login) in a transaction of its own.
+func (s *Store) auditAlone(ctx context.Context, a zhuxiang.Actor, op, entity, id string, summary any) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.audit(ctx, tx, a, op, entity, id, summary) })
+}
+
+// Change is one field's before and after in an audit summary.
+type Change struct {
+	Field  string `json:"field"`
+	Before any    `json:"before,omitempty"`
+	After  any    `json:"after,omitempty"`
+}
+
+// diff lists the fields whose values differ; both maps use the Chinese field
+// names people read in the audit log.
+func diff(before, after []kv) []Change {
+	var out []Change
+	for i := range after {
+		var b any
+		if i < len(before) {
+			b = before[i].v
+		}
+		if fmt.Sprint(b) != fmt.Sprint(after[i].v) {
+			out = append(out, Change{Field: after[i].k, Before: b, After: after[i].v})
+		}
+	}
+	return out
+}
+
+type kv struct {
+	k string
+	v any
+}
+
+// AuditVerifyResult is the outcome of re-computing the chain.
+type AuditVerifyResult struct {
+	Entries  int64
+	BrokenAt int64 // sequence of the first entry that does not verify; 0 when all do
+	Reason   string
+}
+
+// VerifyAudit re-computes every hash from the first entry on and reports the
+// first entry whose hash, link or sequence is wrong, and whether the head
+// agrees with the last entry (a deleted tail shows there).
+func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
+	var res AuditVerifyResult
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	prev, want := "", int64(1)
+	for rows.Next() {
+		var e zhuxiang.AuditEntry
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+			return res, err
+		}
+		e.At = parseTS(at)
+		res.Entries++
+		switch {
+		case e.Seq != want:
+			res.BrokenAt, res.Reason = want, fmt.Sprintf("缺少第%d条记录（下一条为第%d条）", want, e.Seq)
+		case e.PrevHash != prev:
+			res.BrokenAt, res.Reason = e.Seq, "与上一条记录的链接不符"
+		case secure.AuditHash(&e) != e.Hash:
+			res.BrokenAt, res.Reason = e.Seq, "内容与哈希不符（记录被修改）"
+		}
+		if res.BrokenAt != 0 {
+			return res, nil
+		}
+		prev, want = e.Hash, e.Seq+1
+	}
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	var headSeq int64
+	var headHash string
+	if err := s.r.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+		return res, err
+	}
+	if headSeq != want-1 || headHash != prev {
+		res.BrokenAt, res.Reason = want, fmt.Sprintf("链头记录为第%d条，但日志只到第%d条（末尾记录被删除）", headSeq, want-1)
+	}
+	return res, nil
+}
+
+// ListAudit returns audit entries, newest first; only the prefecture admin
+// may browse the log.
+func (s *Store) ListAudit(ctx context.Context, a zhuxiang.Actor, f zhuxiang.AuditFilter) ([]zhuxiang.AuditEntry, error) {
+	if !a.IsAdmin() {
+		return nil, forbidden("仅州级管理员可查看审计日志")
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ActorID != "" {
+		add("actor_id = $%d", f.ActorID)
+	}
+	if f.Entity != "" {
+		add("entity = $%d", f.Entity)
+	}
+	if f.EntityID != "" {
+		add("entity_id = $%d", f.EntityID)
+	}
+	if f.Op != "" {
+		add("op = $%d", f.Op)
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", ts(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", ts(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		add("seq < $%d", f.BeforeSeq)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q := `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", limit)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []zhuxiang.AuditEntry
+	for rows.Next() {
+		var e zhuxiang.AuditEntry
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = parseTS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"zhuxiang"
+	"zhuxiang/secure"
+)
+
+// OrgImport is one parsed row of an organization import. References are
+// still names as the user wrote them; ImportOrgs resolves them.
+type OrgImport struct {
+	Row        int
+	Org        *zhuxiang.Org
+	Department string // supervising department by name
+	County     string // county of registration by code or name; empty when RegPlace is set
+}
+
+// ImportOrgs stores parsed organizations all or nothing. Rows already
+// rejected while parsing come in rejected; every remaining row is checked
+// (references, duplicates inside the file, the actor's scope) so that one
+// pass reports every bad row. An organization whose credit code exists is
+// updated, never duplicated.
+func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImport, rejected []zhuxiang.RowError, rows int, dryRun bool) (*zhuxiang.ImportResult, error) {
+	if !CanCreateOrg(a) {
+		return nil, forbidden("仅州级管理员和县市用户可导入社会组织")
+	}
+	res := &zhuxiang.ImportResult{Rows: rows, DryRun: dryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		depts, err := s.departmentIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		regions, err := loadRegions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ix := newRegionIndex(regions)
+		existing := map[string]string{} // credit code → id
+		r, err := tx.QueryContext(ctx, `SELECT credit_code, id FROM orgs`)
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			var code, id string
+			if err := r.Scan(&code, &id); err != nil {
+				r.Close()
+				return err
+			}
+			existing[code] = id
+		}
+		r.Close()
+		seen := map[string]int{}
+		var good []OrgImport
+		for _, it := range items {
+			o := it.Org
+			if err := resolveOrgRefs(&it, depts, ix); err != nil {
+				res.Reject(it.Row, err)
+				continue
+			}
+			if a.Role == zhuxiang.RoleCounty && o.RegCounty == "" && o.RegPlace == "" {
+				o.RegCounty = a.CountyCode
+			}
+			warn, err := o.Validate()
+			if err != nil {
+				res.Reject(it.Row, err)
+				continue
+			}
+			if a.Role == zhuxiang.RoleCounty && o.RegCounty != a.CountyCode {
+				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能导入本县市登记的社会组织"))
+				continue
+			}
+			if prev, dup := seen[o.CreditCode]; dup {
+				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EInvalid, "credit_code", "统一社会信用代码%s与第%d行重复", o.CreditCode, prev))
+				continue
+			}
+			seen[o.CreditCode] = it.Row
+			if warn != "" {
+				res.Warnings = append(res.Warnings, zhuxiang.RowError{Row: it.Row, Field: "credit_code", Message: warn})
+			}
+			good = append(good, it)
+		}
+		// Updates must stay inside the actor's scope before the change too.
+		for _, it := range good {
+			id, ok := existing[it.Org.CreditCode]
+			if !ok {
+				continue
+			}
+			old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+			if err != nil {
+				return err
+			}
+			if !OrgPermissions(a, old).Registry {
+				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name))
+			}
+		}
+		res.Accepted = len(good)
+		if len(res.Rejected) > 0 {
+			res.Accepted = len(good) - countRejectedAmong(res.Rejected, good)
+		}
+		if len(res.Rejected) > 0 || dryRun {
+			return nil
+		}
+		var entries []pendingAudit
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
+			flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		now := ts(s.Now())
+		for _, it := range good {
+			o := it.Org
+			if id, ok := existing[o.CreditCode]; ok {
+				o.ID = id
+				old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+				if err != nil {
+					return err
+				}
+				if err := s.loadOrgDetails(ctx, tx, old); err != nil {
+					return err
+				}
+				mergeOrgDetails(old, o)
+				ch := diff(orgKV(old), orgKV(o))
+				if len(ch) == 0 {
+					continue
+				}
+				if err := s.updateOrgRow(ctx, tx, a, o); err != nil {
+					return err
+				}
+				res.Updated++
+				entries = append(entries, pendingAudit{"update", o.ID, ch})
+				continue
+			}
+			o.ID = secure.NewID()
+			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
+				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+				orgSearch(o), now, a.Name); err != nil {
+				return err
+			}
+			if err := s.writeOrgDetails(ctx, tx, o, false); err != nil {
+				return err
+			}
+			res.Created++
+			entries = append(entries, pendingAudit{"create", o.ID, diff(nil, orgKV(o))})
+		}
+		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
+		res.Stored = true
+		return s.auditBatch(ctx, tx, a, "org", entries)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func countRejectedAmong(rej []zhuxiang.RowError, good []OrgImport) int {
+	bad := map[int]bool{}
+	for _, r := range rej {
+		bad[r.Row] = true
+	}
+	n := 0
+	for _, g := range good {
+		if bad[g.Row] {
+			n++
+		}
+	}
+	return n
+}
+
+func resolveOrgRefs(it *OrgImport, depts map[string]string, ix *regionIndex) error {
+	o := it.Org
+	if it.Department != "" {
+		id, ok := depts[it.Department]
+		if !ok {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "department", "业务主管单位“%s”不在部门列表中", it.Department)
+		}
+		o.DepartmentID, o.Department = id, it.Department
+	}
+	if it.County != "" {
+		c := ix.byCode[it.County]
+		if c == nil {
+			c = ix.counties[it.County]
+		}
+		if c == nil || c.Level != zhuxiang.LevelCounty {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "reg_county", "登记县市“%s”不是本州的县市；州外登记的请填写“州外登记地”一列", it.County)
+		}
+		o.RegCounty = c.Code
+	}
+	return nil
+}
+
+type pendingAudit struct {
+	op, id  string
+	summary any
+}
+
+// auditBatch appends many entries with one read and one write of the chain
+// head, for imports of tens of thousands of rows.
+func (s *Store) auditBatch(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, entity string, entries []pendingAudit) error {
+	var seq int64
+	var prev string
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.forUpdate()).Scan(&seq, &prev); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	at := secure.TruncateAuditTime(s.Now())
+	for _, p := range entries {
+		b, err := json.Marshal(p.summary)
+		if err != nil {
+			return err
+		}
+		seq++
+		e := zhuxiang.AuditEntry{Seq: seq, At: at, ActorID: a.UserID, ActorName: a.Name, Op: p.op, Entity: entity, EntityID: p.id, Summary: string(b), PrevHash: prev}
+		e.Hash = secure.AuditHash(&e)
+		if _, err := stmt.ExecContext(ctx, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Op, e.Entity, e.EntityID, e.Summary, e.PrevHash, e.Hash); err != nil {
+			return err
+		}
+		prev = e.Hash
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
+	return err
+}
+
+// mergeOrgDetails keeps what a one-line sheet cannot say: inspections of
+// other years, and flags when the row names none.
+func mergeOrgDetails(old, o *zhuxiang.Org) {
+	byYear := map[int]bool{}
+	for _, in := range o.Inspections {
+		byYear[in.Year] = true
+	}
+	for _, in := range old.Inspections {
+		if !byYear[in.Year] {
+			o.Inspections = append(o.Inspections, in)
+		}
+	}
+	sort.Slice(o.Inspections, func(i, j int) bool { return o.Inspections[i].Year > o.Inspections[j].Year })
+	if len(o.Flags) == 0 {
+		o.Flags = old.Flags
+	} else {
+		for _, f := range old.Flags {
+			if !o.HasFlag(f.Kind) {
+				o.Flags = append(o.Flags, f)
+			}
+		}
+		sort.Slice(o.Flags, func(i, j int) bool { return o.Flags[i].Kind < o.Flags[j].Kind })
+	}
+}

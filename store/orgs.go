@@ -1,0 +1,491 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"zhuxiang"
+	"zhuxiang/secure"
+)
+
+// OrgFilter selects organizations; the same filters serve the page, the
+// API and the export.
+type OrgFilter struct {
+	County     string
+	Kind       zhuxiang.OrgKind
+	LegalForm  zhuxiang.LegalForm
+	Rating     int    // 0 any, 1..5, -1 none
+	Flag       string // "", "abnormal", "dishonest", "any", "none"
+	Department string
+	Q          string
+	Cursor     string // opaque: continue after this position
+	Limit      int
+}
+
+// OrgPage is one page of a list.
+type OrgPage struct {
+	Orgs   []*zhuxiang.Org
+	Next   string // cursor of the next page; empty on the last
+	Total  int    // number of matches, counted up to CountCap
+	Capped bool   // Total reached CountCap: there are at least that many
+}
+
+// CountCap bounds the count shown beside a list, so that counting a vague
+// search over a national registry never costs more than the page itself.
+const CountCap = 10000
+
+const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESCE(o.department_id, ''), COALESCE(d.name, ''), o.rating, o.rating_date,
+	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by`
+
+func scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
+	var o zhuxiang.Org
+	var form, kinds, created, updated string
+	var abnormal, dishonest int
+	if err := sc.Scan(&o.ID, &o.CreditCode, &o.Name, &form, &kinds, &o.DepartmentID, &o.Department, &o.Rating, &o.RatingDate,
+		&o.RegCounty, &o.RegPlace, &o.Contact, &o.Phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy); err != nil {
+		return nil, err
+	}
+	o.LegalForm = zhuxiang.LegalForm(form)
+	for _, k := range strings.Split(strings.Trim(kinds, ","), ",") {
+		if k != "" {
+			o.Kinds = append(o.Kinds, zhuxiang.OrgKind(k))
+		}
+	}
+	// The list shows flags from the denormalized columns; Org loads the
+	// full records with source and date.
+	if abnormal == 1 {
+		o.Flags = append(o.Flags, zhuxiang.OrgFlag{Kind: zhuxiang.FlagAbnormal})
+	}
+	if dishonest == 1 {
+		o.Flags = append(o.Flags, zhuxiang.OrgFlag{Kind: zhuxiang.FlagDishonest})
+	}
+	o.CreatedAt, o.UpdatedAt = parseTS(created), parseTS(updated)
+	return &o, nil
+}
+
+func kindsText(ks []zhuxiang.OrgKind) string {
+	if len(ks) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteByte(',')
+	for _, k := range ks {
+		b.WriteString(string(k))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+func orgSearch(o *zhuxiang.Org) string {
+	return strings.ToLower(o.Name) + " " + strings.ToLower(o.CreditCode) + " " + zhuxiang.SearchKeys(o.Name)
+}
+
+// orgScope returns the SQL condition that limits reads to the actor's
+// scope, with its arguments numbered from next.
+func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
+	switch {
+	case a.IsAdmin():
+		return "1=1", nil, nil
+	case a.Role == zhuxiang.RoleCounty:
+		return fmt.Sprintf("o.reg_county = $%d", next), []any{a.CountyCode}, nil
+	case a.Role == zhuxiang.RoleDepartment:
+		return fmt.Sprintf("o.department_id = $%d", next), []any{a.DepartmentID}, nil
+	case a.Role == zhuxiang.RoleOrg:
+		return fmt.Sprintf("o.id = $%d", next), []any{a.OrgID}, nil
+	}
+	return "", nil, forbidden("无权查看社会组织名录")
+}
+
+func encodeCursor(name, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(name + "\x00" + id))
+}
+
+func decodeCursor(c string) (string, string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", "", false
+	}
+	name, id, ok := strings.Cut(string(b), "\x00")
+	return name, id, ok
+}
+
+// ListOrgs lists the organizations in the actor's scope in name order, one
+// page at a time. Pages continue from a cursor (keyset pagination), so page
+// 500 costs what page 1 costs.
+func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
+	scope, args, err := orgScope(a, 1)
+	if err != nil {
+		return nil, err
+	}
+	where := []string{scope}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.County != "" {
+		if f.County == "outside" {
+			where = append(where, "o.reg_county = ''")
+		} else {
+			add("o.reg_county = $%d", f.County)
+		}
+	}
+	if f.Kind != "" {
+		add("o.kinds LIKE $%d", "%,"+string(f.Kind)+",%")
+	}
+	if f.LegalForm != "" {
+		add("o.legal_form = $%d", string(f.LegalForm))
+	}
+	switch {
+	case f.Rating > 0:
+		add("o.rating = $%d", f.Rating)
+	case f.Rating < 0:
+		where = append(where, "o.rating = 0")
+	}
+	switch f.Flag {
+	case "abnormal":
+		where = append(where, "o.flag_abnormal = 1")
+	case "dishonest":
+		where = append(where, "o.flag_dishonest = 1")
+	case "any":
+		where = append(where, "(o.flag_abnormal = 1 OR o.flag_dishonest = 1)")
+	case "none":
+		where = append(where, "o.flag_abnormal = 0 AND o.flag_dishonest = 0")
+	}
+	if f.Department != "" {
+		add("o.department_id = $%d", f.Department)
+	}
+	if q := zhuxiang.SearchNormalize(f.Q); q != "" {
+		if s.dialect == SQLite && len([]rune(q)) >= 3 {
+			add("o.rowid IN (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH $%d)", `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
+		} else {
+			add(`o.search LIKE $%d ESCAPE '\'`, like(q))
+		}
+	}
+	cond := strings.Join(where, " AND ")
+	page := &OrgPage{}
+	countArgs := append([]any(nil), args...)
+	if err := s.r.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM orgs o WHERE %s LIMIT %d) t`, cond, CountCap), countArgs...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	page.Capped = page.Total >= CountCap
+	if f.Cursor != "" {
+		name, id, ok := decodeCursor(f.Cursor)
+		if !ok {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "分页参数无效")
+		}
+		args = append(args, name, id)
+		cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 20
+	}
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY o.name, o.id LIMIT %d`, orgListCols, cond, limit+1), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		page.Orgs = append(page.Orgs, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Orgs) > limit {
+		page.Orgs = page.Orgs[:limit]
+		last := page.Orgs[limit-1]
+		page.Next = encodeCursor(last.Name, last.ID)
+	}
+	return page, nil
+}
+
+// EachOrg calls fn for every organization matching f in the actor's scope,
+// for exports; it walks the pages so memory stays flat.
+func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn func(*zhuxiang.Org) error) error {
+	f.Limit = 500
+	f.Cursor = ""
+	for {
+		p, err := s.ListOrgs(ctx, a, f)
+		if err != nil {
+			return err
+		}
+		for _, o := range p.Orgs {
+			if err := fn(o); err != nil {
+				return err
+			}
+		}
+		if p.Next == "" {
+			return nil
+		}
+		f.Cursor = p.Next
+	}
+}
+
+// Org returns one organization with its inspections and flags, if the actor
+// may see it; one outside the scope is reported as not found, so that its
+// existence does not leak.
+func (s *Store) Org(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxiang.Org, error) {
+	scope, args, err := orgScope(a, 2)
+	if err != nil {
+		return nil, err
+	}
+	o, err := scanOrg(s.r.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("社会组织")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return o, s.loadOrgDetails(ctx, s.r, o)
+}
+
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}
+
+func (s *Store) loadOrgDetails(ctx context.Context, q querier, o *zhuxiang.Org) error {
+	o.Inspections, o.Flags = nil, nil
+	rows, err := q.QueryContext(ctx, `SELECT year, result FROM org_inspections WHERE org_id = $1 ORDER BY year DESC`, o.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var in zhuxiang.Inspection
+		if err := rows.Scan(&in.Year, &in.Result); err != nil {
+			rows.Close()
+			return err
+		}
+		o.Inspections = append(o.Inspections, in)
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT kind, source, date FROM org_flags WHERE org_id = $1 ORDER BY kind`, o.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f zhuxiang.OrgFlag
+		var kind string
+		if err := rows.Scan(&kind, &f.Source, &f.Date); err != nil {
+			return err
+		}
+		f.Kind = zhuxiang.FlagKind(kind)
+		o.Flags = append(o.Flags, f)
+	}
+	return rows.Err()
+}
+
+// OrgPermission says what the actor may do with an organization.
+type OrgPermission struct {
+	Edit     bool // may change the profile at all
+	Registry bool // may change registry facts: credit code, legal form, rating, inspections, flags, department, where registered
+}
+
+// OrgPermissions tells what the actor may change on o: the prefecture admin
+// everything; a county user the organizations registered in its county; an
+// organization user its own profile but not the registry facts that civil
+// affairs records; departments and villages only read.
+func OrgPermissions(a zhuxiang.Actor, o *zhuxiang.Org) OrgPermission {
+	switch {
+	case a.IsAdmin():
+		return OrgPermission{Edit: true, Registry: true}
+	case a.Role == zhuxiang.RoleCounty && o.RegCounty != "" && o.RegCounty == a.CountyCode:
+		return OrgPermission{Edit: true, Registry: true}
+	case a.Role == zhuxiang.RoleOrg && o.ID == a.OrgID:
+		return OrgPermission{Edit: true}
+	}
+	return OrgPermission{}
+}
+
+// CanCreateOrg says whether the actor may register organizations.
+func CanCreateOrg(a zhuxiang.Actor) bool { return a.IsAdmin() || a.Role == zhuxiang.RoleCounty }
+
+// checkOrgRefs verifies the references of o inside tx and the actor's right
+// to place it there.
+func (s *Store) checkOrgRefs(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, o *zhuxiang.Org) error {
+	if o.RegCounty != "" {
+		var level string
+		if err := tx.QueryRowContext(ctx, `SELECT level FROM regions WHERE code = $1`, o.RegCounty).Scan(&level); err != nil || level != string(zhuxiang.LevelCounty) {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "reg_county", "登记县市“%s”不存在", o.RegCounty)
+		}
+	}
+	if a.Role == zhuxiang.RoleCounty && o.RegCounty != a.CountyCode {
+		return zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能登记和修改本县市登记的社会组织")
+	}
+	if o.DepartmentID != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM departments WHERE id = $1`, o.DepartmentID).Scan(&o.Department); err != nil {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "department", "业务主管单位不存在")
+		}
+	}
+	return nil
+}
+
+// CreateOrg registers an organization. It returns a warning (not an error)
+// when the credit code's legal-form digit disagrees with the chosen form.
+func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org) (string, error) {
+	if !CanCreateOrg(a) {
+		return "", forbidden("仅州级管理员和县市用户可登记社会组织")
+	}
+	if a.Role == zhuxiang.RoleCounty && o.RegCounty == "" {
+		o.RegCounty = a.CountyCode
+	}
+	warn, err := o.Validate()
+	if err != nil {
+		return "", err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkOrgRefs(ctx, tx, a, o); err != nil {
+			return err
+		}
+		var other string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM orgs WHERE credit_code = $1`, o.CreditCode).Scan(&other); err == nil {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "credit_code", "统一社会信用代码%s已被“%s”使用", o.CreditCode, other)
+		}
+		o.ID = secure.NewID()
+		o.Version = 1
+		if err := s.insertOrg(ctx, tx, a, o); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "org", o.ID, diff(nil, orgKV(o)))
+	})
+	return warn, err
+}
+
+func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
+	now := ts(s.Now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
+		flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19)`,
+		o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
+		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+		orgSearch(o), now, a.Name); err != nil {
+		return err
+	}
+	return s.writeOrgDetails(ctx, tx, o, false)
+}
+
+func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org, replace bool) error {
+	if replace {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM org_inspections WHERE org_id = $1`, o.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM org_flags WHERE org_id = $1`, o.ID); err != nil {
+			return err
+		}
+	}
+	for _, in := range o.Inspections {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO org_inspections (org_id, year, result) VALUES ($1, $2, $3)`, o.ID, in.Year, in.Result); err != nil {
+			return err
+		}
+	}
+	for _, f := range o.Flags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO org_flags (org_id, kind, source, date) VALUES ($1, $2, $3, $4)`, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orgKV lists the fields people read in the audit log, in a fixed order.
+func orgKV(o *zhuxiang.Org) []kv {
+	var kinds []string
+	for _, k := range o.Kinds {
+		kinds = append(kinds, k.Label())
+	}
+	var ins []string
+	for _, in := range o.Inspections {
+		ins = append(ins, strconv.Itoa(in.Year)+in.Result)
+	}
+	var flags []string
+	for _, f := range o.Flags {
+		flags = append(flags, f.Kind.Label()+"("+f.Source+" "+f.Date+")")
+	}
+	rating := ""
+	if o.Rating > 0 {
+		rating = o.RatingLabel()
+	}
+	return []kv{{"名称", o.Name}, {"统一社会信用代码", o.CreditCode}, {"法人类型", o.LegalForm.Label()}, {"类别", strings.Join(kinds, "、")},
+		{"业务主管单位", o.Department}, {"评估等级", rating}, {"评估日期", o.RatingDate}, {"年检", strings.Join(ins, "、")},
+		{"名录", strings.Join(flags, "、")}, {"登记县市", o.RegCounty}, {"登记地（州外）", o.RegPlace}, {"联系人", o.Contact},
+		{"联系电话", zhuxiang.MaskPhone(o.Phone)}, {"地址", o.Address}, {"简介", o.Intro}}
+}
+
+// UpdateOrg saves an edited organization. The actor must be allowed to edit
+// it before and after the change (a county user cannot move an organization
+// out of its county), must not touch registry facts without the right to,
+// and must have edited the current version.
+func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org) (string, error) {
+	var warn string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		scope, args, err := orgScope(a, 2)
+		if err != nil {
+			return err
+		}
+		old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope+s.forUpdateOf("o"), append([]any{o.ID}, args...)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("社会组织")
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.loadOrgDetails(ctx, tx, old); err != nil {
+			return err
+		}
+		perm := OrgPermissions(a, old)
+		if !perm.Edit {
+			return forbidden("无权修改“%s”", old.Name)
+		}
+		if o.Version != old.Version {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "“%s”已被%s修改，请刷新后在最新内容上修改", old.Name, old.UpdatedBy)
+		}
+		if !perm.Registry {
+			o.CreditCode, o.LegalForm, o.Rating, o.RatingDate = old.CreditCode, old.LegalForm, old.Rating, old.RatingDate
+			o.Inspections, o.Flags, o.DepartmentID, o.RegCounty, o.RegPlace = old.Inspections, old.Flags, old.DepartmentID, old.RegCounty, old.RegPlace
+		}
+		if warn, err = o.Validate(); err != nil {
+			return err
+		}
+		if err := s.checkOrgRefs(ctx, tx, a, o); err != nil {
+			return err
+		}
+		if o.CreditCode != old.CreditCode {
+			var other string
+			if err := tx.QueryRowContext(ctx, `SELECT name FROM orgs WHERE credit_code = $1 AND id <> $2`, o.CreditCode, o.ID).Scan(&other); err == nil {
+				return zhuxiang.Errorf(zhuxiang.EConflict, "credit_code", "统一社会信用代码%s已被“%s”使用", o.CreditCode, other)
+			}
+		}
+		ch := diff(orgKV(old), orgKV(o))
+		if len(ch) == 0 {
+			return nil
+		}
+		if err := s.updateOrgRow(ctx, tx, a, o); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "update", "org", o.ID, ch)
+	})
+	return warn, err
+}
+
+func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
+		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16,
+		version = version + 1, updated_at = $17, updated_by = $18 WHERE id = $19`,
+		o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
+		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+		orgSearch(o), ts(s.Now()), a.Name, o.ID); err != nil {
+		return err
+	}
+	o.Version++
+	return s.writeOrgDetails(ctx, tx, o, true)
+}

@@ -1,0 +1,450 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zhuxiang"
+)
+
+const regionCols = `code, name, level, parent_code, county_code, county_class, tag_lifted, tag_key, tag_model, official, demo, version, updated_at, updated_by`
+
+func scanRegion(sc interface{ Scan(...any) error }) (*zhuxiang.Region, error) {
+	var r zhuxiang.Region
+	var level, class, updated string
+	var lifted, key, model, official, demo int
+	if err := sc.Scan(&r.Code, &r.Name, &level, &r.ParentCode, &r.CountyCode, &class, &lifted, &key, &model, &official, &demo, &r.Version, &updated, &r.UpdatedBy); err != nil {
+		return nil, err
+	}
+	r.Level, r.CountyClass = zhuxiang.RegionLevel(level), zhuxiang.CountyClass(class)
+	r.Tags = tagsFrom(lifted, key, model)
+	r.Official, r.Demo = official == 1, demo == 1
+	r.UpdatedAt = parseTS(updated)
+	return &r, nil
+}
+
+func tagsFrom(lifted, key, model int) []zhuxiang.VillageTag {
+	var t []zhuxiang.VillageTag
+	if lifted == 1 {
+		t = append(t, zhuxiang.TagLifted)
+	}
+	if key == 1 {
+		t = append(t, zhuxiang.TagKey)
+	}
+	if model == 1 {
+		t = append(t, zhuxiang.TagModel)
+	}
+	return t
+}
+
+func regionSearch(name, code string) string {
+	return strings.ToLower(name + " " + code + " " + zhuxiang.SearchKeys(name))
+}
+
+// RegionFilter selects regions.
+type RegionFilter struct {
+	County string
+	Level  zhuxiang.RegionLevel
+	Parent string
+	Tag    zhuxiang.VillageTag
+	Q      string
+	Limit  int
+}
+
+// ListRegions lists regions in code order. Region names and codes are
+// public facts, so every signed-in user reads them all.
+func (s *Store) ListRegions(ctx context.Context, a zhuxiang.Actor, f RegionFilter) ([]*zhuxiang.Region, error) {
+	if a.UserID == "" && !a.System {
+		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.County != "" {
+		add("(county_code = $%d)", f.County)
+	}
+	if f.Level != "" {
+		add("level = $%d", string(f.Level))
+	}
+	if f.Parent != "" {
+		add("parent_code = $%d", f.Parent)
+	}
+	switch f.Tag {
+	case zhuxiang.TagLifted:
+		where = append(where, "tag_lifted = 1")
+	case zhuxiang.TagKey:
+		where = append(where, "tag_key = 1")
+	case zhuxiang.TagModel:
+		where = append(where, "tag_model = 1")
+	case "any":
+		where = append(where, "(tag_lifted = 1 OR tag_key = 1 OR tag_model = 1)")
+	}
+	if q := zhuxiang.SearchNormalize(f.Q); q != "" {
+		add(`search LIKE $%d ESCAPE '\'`, like(q))
+	}
+	q := `SELECT ` + regionCols + ` FROM regions`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY code"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*zhuxiang.Region
+	for rows.Next() {
+		r, err := scanRegion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Region returns one region by code.
+func (s *Store) Region(ctx context.Context, a zhuxiang.Actor, code string) (*zhuxiang.Region, error) {
+	if a.UserID == "" && !a.System {
+		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
+	}
+	r, err := scanRegion(s.r.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("行政区划")
+	}
+	return r, err
+}
+
+// CanEditRegion says whether the actor may change region r: the prefecture
+// admin anything, a county user the townships and villages of its county.
+// Pages ask it to offer or hide the edit button; the store asks it again.
+func CanEditRegion(a zhuxiang.Actor, r *zhuxiang.Region) error {
+	if a.IsAdmin() {
+		return nil
+	}
+	if a.Role == zhuxiang.RoleCounty && r.CountyCode == a.CountyCode && (r.Level == zhuxiang.LevelVillage || r.Level == zhuxiang.LevelTownship) {
+		return nil
+	}
+	return forbidden("无权修改%s（%s）：县市用户只能修改本县市的乡镇和村", r.Name, r.Code)
+}
+
+// UpdateRegion changes a region's name, class and tags. The version must
+// match the one the editor read, so two editors do not overwrite each other.
+func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.Region) error {
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "name", "名称不能为空")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		old, err := scanRegion(tx.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`+s.forUpdate(), r.Code))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("行政区划")
+		}
+		if err != nil {
+			return err
+		}
+		if err := CanEditRegion(a, old); err != nil {
+			return err
+		}
+		if r.Version != 0 && r.Version != old.Version {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该区划已被他人修改，请刷新后重试")
+		}
+		if old.Level != zhuxiang.LevelVillage && len(r.Tags) > 0 {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "tags", "只有村可以设置重点帮扶村标签")
+		}
+		if old.Level != zhuxiang.LevelCounty {
+			r.CountyClass = ""
+		} else if !a.IsAdmin() {
+			r.CountyClass = old.CountyClass
+		}
+		if r.CountyClass != "" && r.CountyClass != zhuxiang.ClassLeading && r.CountyClass != zhuxiang.ClassSteady {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "county_class", "县市类别无效")
+		}
+		n := &zhuxiang.Region{Tags: r.Tags}
+		if _, err := tx.ExecContext(ctx, `UPDATE regions SET name = $1, county_class = $2, tag_lifted = $3, tag_key = $4, tag_model = $5, search = $6,
+			version = version + 1, updated_at = $7, updated_by = $8 WHERE code = $9`,
+			r.Name, string(r.CountyClass), b2i(n.HasTag(zhuxiang.TagLifted)), b2i(n.HasTag(zhuxiang.TagKey)), b2i(n.HasTag(zhuxiang.TagModel)),
+			regionSearch(r.Name, r.Code), ts(s.Now()), a.Name, r.Code); err != nil {
+			return err
+		}
+		ch := diff(regionKV(old), regionKV(&zhuxiang.Region{Name: r.Name, CountyClass: r.CountyClass, Tags: r.Tags}))
+		if len(ch) == 0 {
+			return nil
+		}
+		return s.audit(ctx, tx, a, "update", "region", r.Code, ch)
+	})
+}
+
+func regionKV(r *zhuxiang.Region) []kv {
+	var tags []string
+	for _, t := range r.Tags {
+		tags = append(tags, t.Label())
+	}
+	return []kv{{"名称", r.Name}, {"县市类别", r.CountyClass.Label()}, {"标签", strings.Join(tags, "、")}}
+}
+
+// RegionRow is one row of a region import, in either of the two layouts we
+// accept: the statistical list (code, name, level, parent code) or a village
+// list (county, township, village, optional code, tags).
+type RegionRow struct {
+	Row      int
+	Code     string
+	Name     string
+	Level    string
+	Parent   string
+	County   string
+	Township string
+	Village  string
+	Tags     string
+}
+
+// ImportRegions stores regions from an import, all or nothing: every row is
+// checked against the database and the rows before it, every bad row is
+// reported, and only a clean file is written (unless dryRun). Importing the
+// same file again updates and never duplicates.
+func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []RegionRow, dryRun bool) (*zhuxiang.ImportResult, error) {
+	if !a.IsAdmin() && a.Role != zhuxiang.RoleCounty {
+		return nil, forbidden("仅州级管理员和县市用户可导入行政区划")
+	}
+	res := &zhuxiang.ImportResult{Rows: len(rows), DryRun: dryRun, Rejected: []zhuxiang.RowError{}}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		all, err := loadRegions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ix := newRegionIndex(all)
+		var writes []*zhuxiang.Region
+		seenCode := map[string]int{}
+		for _, row := range rows {
+			r, err := ix.resolve(row)
+			if err == nil {
+				if prev, dup := seenCode[r.Code]; dup {
+					err = zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s与第%d行重复", r.Code, prev)
+				} else if e := CanEditRegion(a, r); e != nil && !(a.Role == zhuxiang.RoleCounty && r.Level == zhuxiang.LevelCounty && r.Code == a.CountyCode && ix.byCode[r.Code] != nil) {
+					err = zhuxiang.Errorf(zhuxiang.EForbidden, "county", "%s", zhuxiang.ErrorMessage(e))
+				}
+			}
+			if err != nil {
+				res.Reject(row.Row, err)
+				continue
+			}
+			seenCode[r.Code] = row.Row
+			ix.add(r)
+			writes = append(writes, r)
+		}
+		if len(res.Rejected) > 0 || dryRun {
+			res.Accepted = len(writes)
+			return nil
+		}
+		now := ts(s.Now())
+		for _, r := range writes {
+			old := all[r.Code]
+			if old == nil {
+				res.Created++
+				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, tag_lifted, tag_key, tag_model, official, search, created_at, updated_at, updated_by)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
+					r.Code, r.Name, string(r.Level), r.ParentCode, r.CountyCode, string(r.CountyClass),
+					b2i(r.HasTag(zhuxiang.TagLifted)), b2i(r.HasTag(zhuxiang.TagKey)), b2i(r.HasTag(zhuxiang.TagModel)), b2i(r.Official),
+					regionSearch(r.Name, r.Code), now, a.Name); err != nil {
+					return err
+				}
+				continue
+			}
+			ch := diff(regionKV(old), regionKV(r))
+			if len(ch) == 0 {
+				continue
+			}
+			res.Updated++
+			if _, err := tx.ExecContext(ctx, `UPDATE regions SET name = $1, tag_lifted = $2, tag_key = $3, tag_model = $4, search = $5, version = version + 1, updated_at = $6, updated_by = $7 WHERE code = $8`,
+				r.Name, b2i(r.HasTag(zhuxiang.TagLifted)), b2i(r.HasTag(zhuxiang.TagKey)), b2i(r.HasTag(zhuxiang.TagModel)),
+				regionSearch(r.Name, r.Code), now, a.Name, r.Code); err != nil {
+				return err
+			}
+		}
+		res.Accepted = len(writes)
+		res.Stored = true
+		return s.audit(ctx, tx, a, "import", "region", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func loadRegions(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (map[string]*zhuxiang.Region, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+regionCols+` FROM regions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*zhuxiang.Region{}
+	for rows.Next() {
+		r, err := scanRegion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Code] = r
+	}
+	return out, rows.Err()
+}
+
+// regionIndex resolves the names and codes people write in sheets.
+type regionIndex struct {
+	byCode   map[string]*zhuxiang.Region
+	counties map[string]*zhuxiang.Region            // by every alias
+	children map[string]map[string]*zhuxiang.Region // parent code → alias → child
+}
+
+func newRegionIndex(all map[string]*zhuxiang.Region) *regionIndex {
+	ix := &regionIndex{byCode: map[string]*zhuxiang.Region{}, counties: map[string]*zhuxiang.Region{}, children: map[string]map[string]*zhuxiang.Region{}}
+	for _, r := range all {
+		ix.add(r)
+	}
+	return ix
+}
+
+func (ix *regionIndex) add(r *zhuxiang.Region) {
+	ix.byCode[r.Code] = r
+	m := ix.children[r.ParentCode]
+	if m == nil {
+		m = map[string]*zhuxiang.Region{}
+		ix.children[r.ParentCode] = m
+	}
+	for _, al := range zhuxiang.RegionAliases(r.Name) {
+		m[al] = r
+		if r.Level == zhuxiang.LevelCounty {
+			ix.counties[al] = r
+		}
+	}
+}
+
+var levelOrder = map[zhuxiang.RegionLevel]int{zhuxiang.LevelPrefecture: 1, zhuxiang.LevelCounty: 2, zhuxiang.LevelTownship: 3, zhuxiang.LevelVillage: 4}
+
+var codeLen = map[zhuxiang.RegionLevel]int{zhuxiang.LevelPrefecture: 6, zhuxiang.LevelCounty: 6, zhuxiang.LevelTownship: 9, zhuxiang.LevelVillage: 12}
+
+func (ix *regionIndex) resolve(row RegionRow) (*zhuxiang.Region, error) {
+	if row.Level != "" || (row.Village == "" && row.Township == "" && row.County == "") {
+		return ix.resolveCoded(row)
+	}
+	return ix.resolveVillage(row)
+}
+
+// resolveCoded reads a row of the statistical layout.
+func (ix *regionIndex) resolveCoded(row RegionRow) (*zhuxiang.Region, error) {
+	code, name := strings.TrimSpace(row.Code), strings.TrimSpace(row.Name)
+	level, ok := zhuxiang.ParseRegionLevel(row.Level)
+	if !ok {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "level", "层级“%s”无效（应为 prefecture/county/township/village 或 州/县/乡镇/村）", row.Level)
+	}
+	if !zhuxiang.IsRegionCode(code) || len(code) != codeLen[level] {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码“%s”应为%d位数字", code, codeLen[level])
+	}
+	if name == "" {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "名称不能为空")
+	}
+	tags, err := zhuxiang.ParseVillageTags(row.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if len(tags) > 0 && level != zhuxiang.LevelVillage {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "tags", "只有村可以设置重点帮扶村标签")
+	}
+	r := &zhuxiang.Region{Code: code, Name: name, Level: level, ParentCode: strings.TrimSpace(row.Parent), Tags: tags, Official: true}
+	if old := ix.byCode[code]; old != nil {
+		if old.Level != level {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "level", "区划代码%s已存在，层级为%s，与本行不一致", code, old.Level.Label())
+		}
+		r.ParentCode, r.CountyCode, r.CountyClass = old.ParentCode, old.CountyCode, old.CountyClass
+		if row.Tags == "" {
+			r.Tags = old.Tags
+		}
+		return r, nil
+	}
+	if level == zhuxiang.LevelPrefecture {
+		return r, nil
+	}
+	parent := ix.byCode[r.ParentCode]
+	if parent == nil {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "parent_code", "上级区划“%s”不存在", r.ParentCode)
+	}
+	if levelOrder[parent.Level] != levelOrder[level]-1 {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "parent_code", "上级区划“%s”是%s，不能作为%s的上级", parent.Name, parent.Level.Label(), level.Label())
+	}
+	if level == zhuxiang.LevelCounty {
+		r.CountyCode = code
+	} else {
+		r.CountyCode = parent.CountyCode
+	}
+	if !strings.HasPrefix(code, parent.Code[:min(len(parent.Code), 6)]) {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s与上级区划%s不一致", code, parent.Code)
+	}
+	return r, nil
+}
+
+// resolveVillage reads a row of the village layout.
+func (ix *regionIndex) resolveVillage(row RegionRow) (*zhuxiang.Region, error) {
+	cname := strings.TrimSpace(row.County)
+	county := ix.byCode[cname]
+	if county == nil {
+		county = ix.counties[cname]
+	}
+	if county == nil || county.Level != zhuxiang.LevelCounty {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "county", "找不到县市“%s”", cname)
+	}
+	tname := strings.TrimSpace(row.Township)
+	town := ix.byCode[tname]
+	if town == nil {
+		town = ix.children[county.Code][tname]
+	}
+	if town == nil || town.Level != zhuxiang.LevelTownship || town.ParentCode != county.Code {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "township", "%s没有乡镇“%s”", county.Name, tname)
+	}
+	name := strings.TrimSpace(row.Village)
+	if name == "" {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "village", "村名不能为空")
+	}
+	tags, err := zhuxiang.ParseVillageTags(row.Tags)
+	if err != nil {
+		return nil, err
+	}
+	r := &zhuxiang.Region{Name: name, Level: zhuxiang.LevelVillage, ParentCode: town.Code, CountyCode: county.Code, Tags: tags, Official: true}
+	code := strings.TrimSpace(row.Code)
+	existing := ix.children[town.Code][name]
+	switch {
+	case code != "":
+		if !zhuxiang.IsRegionCode(code) || len(code) != 12 {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "村的区划代码“%s”应为12位数字", code)
+		}
+		if !strings.HasPrefix(code, town.Code) {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "村的区划代码%s不属于%s（%s）", code, town.Name, town.Code)
+		}
+		if old := ix.byCode[code]; old != nil && (old.Name != name || old.ParentCode != town.Code) {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s已被“%s”使用", code, old.Name)
+		}
+		r.Code = code
+	case existing != nil && existing.Level == zhuxiang.LevelVillage:
+		r.Code, r.Official = existing.Code, existing.Official
+	default:
+		// No official code: make a local one inside the township's range
+		// that cannot clash with official codes (which are all digits).
+		for i := 1; ; i++ {
+			c := fmt.Sprintf("%sL%02d", town.Code, i)
+			if ix.byCode[c] == nil {
+				r.Code, r.Official = c, false
+				break
+			}
+		}
+	}
+	return r, nil
+}

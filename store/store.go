@@ -1,0 +1,308 @@
+// Package store keeps the platform's data in SQL through database/sql, on
+// SQLite (modernc.org/sqlite, pure Go) or PostgreSQL (pgx), from one set of
+// migrations and, wherever the engines agree, one SQL text with $N
+// placeholders. Every method that touches user data takes the acting
+// zhuxiang.Actor and derives its filter from that actor's scope, so that a
+// handler cannot forget one; every write commits together with its audit
+// entry.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"zhuxiang"
+	"zhuxiang/secure"
+)
+
+// Dialect names the SQL engine behind a Store.
+type Dialect string
+
+// Supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the platform's storage. It is safe for concurrent use.
+type Store struct {
+	r       *sql.DB // reads
+	w       *sql.DB // writes: one connection on SQLite, the same pool on PostgreSQL
+	dialect Dialect
+	// Now is the clock; tests replace it to cross lockout and idle limits.
+	Now func() time.Time
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens a database: a postgres:// URL selects PostgreSQL, anything else
+// is a SQLite file path. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{Now: time.Now}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.r, s.w, s.dialect = db, db, Postgres
+	} else {
+		// WAL lets readers run beside the one writer; the busy timeout covers
+		// a second process (a CLI import while the server runs); _txlock
+		// makes every write transaction take the write lock up front so two
+		// writers never deadlock upgrading a read lock.
+		base := "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8)
+		s.r, s.w, s.dialect = r, w, SQLite
+	}
+	if err := s.w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("打开数据库失败: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		if e := s.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Dialect tells which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the read pool for benchmarks and checks that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.r }
+
+// Migrate applies the embedded migrations that have not run yet, in name
+// order, each in its own transaction. A file named x.sqlite.sql or
+// x.postgres.sql runs only on that engine; where the engines differ (full
+// text indexes) the difference lives there and nowhere else.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		parts := strings.Split(n, ".")
+		if len(parts) == 3 && parts[1] != string(s.dialect) {
+			continue
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		var one int
+		err := s.w.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations WHERE name = $1`, n).Scan(&one)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		body, err := migrations.ReadFile(path.Join("migrations", n))
+		if err != nil {
+			return err
+		}
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, stmt := range splitSQL(string(body)) {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w\n%s", n, err, stmt)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, n, ts(s.Now())); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return s.seed(ctx)
+}
+
+// splitSQL splits a migration on lines that hold only "-- +split", so that
+// trigger bodies with semicolons stay whole, and otherwise on semicolons at
+// line ends.
+func splitSQL(body string) []string {
+	var out []string
+	for _, chunk := range strings.Split(body, "-- +split") {
+		if strings.Contains(chunk, "-- +whole") {
+			if c := strings.TrimSpace(chunk); c != "" {
+				out = append(out, c)
+			}
+			continue
+		}
+		for _, stmt := range strings.Split(chunk, ";\n") {
+			if st := strings.TrimSpace(stmt); st != "" && !onlyComments(st) {
+				out = append(out, st)
+			}
+		}
+	}
+	return out
+}
+
+func onlyComments(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
+			return false
+		}
+	}
+	return true
+}
+
+// seed inserts the facts of the plan that every installation starts from:
+// the prefecture, its nine counties and the departments of the five actions.
+// It only adds what is missing, so an administrator's edits survive.
+func (s *Store) seed(ctx context.Context) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM regions`).Scan(&n); err != nil {
+			return err
+		}
+		now := ts(s.Now())
+		if n == 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, official, search, created_at, updated_at, updated_by)
+				VALUES ($1, $2, 'prefecture', '650000', '', '', 1, $3, $4, $4, 'system')`,
+				zhuxiang.PrefectureCode, "巴音郭楞蒙古自治州", regionSearch("巴音郭楞蒙古自治州", zhuxiang.PrefectureCode), now); err != nil {
+				return err
+			}
+			for _, c := range zhuxiang.SeedCounties {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, official, search, created_at, updated_at, updated_by)
+					VALUES ($1, $2, 'county', $3, $1, $4, 1, $5, $6, $6, 'system')`,
+					c.Code, c.Name, zhuxiang.PrefectureCode, string(c.Class), regionSearch(c.Name, c.Code), now); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM departments`).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			for _, d := range zhuxiang.SeedDepartments {
+				id := secure.NewID()
+				if _, err := tx.ExecContext(ctx, `INSERT INTO departments (id, name, note, created_at, updated_at, updated_by) VALUES ($1, $2, '', $3, $3, 'system')`, id, d.Name, now); err != nil {
+					return err
+				}
+				for _, a := range d.Lead {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO department_actions (department_id, action, lead) VALUES ($1, $2, 1)`, id, string(a)); err != nil {
+						return err
+					}
+				}
+				for _, a := range d.Coop {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO department_actions (department_id, action, lead) VALUES ($1, $2, 0)`, id, string(a)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// tx runs fn in a write transaction and commits when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// TimeLayout is how times are stored: fixed-width UTC text sorts and
+// compares the same way on both engines.
+const TimeLayout = secure.AuditTimeLayout
+
+func ts(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+func parseTS(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(TimeLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// forUpdate locks selected rows on PostgreSQL; SQLite's single writer
+// already serializes.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// forUpdateOf locks only the rows of one table of a join on PostgreSQL.
+func (s *Store) forUpdateOf(table string) string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
+// like escapes a user's text for a LIKE pattern with ESCAPE '\'.
+func like(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+func notFound(what string) error {
+	return zhuxiang.Errorf(zhuxiang.ENotFound, "", "%s不存在或无权查看", what)
+}
+
+func forbidden(format string, args ...any) error {
+	return zhuxiang.Errorf(zhuxiang.EForbidden, "", format, args...)
+}

@@ -1,0 +1,251 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/store"
+	"zhuxiang/store/storetest"
+)
+
+func TestSeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		counties, err := st.ListRegions(ctx, zhuxiang.SystemActor, store.RegionFilter{Level: zhuxiang.LevelCounty})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(counties) != 9 {
+			t.Fatalf("counties = %d, want 9", len(counties))
+		}
+		leading := 0
+		for _, c := range counties {
+			if c.CountyClass == zhuxiang.ClassLeading {
+				leading++
+			}
+		}
+		if leading != 2 {
+			t.Errorf("leading counties = %d, want 2 (和静县, 若羌县)", leading)
+		}
+		depts, err := st.Departments(ctx, zhuxiang.SystemActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(depts) != len(zhuxiang.SeedDepartments) {
+			t.Errorf("departments = %d, want %d", len(depts), len(zhuxiang.SeedDepartments))
+		}
+		// Migrating again changes nothing.
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := st.Departments(ctx, zhuxiang.SystemActor)
+		if len(again) != len(depts) {
+			t.Errorf("second migrate duplicated departments: %d", len(again))
+		}
+	})
+}
+
+func TestOrgSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		a := zhuxiang.SystemActor
+		kel := mustOrg(t, st, a, "库尔勒市青年创业协会", "652801", 1)
+		mustOrg(t, st, a, "和静县小麦种植协会", "652827", 2)
+		mustOrg(t, st, a, "若羌县红枣产业商会", "652824", 3)
+		cases := []struct {
+			q    string
+			want []string
+		}{
+			{"kel", []string{"库尔勒市青年创业协会"}},
+			{"kuerle", []string{"库尔勒市青年创业协会"}},
+			{"KuErLe", []string{"库尔勒市青年创业协会"}},
+			{"尔勒", []string{"库尔勒市青年创业协会"}},
+			{"小麦", []string{"和静县小麦种植协会"}},
+			{"红枣产业", []string{"若羌县红枣产业商会"}},
+			{strings.ToLower(kel.CreditCode), []string{"库尔勒市青年创业协会"}},
+			{kel.CreditCode[:10], []string{"库尔勒市青年创业协会"}},
+			{"协会", []string{"和静县小麦种植协会", "库尔勒市青年创业协会"}},
+			{"没有这个", nil},
+		}
+		for _, c := range cases {
+			p, err := st.ListOrgs(ctx, a, store.OrgFilter{Q: c.q})
+			if err != nil {
+				t.Fatalf("%q: %v", c.q, err)
+			}
+			var got []string
+			for _, o := range p.Orgs {
+				got = append(got, o.Name)
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") || p.Total != len(c.want) {
+				t.Errorf("search %q = %v (total %d), want %v", c.q, got, p.Total, c.want)
+			}
+		}
+	})
+}
+
+func TestOrgPagination(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for i := 0; i < 45; i++ {
+			mustOrg(t, st, zhuxiang.SystemActor, "协会"+string(rune('甲'+i)), "652801", 10+i)
+		}
+		seen := map[string]bool{}
+		f := store.OrgFilter{Limit: 20}
+		pages := 0
+		for {
+			p, err := st.ListOrgs(ctx, zhuxiang.SystemActor, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, o := range p.Orgs {
+				if seen[o.ID] {
+					t.Fatalf("org %s on two pages", o.Name)
+				}
+				seen[o.ID] = true
+			}
+			if p.Next == "" {
+				break
+			}
+			f.Cursor = p.Next
+		}
+		if len(seen) != 45 || pages != 3 {
+			t.Errorf("saw %d orgs on %d pages, want 45 on 3", len(seen), pages)
+		}
+	})
+}
+
+func TestOrgScopeAndAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		mine := mustOrg(t, st, sys, "和静县养殖协会", "652827", 1)
+		theirs := mustOrg(t, st, sys, "若羌县红枣协会", "652824", 2)
+		hejing := mustUser(t, st, store.NewUser{Name: "hejing", Role: zhuxiang.RoleCounty, RegionCode: "652827"})
+		orgUser := mustUser(t, st, store.NewUser{Name: "orguser", Role: zhuxiang.RoleOrg, OrgID: mine.ID})
+		village := mustUser(t, st, store.NewUser{Name: "village", Role: zhuxiang.RoleCounty, RegionCode: "652824"})
+		_ = village
+
+		p, err := st.ListOrgs(ctx, hejing, store.OrgFilter{})
+		if err != nil || len(p.Orgs) != 1 || p.Orgs[0].ID != mine.ID {
+			t.Fatalf("county list = %v, %v", p, err)
+		}
+		if _, err := st.Org(ctx, hejing, theirs.ID); zhuxiang.ErrorCodeOf(err) != zhuxiang.ENotFound {
+			t.Errorf("reading another county's org: %v, want not found", err)
+		}
+		// The county edits its org; the change and its audit entry land together.
+		o, _ := st.Org(ctx, hejing, mine.ID)
+		o.Contact = "王五"
+		if _, err := st.UpdateOrg(ctx, hejing, o); err != nil {
+			t.Fatal(err)
+		}
+		// Moving it out of the county is refused.
+		o, _ = st.Org(ctx, hejing, mine.ID)
+		o.RegCounty = "652824"
+		if _, err := st.UpdateOrg(ctx, hejing, o); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
+			t.Errorf("moving org out of county: %v, want forbidden", err)
+		}
+		// A stale version is a conflict.
+		stale := *o
+		stale.RegCounty = "652827"
+		stale.Version--
+		if _, err := st.UpdateOrg(ctx, hejing, &stale); zhuxiang.ErrorCodeOf(err) != zhuxiang.EConflict {
+			t.Errorf("stale update: %v, want conflict", err)
+		}
+		// The org user may edit its contact but not its rating.
+		o, _ = st.Org(ctx, orgUser, mine.ID)
+		o.Phone, o.Rating, o.RatingDate = "0996-1234567", 5, "2026-01-01"
+		if _, err := st.UpdateOrg(ctx, orgUser, o); err != nil {
+			t.Fatal(err)
+		}
+		o, _ = st.Org(ctx, orgUser, mine.ID)
+		if o.Phone != "0996-1234567" || o.Rating != 0 {
+			t.Errorf("org user edit: phone %q rating %d; want phone changed, rating untouched", o.Phone, o.Rating)
+		}
+		entries, err := st.ListAudit(ctx, sys, zhuxiang.AuditFilter{Entity: "org", EntityID: mine.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 3 || entries[1].ActorName != "hejing" || !strings.Contains(entries[1].Summary, "王五") {
+			t.Errorf("audit entries for org: %+v", entries)
+		}
+		if _, err := st.ListAudit(ctx, hejing, zhuxiang.AuditFilter{}); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
+			t.Errorf("county browsing audit: %v", err)
+		}
+		res, err := st.VerifyAudit(ctx)
+		if err != nil || res.BrokenAt != 0 {
+			t.Fatalf("verify: %+v %v", res, err)
+		}
+	})
+}
+
+func TestLoginLockoutAndSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+		st.Now = func() time.Time { return now }
+		mustUser(t, st, store.NewUser{Name: "admin1", Role: zhuxiang.RoleAdmin})
+		for i := 0; i < zhuxiang.MaxFailedLogins; i++ {
+			if _, err := st.Login(ctx, "admin1", "wrong-Password1"); zhuxiang.ErrorCodeOf(err) != zhuxiang.EUnauthorized {
+				t.Fatalf("attempt %d: %v", i, err)
+			}
+		}
+		if _, err := st.Login(ctx, "admin1", testPassword); zhuxiang.ErrorCodeOf(err) != zhuxiang.ELocked {
+			t.Fatalf("after 5 failures the right password must be refused while locked, got %v", err)
+		}
+		now = now.Add(zhuxiang.LockDuration + time.Second)
+		u, err := st.Login(ctx, "admin1", testPassword)
+		if err != nil {
+			t.Fatalf("after the lock expires: %v", err)
+		}
+		if !u.MustChangePassword {
+			t.Error("a new account must change its initial password")
+		}
+		sess, err := st.CreateSession(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(20 * time.Minute)
+		if _, err := st.SessionUser(ctx, sess.Token); err != nil {
+			t.Fatalf("session after 20 idle minutes: %v", err)
+		}
+		now = now.Add(29 * time.Minute)
+		if _, err := st.SessionUser(ctx, sess.Token); err != nil {
+			t.Fatalf("session touched 29 minutes ago: %v", err)
+		}
+		now = now.Add(31 * time.Minute)
+		if _, err := st.SessionUser(ctx, sess.Token); zhuxiang.ErrorCodeOf(err) != zhuxiang.EUnauthorized {
+			t.Fatalf("session idle 31 minutes: %v, want unauthorized", err)
+		}
+		if _, err := st.Login(ctx, "nobody", testPassword); err != store.ErrBadLogin {
+			t.Errorf("unknown user: %v", err)
+		}
+	})
+}
+
+func TestAuditTamper(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		o := mustOrg(t, st, zhuxiang.SystemActor, "测试协会", "652801", 1)
+		mustOrg(t, st, zhuxiang.SystemActor, "测试协会二", "652801", 2)
+		if _, err := st.DB().Exec(`UPDATE audit_log SET summary = 'x' WHERE seq = 1`); err == nil {
+			t.Fatal("the audit log accepted an UPDATE")
+		}
+		// Someone with the database owner's rights can still go around the
+		// trigger; verification must notice.
+		disable := `ALTER TABLE audit_log DISABLE TRIGGER audit_no_update`
+		if st.Dialect() == store.SQLite {
+			disable = `DROP TRIGGER audit_no_update`
+		}
+		w := storetestWriter(t, st)
+		if _, err := w.Exec(disable); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Exec(`UPDATE audit_log SET summary = 'forged' WHERE entity_id = $1`, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		res, err := st.VerifyAudit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.BrokenAt != 1 {
+			t.Errorf("verify after tampering: %+v, want broken at 1", res)
+		}
+	})
+}
