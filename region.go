@@ -1,7 +1,6 @@
 package zhuxiang
 
 import (
-	"regexp"
 	"strings"
 	"time"
 )
@@ -199,7 +198,15 @@ var SeedCounties = []SeedCounty{
 	{"652829", "博湖县", ClassSteady},
 }
 
-var autonomousSuffix = regexp.MustCompile(`^(\p{Han}+?)(?:\p{Han}{1,4}?族)+自治(县|旗|州)$`)
+// ethnicNames are the ethnic groups that name autonomous areas, longest
+// first so that 蒙古族 is stripped before 蒙古.
+var ethnicNames = []string{
+	"柯尔克孜族", "柯尔克孜", "维吾尔族", "维吾尔", "哈萨克族", "哈萨克", "塔吉克族", "塔吉克", "蒙古族", "蒙古",
+	"锡伯族", "锡伯", "土家族", "朝鲜族", "达斡尔族", "鄂伦春族", "鄂温克族", "傈僳族", "拉祜族", "仫佬族",
+	"毛南族", "仡佬族", "纳西族", "景颇族", "撒拉族", "东乡族", "保安族", "裕固族", "独龙族", "布依族",
+	"回族", "藏族", "彝族", "苗族", "壮族", "满族", "瑶族", "白族", "傣族", "黎族", "佤族", "畲族",
+	"水族", "土族", "羌族", "侗族", "怒族", "各族",
+}
 
 // RegionAliases returns the names people use for a region besides its
 // official one: 焉耆回族自治县 is also 焉耆县 and 焉耆; 库尔勒市 is also 库尔勒.
@@ -208,15 +215,29 @@ func RegionAliases(name string) []string {
 	name = strings.TrimSpace(name)
 	out := []string{name}
 	base := name
-	if m := autonomousSuffix.FindStringSubmatch(name); m != nil {
-		base = m[1]
-		out = append(out, base+m[2])
-	} else {
-		for _, suf := range []string{"市", "县", "区", "旗", "镇", "乡", "街道"} {
-			if strings.HasSuffix(name, suf) && len([]rune(name)) > len([]rune(suf))+1 {
-				base = strings.TrimSuffix(name, suf)
-				break
+	for _, suf := range []string{"自治县", "自治旗", "自治州"} {
+		if !strings.HasSuffix(name, suf) {
+			continue
+		}
+		b := strings.TrimSuffix(name, suf)
+		for stripped := true; stripped; {
+			stripped = false
+			for _, e := range ethnicNames {
+				if strings.HasSuffix(b, e) && len(b) > len(e) {
+					b, stripped = strings.TrimSuffix(b, e), true
+					break
+				}
 			}
+		}
+		if b != strings.TrimSuffix(name, suf) {
+			short := string([]rune(suf)[2:]) // 县, 旗 or 州
+			return append(out, b+short, b)
+		}
+	}
+	for _, suf := range []string{"市", "县", "区", "旗", "镇", "乡", "街道"} {
+		if strings.HasSuffix(name, suf) && len([]rune(name)) > len([]rune(suf))+1 {
+			base = strings.TrimSuffix(name, suf)
+			break
 		}
 	}
 	if base != name {

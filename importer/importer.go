@@ -129,6 +129,8 @@ func fieldHeader(cols []column, field string) string {
 		return "年检结论"
 	case "flags":
 		return "列入名录"
+	case "reg_county":
+		return "登记县市"
 	}
 	for _, c := range cols {
 		if c.key == field {

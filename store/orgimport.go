@@ -98,6 +98,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name))
 			}
 		}
+		sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Row < res.Rejected[j].Row })
 		res.Accepted = len(good)
 		if len(res.Rejected) > 0 {
 			res.Accepted = len(good) - countRejectedAmong(res.Rejected, good)
@@ -113,7 +114,23 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			return err
 		}
 		defer ins.Close()
+		insIn, err := tx.PrepareContext(ctx, sqlInsertInspection)
+		if err != nil {
+			return err
+		}
+		defer insIn.Close()
+		insFlag, err := tx.PrepareContext(ctx, sqlInsertFlag)
+		if err != nil {
+			return err
+		}
+		defer insFlag.Close()
 		now := ts(s.Now())
+		var maxRowid int64
+		if s.dialect == SQLite {
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(rowid), 0) FROM orgs`).Scan(&maxRowid); err != nil {
+				return err
+			}
+		}
 		for _, it := range good {
 			o := it.Org
 			if id, ok := existing[o.CreditCode]; ok {
@@ -143,11 +160,24 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				orgSearch(o), now, a.Name); err != nil {
 				return err
 			}
-			if err := s.writeOrgDetails(ctx, tx, o, false); err != nil {
-				return err
+			for _, in := range o.Inspections {
+				if _, err := insIn.ExecContext(ctx, o.ID, in.Year, in.Result); err != nil {
+					return err
+				}
+			}
+			for _, f := range o.Flags {
+				if _, err := insFlag.ExecContext(ctx, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
+					return err
+				}
 			}
 			res.Created++
 			entries = append(entries, pendingAudit{"create", o.ID, diff(nil, orgKV(o))})
+		}
+		if s.dialect == SQLite && res.Created > 0 {
+			// One statement indexes every new row: see 0002_search.sqlite.sql.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, search) SELECT rowid, search FROM orgs WHERE rowid > $1`, maxRowid); err != nil {
+				return err
+			}
 		}
 		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
 		res.Stored = true

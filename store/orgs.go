@@ -182,8 +182,11 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 500 {
+	switch {
+	case limit <= 0:
 		limit = 20
+	case limit > 500:
+		limit = 500
 	}
 	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY o.name, o.id LIMIT %d`, orgListCols, cond, limit+1), args...)
 	if err != nil {
@@ -372,7 +375,30 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 		orgSearch(o), now, a.Name); err != nil {
 		return err
 	}
+	if err := s.ftsAdd(ctx, tx, o.ID); err != nil {
+		return err
+	}
 	return s.writeOrgDetails(ctx, tx, o, false)
+}
+
+// ftsAdd indexes one organization's search text (SQLite only; PostgreSQL's
+// trigram index follows the table by itself).
+func (s *Store) ftsAdd(ctx context.Context, tx querier, id string) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, search) SELECT rowid, search FROM orgs WHERE id = $1`, id)
+	return err
+}
+
+// ftsRemove takes one organization's current search text out of the index,
+// before it changes.
+func (s *Store) ftsRemove(ctx context.Context, tx querier, id string) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (orgs_fts, rowid, search) SELECT 'delete', rowid, search FROM orgs WHERE id = $1`, id)
+	return err
 }
 
 func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org, replace bool) error {
@@ -385,17 +411,22 @@ func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org
 		}
 	}
 	for _, in := range o.Inspections {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_inspections (org_id, year, result) VALUES ($1, $2, $3)`, o.ID, in.Year, in.Result); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlInsertInspection, o.ID, in.Year, in.Result); err != nil {
 			return err
 		}
 	}
 	for _, f := range o.Flags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_flags (org_id, kind, source, date) VALUES ($1, $2, $3, $4)`, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlInsertFlag, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+const (
+	sqlInsertInspection = `INSERT INTO org_inspections (org_id, year, result) VALUES ($1, $2, $3)`
+	sqlInsertFlag       = `INSERT INTO org_flags (org_id, kind, source, date) VALUES ($1, $2, $3, $4)`
+)
 
 // orgKV lists the fields people read in the audit log, in a fixed order.
 func orgKV(o *zhuxiang.Org) []kv {
@@ -478,12 +509,18 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 }
 
 func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
+	if err := s.ftsRemove(ctx, tx, o.ID); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
 		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16,
 		version = version + 1, updated_at = $17, updated_by = $18 WHERE id = $19`,
 		o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
 		orgSearch(o), ts(s.Now()), a.Name, o.ID); err != nil {
+		return err
+	}
+	if err := s.ftsAdd(ctx, tx, o.ID); err != nil {
 		return err
 	}
 	o.Version++

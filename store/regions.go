@@ -141,9 +141,6 @@ func CanEditRegion(a zhuxiang.Actor, r *zhuxiang.Region) error {
 // match the one the editor read, so two editors do not overwrite each other.
 func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.Region) error {
 	r.Name = strings.TrimSpace(r.Name)
-	if r.Name == "" {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "name", "名称不能为空")
-	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		old, err := scanRegion(tx.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`+s.forUpdate(), r.Code))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -154,6 +151,9 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 		}
 		if err := CanEditRegion(a, old); err != nil {
 			return err
+		}
+		if r.Name == "" {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "name", "名称不能为空")
 		}
 		if r.Version != 0 && r.Version != old.Version {
 			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该区划已被他人修改，请刷新后重试")
@@ -169,16 +169,16 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 		if r.CountyClass != "" && r.CountyClass != zhuxiang.ClassLeading && r.CountyClass != zhuxiang.ClassSteady {
 			return zhuxiang.Errorf(zhuxiang.EInvalid, "county_class", "县市类别无效")
 		}
+		ch := diff(regionKV(old), regionKV(&zhuxiang.Region{Name: r.Name, CountyClass: r.CountyClass, Tags: r.Tags}))
+		if len(ch) == 0 {
+			return nil
+		}
 		n := &zhuxiang.Region{Tags: r.Tags}
 		if _, err := tx.ExecContext(ctx, `UPDATE regions SET name = $1, county_class = $2, tag_lifted = $3, tag_key = $4, tag_model = $5, search = $6,
 			version = version + 1, updated_at = $7, updated_by = $8 WHERE code = $9`,
 			r.Name, string(r.CountyClass), b2i(n.HasTag(zhuxiang.TagLifted)), b2i(n.HasTag(zhuxiang.TagKey)), b2i(n.HasTag(zhuxiang.TagModel)),
 			regionSearch(r.Name, r.Code), ts(s.Now()), a.Name, r.Code); err != nil {
 			return err
-		}
-		ch := diff(regionKV(old), regionKV(&zhuxiang.Region{Name: r.Name, CountyClass: r.CountyClass, Tags: r.Tags}))
-		if len(ch) == 0 {
-			return nil
 		}
 		return s.audit(ctx, tx, a, "update", "region", r.Code, ch)
 	})
@@ -205,6 +205,7 @@ type RegionRow struct {
 	Township string
 	Village  string
 	Tags     string
+	Demo     bool // invented by the demo data; pages say so
 }
 
 // ImportRegions stores regions from an import, all or nothing: every row is
@@ -250,10 +251,10 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 			old := all[r.Code]
 			if old == nil {
 				res.Created++
-				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, tag_lifted, tag_key, tag_model, official, search, created_at, updated_at, updated_by)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
+				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, tag_lifted, tag_key, tag_model, official, demo, search, created_at, updated_at, updated_by)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)`,
 					r.Code, r.Name, string(r.Level), r.ParentCode, r.CountyCode, string(r.CountyClass),
-					b2i(r.HasTag(zhuxiang.TagLifted)), b2i(r.HasTag(zhuxiang.TagKey)), b2i(r.HasTag(zhuxiang.TagModel)), b2i(r.Official),
+					b2i(r.HasTag(zhuxiang.TagLifted)), b2i(r.HasTag(zhuxiang.TagKey)), b2i(r.HasTag(zhuxiang.TagModel)), b2i(r.Official), b2i(r.Demo),
 					regionSearch(r.Name, r.Code), now, a.Name); err != nil {
 					return err
 				}
@@ -360,7 +361,7 @@ func (ix *regionIndex) resolveCoded(row RegionRow) (*zhuxiang.Region, error) {
 	if len(tags) > 0 && level != zhuxiang.LevelVillage {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "tags", "只有村可以设置重点帮扶村标签")
 	}
-	r := &zhuxiang.Region{Code: code, Name: name, Level: level, ParentCode: strings.TrimSpace(row.Parent), Tags: tags, Official: true}
+	r := &zhuxiang.Region{Code: code, Name: name, Level: level, ParentCode: strings.TrimSpace(row.Parent), Tags: tags, Official: true, Demo: row.Demo}
 	if old := ix.byCode[code]; old != nil {
 		if old.Level != level {
 			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "level", "区划代码%s已存在，层级为%s，与本行不一致", code, old.Level.Label())
@@ -418,7 +419,7 @@ func (ix *regionIndex) resolveVillage(row RegionRow) (*zhuxiang.Region, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &zhuxiang.Region{Name: name, Level: zhuxiang.LevelVillage, ParentCode: town.Code, CountyCode: county.Code, Tags: tags, Official: true}
+	r := &zhuxiang.Region{Name: name, Level: zhuxiang.LevelVillage, ParentCode: town.Code, CountyCode: county.Code, Tags: tags, Official: true, Demo: row.Demo}
 	code := strings.TrimSpace(row.Code)
 	existing := ix.children[town.Code][name]
 	switch {

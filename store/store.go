@@ -306,3 +306,6 @@ func notFound(what string) error {
 func forbidden(format string, args ...any) error {
 	return zhuxiang.Errorf(zhuxiang.EForbidden, "", format, args...)
 }
+
+// String returns the engine's name as storetest.Open takes it.
+func (d Dialect) String() string { return string(d) }

@@ -40,6 +40,9 @@ type NewUser struct {
 	Department   string // department name, for department users
 	DepartmentID string
 	Password     string
+	// NoChangeRequired skips the first-login password change; only the
+	// system actor (demo data, an operator at the console) may ask for it.
+	NoChangeRequired bool
 }
 
 // CreateUser creates an account whose password must be changed at first
@@ -55,7 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 	if err := zhuxiang.ValidatePassword(nu.Password); err != nil {
 		return nil, err
 	}
-	u := zhuxiang.User{ID: secure.NewID(), Name: nu.Name, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role, MustChangePassword: true}
+	u := zhuxiang.User{ID: secure.NewID(), Name: nu.Name, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role, MustChangePassword: !(nu.NoChangeRequired && a.System)}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name
 	}
@@ -111,8 +114,8 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 		}
 		now := ts(s.Now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, name, display_name, role, region_code, county_code, org_id, department_id, password_hash, must_change, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`,
-			u.ID, u.Name, u.DisplayName, string(u.Role), u.RegionCode, u.CountyCode, nullStr(u.OrgID), nullStr(u.DepartmentID), hash, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+			u.ID, u.Name, u.DisplayName, string(u.Role), u.RegionCode, u.CountyCode, nullStr(u.OrgID), nullStr(u.DepartmentID), hash, b2i(u.MustChangePassword), now); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, "create", "user", u.ID, map[string]string{"登录名": u.Name, "角色": u.Role.Label(), "区划": u.RegionCode, "组织": u.OrgID, "部门": u.DepartmentID})

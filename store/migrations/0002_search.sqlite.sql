@@ -6,22 +6,6 @@
 CREATE VIRTUAL TABLE orgs_fts USING fts5(search, content='orgs', content_rowid='rowid', tokenize='trigram')
 -- +split
 -- +whole
-CREATE TRIGGER orgs_fts_ai AFTER INSERT ON orgs BEGIN
-  INSERT INTO orgs_fts (rowid, search) VALUES (new.rowid, new.search);
-END
--- +split
--- +whole
-CREATE TRIGGER orgs_fts_ad AFTER DELETE ON orgs BEGIN
-  INSERT INTO orgs_fts (orgs_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
-END
--- +split
--- +whole
-CREATE TRIGGER orgs_fts_au AFTER UPDATE OF search ON orgs BEGIN
-  INSERT INTO orgs_fts (orgs_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
-  INSERT INTO orgs_fts (rowid, search) VALUES (new.rowid, new.search);
-END
--- +split
--- +whole
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN
   SELECT RAISE(ABORT, 'audit_log is append-only');
 END

@@ -1,0 +1,335 @@
+// Package api is the JSON API under /api/v1 through which other government
+// systems read and change the platform's records. It holds no rules of its
+// own: every request is turned into a zhuxiang.Actor and handed to the store,
+// which enforces scope, so the API can never show more than the pages do.
+// What lives here is the translation between HTTP and the store: who is
+// calling, what the body says, and one error shape for every failure.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// Prefix is where the API is mounted; the web server routes everything
+// under it here, and Location headers are built from it.
+const Prefix = "/api/v1"
+
+// SessionCookie is the cookie the web pages sign in with; the API accepts
+// it so that a page's script can call the API without a separate token.
+const SessionCookie = "zx_session"
+
+// MaxBody bounds request bodies: an organization is a few kilobytes, and a
+// bound keeps a misbehaving client from holding memory.
+const MaxBody = 1 << 20
+
+type server struct {
+	st *store.Store
+}
+
+// handlerFunc is an API handler: it gets the authenticated actor and returns
+// an error instead of writing one, so that every failure takes one path to
+// the one error shape.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error
+
+// route is one endpoint; the table is also what the OpenAPI test checks
+// the document against, so a new endpoint cannot go undocumented.
+type route struct {
+	method string
+	path   string // ServeMux pattern without the method
+	public bool   // served without credentials
+	h      func(*server) handlerFunc
+}
+
+var routes = []route{
+	{"GET", Prefix + "/openapi.json", true, func(s *server) handlerFunc { return s.openapi }},
+	{"GET", Prefix + "/regions", false, func(s *server) handlerFunc { return s.listRegions }},
+	{"GET", Prefix + "/regions/{code}", false, func(s *server) handlerFunc { return s.getRegion }},
+	{"PATCH", Prefix + "/regions/{code}", false, func(s *server) handlerFunc { return s.patchRegion }},
+	{"GET", Prefix + "/orgs", false, func(s *server) handlerFunc { return s.listOrgs }},
+	{"POST", Prefix + "/orgs", false, func(s *server) handlerFunc { return s.createOrg }},
+	{"GET", Prefix + "/orgs/{id}", false, func(s *server) handlerFunc { return s.getOrg }},
+	{"PUT", Prefix + "/orgs/{id}", false, func(s *server) handlerFunc { return s.putOrg }},
+}
+
+// Handler serves the API at full paths under /api/v1/. Unknown paths and
+// wrong methods answer in the API's error shape too, because a client that
+// parses errors should never meet a plain-text page.
+func Handler(st *store.Store) http.Handler {
+	s := &server{st: st}
+	mux := http.NewServeMux()
+	allow := map[string][]string{}
+	var paths []string
+	for _, rt := range routes {
+		mux.Handle(rt.method+" "+rt.path, s.wrap(rt.h(s), rt.public))
+		if allow[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		allow[rt.path] = append(allow[rt.path], rt.method)
+	}
+	// A pattern without a method is less specific than the same path with
+	// one, so these catch only the methods not served there.
+	for _, p := range paths {
+		methods := strings.Join(allow[p], ", ")
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", methods)
+			writeErrorStatus(w, http.StatusMethodNotAllowed, zhuxiang.EInvalid, "", "此地址不支持"+r.Method+"方法（支持："+methods+"）")
+		})
+	}
+	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		writeErrorStatus(w, http.StatusNotFound, zhuxiang.ENotFound, "", "接口地址不存在")
+	})
+	return mux
+}
+
+// wrap authenticates (unless public), checks the body's media type and
+// turns a returned error into the error response.
+func (s *server) wrap(h handlerFunc, public bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Responses carry personal data scoped to the caller; no shared
+		// cache may keep them.
+		w.Header().Set("Cache-Control", "no-store")
+		var a zhuxiang.Actor
+		if !public {
+			var err error
+			if a, err = s.authenticate(r); err != nil {
+				if zhuxiang.ErrorCodeOf(err) == zhuxiang.EUnauthorized {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="zhuxiang"`)
+				}
+				writeError(w, r, err)
+				return
+			}
+		}
+		switch r.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch:
+			if err := requireJSON(r); err != nil {
+				writeError(w, r, err)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		}
+		if err := h(w, r, a); err != nil {
+			writeError(w, r, err)
+		}
+	})
+}
+
+var (
+	errNoCredentials = zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录或提供接口令牌（Authorization: Bearer …）")
+	errBadAuthHeader = zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "Authorization 请求头应为“Bearer 令牌”")
+	errMustChange    = zhuxiang.Errorf(zhuxiang.EForbidden, "", "请先修改初始密码")
+)
+
+// authenticate finds the caller: a bearer token (other systems) first, then
+// the session cookie (the platform's own pages). A token given but wrong is
+// refused outright rather than falling back to the cookie, so a
+// misconfigured system fails loudly instead of acting as whoever is signed
+// in in the same browser.
+func (s *server) authenticate(r *http.Request) (zhuxiang.Actor, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+		tok = strings.TrimSpace(tok)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			return zhuxiang.Actor{}, errBadAuthHeader
+		}
+		u, err := s.st.TokenUser(r.Context(), tok)
+		if err != nil {
+			return zhuxiang.Actor{}, err
+		}
+		return u.Actor(), nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return zhuxiang.Actor{}, errNoCredentials
+	}
+	sess, err := s.st.SessionUser(r.Context(), c.Value)
+	if err != nil {
+		return zhuxiang.Actor{}, err
+	}
+	// The pages force a new password at first sign-in; the API must not be
+	// a way round that with the initial (administrator-known) password.
+	if sess.User.MustChangePassword {
+		return zhuxiang.Actor{}, errMustChange
+	}
+	return sess.User.Actor(), nil
+}
+
+// requireJSON refuses anything but a JSON body, because an HTML form can
+// post urlencoded or multipart bodies across sites without a preflight but
+// cannot send application/json.
+func requireJSON(r *http.Request) error {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil && mt == "application/json" {
+		if cs, ok := params["charset"]; !ok || strings.EqualFold(cs, "utf-8") {
+			return nil
+		}
+	}
+	return errUnsupportedMedia
+}
+
+// errUnsupportedMedia and errMalformed are distinguished by identity, not
+// by code, because their codes are the shared "invalid" and only their HTTP
+// status differs.
+var (
+	errUnsupportedMedia = zhuxiang.Errorf(zhuxiang.EInvalid, "", "请求体须为JSON（Content-Type: application/json; charset=utf-8）")
+	errMalformed        = zhuxiang.Errorf(zhuxiang.EInvalid, "", "请求体不是有效的JSON")
+)
+
+// decode reads one JSON object into v, refusing unknown fields, so that a
+// misspelt field is an error rather than a silently unchanged value.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		// One object per request: trailing data means the client and the
+		// server disagree about what was sent.
+		if _, err := dec.Token(); err != io.EOF {
+			return errMalformed
+		}
+		return nil
+	}
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		return zhuxiang.Errorf(zhuxiang.ETooLarge, "", "请求体超过%d KiB", MaxBody>>10)
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "", "请求体应为JSON对象")
+		}
+		return zhuxiang.Errorf(zhuxiang.EInvalid, typeErr.Field, "字段“%s”的类型不正确（收到%s）", typeErr.Field, jsonKind(typeErr.Value))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if n, err := strconv.Unquote(name); err == nil {
+			name = n
+		}
+		return zhuxiang.Errorf(zhuxiang.EInvalid, name, "未知字段“%s”", name)
+	}
+	return errMalformed
+}
+
+// jsonKind names a JSON value kind in Chinese for type errors.
+func jsonKind(v string) string {
+	switch {
+	case v == "string":
+		return "字符串"
+	case strings.HasPrefix(v, "number"):
+		return "数字"
+	case v == "bool":
+		return "布尔值"
+	case v == "array":
+		return "数组"
+	case v == "object":
+		return "对象"
+	}
+	return v
+}
+
+// errorBody is the one error shape of the API.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    zhuxiang.ErrorCode `json:"code"`
+	Message string             `json:"message"`
+	Field   string             `json:"field,omitempty"`
+}
+
+// statusOf maps an error code to its HTTP status; codes are what clients
+// switch on, statuses what proxies and logs understand.
+func statusOf(c zhuxiang.ErrorCode) int {
+	switch c {
+	case zhuxiang.ENotFound:
+		return http.StatusNotFound
+	case zhuxiang.EForbidden:
+		return http.StatusForbidden
+	case zhuxiang.EInvalid:
+		return http.StatusUnprocessableEntity
+	case zhuxiang.EConflict:
+		return http.StatusConflict
+	case zhuxiang.EUnauthorized:
+		return http.StatusUnauthorized
+	case zhuxiang.ELocked:
+		return http.StatusLocked
+	case zhuxiang.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError answers with err in the error shape. Internal errors are logged
+// with their detail and answered with the generic message only, so that no
+// SQL or file path reaches a caller.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := zhuxiang.ErrorCodeOf(err)
+	status := statusOf(code)
+	switch err {
+	case errUnsupportedMedia:
+		status = http.StatusUnsupportedMediaType
+	case errMalformed:
+		status = http.StatusBadRequest
+	}
+	if code == zhuxiang.EInternal {
+		slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeErrorStatus(w, status, code, zhuxiang.ErrorField(err), zhuxiang.ErrorMessage(err))
+}
+
+func writeErrorStatus(w http.ResponseWriter, status int, code zhuxiang.ErrorCode, field, msg string) {
+	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: field}})
+}
+
+// writeJSON answers with v. Encoding our own types cannot fail except by a
+// broken connection, about which nothing more can be said to the client.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// query reads a list's query parameters, collecting the first bad one as an
+// error that names it.
+type query struct {
+	v   url.Values
+	err error
+}
+
+func newQuery(r *http.Request) *query { return &query{v: r.URL.Query()} }
+
+func (q *query) str(name string) string {
+	return strings.TrimSpace(q.v.Get(name))
+}
+
+func (q *query) fail(name, format string, args ...any) {
+	if q.err == nil {
+		q.err = zhuxiang.Errorf(zhuxiang.EInvalid, name, format, args...)
+	}
+}
+
+// limit reads the page size: def when absent, max at most.
+func (q *query) limit(def, max int) int {
+	s := q.str("limit")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		q.fail("limit", "limit应为1至%d的整数", max)
+		return def
+	}
+	return n
+}

@@ -1,0 +1,401 @@
+// Command zhuxiang runs the 助乡 platform: the web server and the
+// maintenance commands (migrations, demo data, accounts, imports, exports,
+// audit verification). It only wires packages together.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/demo"
+	"zhuxiang/importer"
+	"zhuxiang/sheet"
+	"zhuxiang/store"
+	"zhuxiang/web"
+)
+
+const usage = `用法: zhuxiang <命令> [参数]
+
+命令:
+  serve [--addr 127.0.0.1:8080] [--db 路径|postgres://…] [--demo]   启动平台
+  migrate                                      升级数据库结构
+  demo [--scale prefecture|region]             加载演示数据（仅空库）
+  user add --name N --role R [--region 代码] [--org 信用代码] [--department 名称]
+                                               新建账号（密码从标准输入读取）
+  token create --user N                        签发接口令牌
+  import regions|orgs 文件 [--dry-run] [--json] 导入行政区划或社会组织（CSV/XLSX）
+  export orgs 文件.xlsx                         导出社会组织
+  audit verify                                 校验审计日志哈希链
+
+所有命令都接受 --db；默认取环境变量 ZHUXIANG_DB，否则为当前目录下的 zhuxiang.db。
+角色: admin county department org village
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		var ec exitCode
+		if errors.As(err, &ec) {
+			os.Exit(int(ec))
+		}
+		fmt.Fprintln(os.Stderr, "错误:", zhuxiangMessage(err))
+		os.Exit(1)
+	}
+}
+
+// exitCode ends the program with a status and no further message.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+func zhuxiangMessage(err error) string {
+	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
+		return err.Error()
+	}
+	return zhuxiang.ErrorMessage(err)
+}
+
+func defaultDB() string {
+	if v := os.Getenv("ZHUXIANG_DB"); v != "" {
+		return v
+	}
+	return "zhuxiang.db"
+}
+
+// reorder moves flags after positional arguments to the front, so that
+// "import orgs file.xlsx --dry-run" works as people type it.
+func reorder(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") && a != "-" {
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") {
+				if f := fs.Lookup(name); f != nil {
+					if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
+						if i+1 < len(args) {
+							flags = append(flags, args[i+1])
+							i++
+						}
+					}
+				}
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}
+
+func open(ctx context.Context, dsn string) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	if (cmd == "user" || cmd == "token" || cmd == "import" || cmd == "export" || cmd == "audit") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", defaultDB(), "数据库：SQLite 文件路径或 postgres:// URL")
+	switch cmd {
+	case "serve":
+		addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
+		withDemo := fs.Bool("demo", false, "空库时先加载演示数据")
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		return serve(ctx, *db, *addr, *withDemo, stdout)
+	case "migrate":
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		fmt.Fprintln(stdout, "数据库结构已是最新：", *db)
+		return nil
+	case "demo":
+		scale := fs.String("scale", "prefecture", "规模：prefecture（数百个组织）或 region（10万个组织）")
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		res, err := demo.Load(ctx, st, *scale, stdout)
+		if err != nil {
+			return err
+		}
+		printAccounts(stdout, res.Accounts)
+		return nil
+	case "user add":
+		name := fs.String("name", "", "登录名")
+		display := fs.String("display", "", "显示名称")
+		role := fs.String("role", "", "角色：admin county department org village")
+		region := fs.String("region", "", "县市或村的区划代码（county、village 角色）")
+		org := fs.String("org", "", "社会组织的统一社会信用代码（org 角色）")
+		dept := fs.String("department", "", "部门名称（department 角色）")
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		r, ok := zhuxiang.ParseRole(*role)
+		if !ok {
+			return fmt.Errorf("角色“%s”无效，应为 admin county department org village", *role)
+		}
+		pw, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && pw == "" {
+			return fmt.Errorf("请从标准输入提供初始密码")
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		u, err := st.CreateUser(ctx, zhuxiang.SystemActor, store.NewUser{Name: *name, DisplayName: *display, Role: r, RegionCode: *region, OrgCode: *org, Department: *dept, Password: strings.TrimRight(pw, "\r\n")})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已创建账号 %s（%s），首次登录须修改密码\n", u.Name, u.Role.Label())
+		return nil
+	case "token create":
+		user := fs.String("user", "", "登录名")
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		tok, err := st.CreateAPIToken(ctx, zhuxiang.SystemActor, *user)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, tok)
+		return nil
+	case "import regions", "import orgs":
+		dry := fs.Bool("dry-run", false, "只校验，不保存")
+		asJSON := fs.Bool("json", false, "以 JSON 输出结果")
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		if fs.NArg() != 1 {
+			return fmt.Errorf("请指定要导入的文件")
+		}
+		return importFile(ctx, *db, cmd, fs.Arg(0), *dry, *asJSON, stdout)
+	case "export orgs":
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		if fs.NArg() != 1 {
+			return fmt.Errorf("请指定导出文件名，如 orgs.xlsx")
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		f, err := os.Create(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if err := importer.ExportOrgs(ctx, st, zhuxiang.SystemActor, store.OrgFilter{}, f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "已导出：", fs.Arg(0))
+		return nil
+	case "audit verify":
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		res, err := st.VerifyAudit(ctx)
+		if err != nil {
+			return err
+		}
+		if res.BrokenAt != 0 {
+			fmt.Fprintf(stdout, "BROKEN at entry %d: %s（共检查 %d 条）\n", res.BrokenAt, res.Reason, res.Entries)
+			return exitCode(1)
+		}
+		fmt.Fprintf(stdout, "OK %d entries\n", res.Entries)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return exitCode(2)
+}
+
+func importFile(ctx context.Context, db, cmd, path string, dry, asJSON bool, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("无法打开文件 %s: %v", path, err)
+	}
+	defer f.Close()
+	st, err := open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	t, err := sheet.Read(f, path, sheet.DefaultLimits())
+	var res *zhuxiang.ImportResult
+	if err == nil {
+		if cmd == "import regions" {
+			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, dry)
+		} else {
+			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, dry)
+		}
+	}
+	if err != nil {
+		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
+			return err
+		}
+		// A file-level problem is reported as one rejected "row 0" so that
+		// scripts reading --json see the same shape.
+		res = &zhuxiang.ImportResult{Rejected: []zhuxiang.RowError{{Row: 0, Field: zhuxiang.ErrorField(err), Message: zhuxiang.ErrorMessage(err)}}}
+	}
+	if asJSON {
+		out := struct {
+			Rows     int                 `json:"rows"`
+			Accepted int                 `json:"accepted"`
+			Rejected []zhuxiang.RowError `json:"rejected"`
+			Warnings []zhuxiang.RowError `json:"warnings,omitempty"`
+			Created  int                 `json:"created"`
+			Updated  int                 `json:"updated"`
+			Stored   bool                `json:"stored"`
+		}{res.Rows, res.Accepted, res.Rejected, res.Warnings, res.Created, res.Updated, res.Stored}
+		if out.Rejected == nil {
+			out.Rejected = []zhuxiang.RowError{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range res.Rejected {
+			if r.Row == 0 {
+				fmt.Fprintf(stdout, "文件：%s\n", r.Message)
+			} else {
+				fmt.Fprintf(stdout, "第%d行 %s：%s\n", r.Row, r.Field, r.Message)
+			}
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintf(stdout, "提示 第%d行 %s：%s\n", w.Row, w.Field, w.Message)
+		}
+		switch {
+		case len(res.Rejected) > 0:
+			fmt.Fprintf(stdout, "共 %d 行，%d 行有误，未保存任何数据\n", res.Rows, len(res.Rejected))
+		case dry:
+			fmt.Fprintf(stdout, "共 %d 行，全部通过校验（--dry-run，未保存）\n", res.Rows)
+		default:
+			fmt.Fprintf(stdout, "共 %d 行：新增 %d，更新 %d，用时 %.1f 秒\n", res.Rows, res.Created, res.Updated, time.Since(start).Seconds())
+		}
+	}
+	if len(res.Rejected) > 0 {
+		return exitCode(1)
+	}
+	return nil
+}
+
+func printAccounts(w io.Writer, accounts []demo.Account) {
+	if len(accounts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "演示账号（密码均为 %s）：\n", demo.Password)
+	for _, a := range accounts {
+		fmt.Fprintf(w, "  %-10s %-8s %s\n", a.Name, a.Role.Label(), a.Scope)
+	}
+}
+
+func serve(ctx context.Context, db, addr string, withDemo bool, stdout io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	st, err := open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var accounts []demo.Account
+	if withDemo {
+		p, err := st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Limit: 1})
+		if err != nil {
+			return err
+		}
+		if p.Total == 0 {
+			res, err := demo.Load(ctx, st, "prefecture", stdout)
+			if err != nil {
+				return err
+			}
+			accounts = res.Accounts
+		} else {
+			fmt.Fprintln(stdout, "数据库已有数据，未重复加载演示数据")
+		}
+	}
+	h, err := web.New(st, web.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db)
+	if withDemo {
+		if len(accounts) == 0 {
+			fmt.Fprintf(stdout, "演示账号：admin、hejing、ruoqiang、kuerle、kexie、org、village（密码 %s）\n", demo.Password)
+		}
+		printAccounts(stdout, accounts)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
