@@ -1,0 +1,56 @@
+package importer_test
+
+import (
+	"bytes"
+	"testing"
+
+	"zhuxiang"
+	"zhuxiang/importer"
+	"zhuxiang/sheet"
+	"zhuxiang/store/storetest"
+)
+
+// FuzzImportOrgs feeds arbitrary files through the whole organization
+// importer in dry-run mode: it must never panic, never store anything, and
+// account for every row exactly once (accepted or rejected with a row
+// number that exists in the file and a message).
+func FuzzImportOrgs(f *testing.F) {
+	f.Add([]byte(csvText(goodRows(f, 2))))
+	f.Add([]byte("组织名称,统一社会信用代码\n某协会,51652827MJ0000001X\n,\n"))
+	f.Add([]byte("组织名称,统一社会信用代码,评估等级,评估日期,列入名录\n甲,1,9A,2024-13-01,失信\n"))
+	f.Add([]byte("\ufeff组织名称,统一社会信用代码,登记县市\n乙,51652827MJ0000001X,焉耆县\n丙,51652827MJ0000001X,\n"))
+	st := storetest.Open(f, "sqlite")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tab, err := sheet.Read(bytes.NewReader(data), "fuzz.csv", sheet.Limits{MaxBytes: 1 << 20, MaxRows: 2000})
+		if err != nil {
+			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
+				t.Fatalf("internal error for a user's file: %v", err)
+			}
+			return
+		}
+		res, err := importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, true)
+		if err != nil {
+			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
+				t.Fatalf("internal error: %v", err)
+			}
+			return
+		}
+		if res.Stored {
+			t.Fatal("dry run stored")
+		}
+		rows := map[int]bool{}
+		for _, r := range tab.Rows {
+			rows[r.Num] = true
+		}
+		bad := map[int]bool{}
+		for _, r := range res.Rejected {
+			if !rows[r.Row] || r.Message == "" {
+				t.Fatalf("rejection %+v names no row of the file or has no message", r)
+			}
+			bad[r.Row] = true
+		}
+		if res.Accepted+len(bad) != len(tab.Rows) {
+			t.Fatalf("accepted %d + rejected rows %d != rows %d", res.Accepted, len(bad), len(tab.Rows))
+		}
+	})
+}
