@@ -190,6 +190,7 @@ type Org struct {
 	Address      string
 	Intro        string
 	Version      int
+	Seq          int64 // registration order: newest-first lists and their cursors
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	UpdatedBy    string

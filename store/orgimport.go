@@ -107,9 +107,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			return nil
 		}
 		var entries []pendingAudit
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
-			flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19)`)
+		ins, err := tx.PrepareContext(ctx, sqlInsertOrg)
 		if err != nil {
 			return err
 		}
@@ -125,11 +123,18 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}
 		defer insFlag.Close()
 		now := ts(s.Now())
-		var maxRowid int64
-		if s.dialect == SQLite {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(rowid), 0) FROM orgs`).Scan(&maxRowid); err != nil {
+		fresh := int64(0)
+		for _, it := range good {
+			if _, ok := existing[it.Org.CreditCode]; !ok {
+				fresh++
+			}
+		}
+		seq, firstSeq := int64(0), int64(0)
+		if fresh > 0 {
+			if seq, err = nextSeq(ctx, tx, "orgs", fresh); err != nil {
 				return err
 			}
+			firstSeq = seq
 		}
 		for _, it := range good {
 			o := it.Org
@@ -154,10 +159,12 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				entries = append(entries, pendingAudit{"update", o.ID, ch})
 				continue
 			}
-			o.ID = secure.NewID()
+			o.ID, o.Seq = secure.NewID(), seq
+			seq++
+			search := orgSearch(o)
 			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-				orgSearch(o), now, a.Name); err != nil {
+				search, zhuxiang.SearchTerms(search), now, a.Name, o.Seq); err != nil {
 				return err
 			}
 			for _, in := range o.Inspections {
@@ -175,7 +182,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}
 		if s.dialect == SQLite && res.Created > 0 {
 			// One statement indexes every new row: see 0002_search.sqlite.sql.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, search) SELECT rowid, search FROM orgs WHERE rowid > $1`, maxRowid); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, terms) SELECT seq, terms FROM orgs WHERE seq >= $1`, firstSeq); err != nil {
 				return err
 			}
 		}

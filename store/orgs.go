@@ -35,19 +35,21 @@ type OrgPage struct {
 	Capped bool   // Total reached CountCap: there are at least that many
 }
 
-// CountCap bounds the count shown beside a list, so that counting a vague
-// search over a national registry never costs more than the page itself.
-const CountCap = 10000
+// CountCap bounds the count shown beside a list ("超过 1000 个"), so that
+// counting a vague search over a national registry never costs more than
+// the page itself: an exact count of 8 000 phrase matches took 6 ms, the
+// page under 1 ms.
+const CountCap = 1000
 
 const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESCE(o.department_id, ''), COALESCE(d.name, ''), o.rating, o.rating_date,
-	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by`
+	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by, o.seq`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
 	var o zhuxiang.Org
 	var form, kinds, created, updated string
 	var abnormal, dishonest int
 	if err := sc.Scan(&o.ID, &o.CreditCode, &o.Name, &form, &kinds, &o.DepartmentID, &o.Department, &o.Rating, &o.RatingDate,
-		&o.RegCounty, &o.RegPlace, &o.Contact, &o.Phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy); err != nil {
+		&o.RegCounty, &o.RegPlace, &o.Contact, &o.Phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy, &o.Seq); err != nil {
 		return nil, err
 	}
 	o.LegalForm = zhuxiang.LegalForm(form)
@@ -101,21 +103,39 @@ func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
 	return "", nil, forbidden("无权查看社会组织名录")
 }
 
-func encodeCursor(name, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(name + "\x00" + id))
+// cursor is a position in a list: after (name, id) in name order, or
+// before seq in a search's newest-first order.
+type cursor struct {
+	search   bool
+	seq      int64
+	name, id string
 }
 
-func decodeCursor(c string) (string, string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
+func encodeCursor(c cursor) string {
+	if c.search {
+		return "s" + strconv.FormatInt(c.seq, 36)
+	}
+	return "n" + base64.RawURLEncoding.EncodeToString([]byte(c.name+"\x00"+c.id))
+}
+
+func decodeCursor(s string) (cursor, bool) {
+	if strings.HasPrefix(s, "s") {
+		n, err := strconv.ParseInt(s[1:], 36, 64)
+		return cursor{search: true, seq: n}, err == nil && n > 0
+	}
+	if !strings.HasPrefix(s, "n") {
+		return cursor{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s[1:])
 	if err != nil {
-		return "", "", false
+		return cursor{}, false
 	}
 	name, id, ok := strings.Cut(string(b), "\x00")
-	return name, id, ok
+	return cursor{name: name, id: id}, ok
 }
 
-// ListOrgs lists the organizations in the actor's scope in name order, one
-// page at a time. Pages continue from a cursor (keyset pagination), so page
+// ListOrgs lists the organizations in the actor's scope, in name order or,
+// for a search, newest first, one page at a time. Pages continue from a cursor (keyset pagination), so page
 // 500 costs what page 1 costs.
 func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
 	scope, args, err := orgScope(a, 1)
@@ -159,28 +179,6 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	if f.Department != "" {
 		add("o.department_id = $%d", f.Department)
 	}
-	if q := zhuxiang.SearchNormalize(f.Q); q != "" {
-		if s.dialect == SQLite && len([]rune(q)) >= 3 {
-			add("o.rowid IN (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH $%d)", `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
-		} else {
-			add(`o.search LIKE $%d ESCAPE '\'`, like(q))
-		}
-	}
-	cond := strings.Join(where, " AND ")
-	page := &OrgPage{}
-	countArgs := append([]any(nil), args...)
-	if err := s.r.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM orgs o WHERE %s LIMIT %d) t`, cond, CountCap), countArgs...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	page.Capped = page.Total >= CountCap
-	if f.Cursor != "" {
-		name, id, ok := decodeCursor(f.Cursor)
-		if !ok {
-			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "分页参数无效")
-		}
-		args = append(args, name, id)
-		cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
-	}
 	limit := f.Limit
 	switch {
 	case limit <= 0:
@@ -188,7 +186,57 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	case limit > 500:
 		limit = 500
 	}
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY o.name, o.id LIMIT %d`, orgListCols, cond, limit+1), args...)
+	page := &OrgPage{}
+	from, order := "orgs o", "o.name, o.id"
+	q := zhuxiang.SearchNormalize(f.Q)
+	if q != "" {
+		// Search results come newest first, in registration order (seq):
+		// the full-text index yields matches in that order, so a page
+		// costs the same whether 5 or 50 000 organizations match. Sorting
+		// matches by name cost 20 ms per page at 100 000 organizations.
+		order = "o.seq DESC"
+		match := zhuxiang.SearchMatch(q)
+		switch {
+		case match == "":
+			where = append(where, "1=0") // punctuation only: nothing to find
+		case s.dialect == SQLite:
+			from = "orgs_fts f JOIN orgs o ON o.seq = f.rowid"
+			order = "f.rowid DESC"
+			add("orgs_fts MATCH $%d", match)
+			if len(where) == 2 && a.IsAdmin() {
+				// Only the search: count from the index alone.
+				if err := s.r.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH $1 LIMIT %d) t`, CountCap), match).Scan(&page.Total); err != nil {
+					return nil, err
+				}
+				page.Total = -page.Total - 1 // counted; see below
+			}
+		default:
+			for _, w := range strings.Fields(q) {
+				add(`o.search LIKE $%d ESCAPE '\'`, like(w))
+			}
+		}
+	}
+	cond := strings.Join(where, " AND ")
+	if page.Total < 0 {
+		page.Total = -page.Total - 1
+	} else if err := s.r.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, cond, CountCap), args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	page.Capped = page.Total >= CountCap
+	if f.Cursor != "" {
+		c, ok := decodeCursor(f.Cursor)
+		if !ok || c.search != (q != "") {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "分页参数无效，请回到第一页")
+		}
+		if c.search {
+			args = append(args, c.seq)
+			cond += fmt.Sprintf(" AND o.seq < $%d", len(args))
+		} else {
+			args = append(args, c.name, c.id)
+			cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
+		}
+	}
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +254,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	if len(page.Orgs) > limit {
 		page.Orgs = page.Orgs[:limit]
 		last := page.Orgs[limit-1]
-		page.Next = encodeCursor(last.Name, last.ID)
+		page.Next = encodeCursor(cursor{search: q != "", seq: last.Seq, name: last.Name, id: last.ID})
 	}
 	return page, nil
 }
@@ -367,12 +415,16 @@ func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 
 func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
 	now := ts(s.Now())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
-		flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19)`,
+	search := orgSearch(o)
+	seq, err := nextSeq(ctx, tx, "orgs", 1)
+	if err != nil {
+		return err
+	}
+	o.Seq = seq
+	if _, err := tx.ExecContext(ctx, sqlInsertOrg,
 		o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		orgSearch(o), now, a.Name); err != nil {
+		search, zhuxiang.SearchTerms(search), now, a.Name, seq); err != nil {
 		return err
 	}
 	if err := s.ftsAdd(ctx, tx, o.ID); err != nil {
@@ -381,13 +433,28 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 	return s.writeOrgDetails(ctx, tx, o, false)
 }
 
+const sqlInsertOrg = `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
+	flag_abnormal, flag_dishonest, search, terms, version, created_at, created_by, updated_at, updated_by, seq)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $19, $20, $21)`
+
+// nextSeq reserves n numbers of the named counter and returns the first.
+// The counter row is locked until the transaction ends, so numbers are
+// never handed out twice, on either engine.
+func nextSeq(ctx context.Context, tx querier, name string, n int64) (int64, error) {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + $1 WHERE name = $2 RETURNING value`, n, name).Scan(&last); err != nil {
+		return 0, fmt.Errorf("counter %s: %w", name, err)
+	}
+	return last - n + 1, nil
+}
+
 // ftsAdd indexes one organization's search text (SQLite only; PostgreSQL's
 // trigram index follows the table by itself).
 func (s *Store) ftsAdd(ctx context.Context, tx querier, id string) error {
 	if s.dialect != SQLite {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, search) SELECT rowid, search FROM orgs WHERE id = $1`, id)
+	_, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, terms) SELECT seq, terms FROM orgs WHERE id = $1`, id)
 	return err
 }
 
@@ -397,7 +464,7 @@ func (s *Store) ftsRemove(ctx context.Context, tx querier, id string) error {
 	if s.dialect != SQLite {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (orgs_fts, rowid, search) SELECT 'delete', rowid, search FROM orgs WHERE id = $1`, id)
+	_, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (orgs_fts, rowid, terms) SELECT 'delete', seq, terms FROM orgs WHERE id = $1`, id)
 	return err
 }
 
@@ -509,15 +576,16 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 }
 
 func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
+	search := orgSearch(o)
 	if err := s.ftsRemove(ctx, tx, o.ID); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
-		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16,
-		version = version + 1, updated_at = $17, updated_by = $18 WHERE id = $19`,
+		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16, terms = $17,
+		version = version + 1, updated_at = $18, updated_by = $19 WHERE id = $20`,
 		o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		orgSearch(o), ts(s.Now()), a.Name, o.ID); err != nil {
+		search, zhuxiang.SearchTerms(search), ts(s.Now()), a.Name, o.ID); err != nil {
 		return err
 	}
 	if err := s.ftsAdd(ctx, tx, o.ID); err != nil {

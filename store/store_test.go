@@ -66,6 +66,10 @@ func TestOrgSearch(t *testing.T) {
 			{kel.CreditCode[:10], []string{"库尔勒市青年创业协会"}},
 			{"协会", []string{"和静县小麦种植协会", "库尔勒市青年创业协会"}},
 			{"没有这个", nil},
+			{"协", []string{"和静县小麦种植协会", "库尔勒市青年创业协会"}},
+			{"会", []string{"若羌县红枣产业商会", "和静县小麦种植协会", "库尔勒市青年创业协会"}}, // newest first
+			{"和静 协会", []string{"和静县小麦种植协会"}},
+			{"hjx", []string{"和静县小麦种植协会"}},
 		}
 		for _, c := range cases {
 			p, err := st.ListOrgs(ctx, a, store.OrgFilter{Q: c.q})
@@ -88,8 +92,16 @@ func TestOrgPagination(t *testing.T) {
 		for i := 0; i < 45; i++ {
 			mustOrg(t, st, zhuxiang.SystemActor, "协会"+string(rune('甲'+i)), "652801", 10+i)
 		}
+		for _, q := range []string{"", "协会"} {
+			checkPages(t, st, store.OrgFilter{Limit: 20, Q: q}, 45, 3)
+		}
+	})
+}
+
+func checkPages(t *testing.T, st *store.Store, f store.OrgFilter, want, wantPages int) {
+	t.Helper()
+	{
 		seen := map[string]bool{}
-		f := store.OrgFilter{Limit: 20}
 		pages := 0
 		for {
 			p, err := st.ListOrgs(ctx, zhuxiang.SystemActor, f)
@@ -108,10 +120,10 @@ func TestOrgPagination(t *testing.T) {
 			}
 			f.Cursor = p.Next
 		}
-		if len(seen) != 45 || pages != 3 {
-			t.Errorf("saw %d orgs on %d pages, want 45 on 3", len(seen), pages)
+		if len(seen) != want || pages != wantPages {
+			t.Errorf("q=%q: saw %d orgs on %d pages, want %d on %d", f.Q, len(seen), pages, want, wantPages)
 		}
-	})
+	}
 }
 
 func TestOrgScopeAndAudit(t *testing.T) {

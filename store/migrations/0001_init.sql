@@ -58,6 +58,8 @@ CREATE TABLE orgs (
     flag_abnormal  INTEGER NOT NULL DEFAULT 0,
     flag_dishonest INTEGER NOT NULL DEFAULT 0,
     search         TEXT NOT NULL DEFAULT '',
+    terms          TEXT NOT NULL DEFAULT '',
+    seq            BIGINT NOT NULL,
     version        INTEGER NOT NULL DEFAULT 1,
     created_at     TEXT NOT NULL,
     created_by     TEXT NOT NULL DEFAULT '',
@@ -67,6 +69,7 @@ CREATE TABLE orgs (
 CREATE INDEX orgs_name ON orgs (name, id);
 CREATE INDEX orgs_county ON orgs (reg_county, name, id);
 CREATE INDEX orgs_department ON orgs (department_id, name, id);
+CREATE UNIQUE INDEX orgs_seq ON orgs (seq);
 
 CREATE TABLE org_inspections (
     org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
@@ -142,6 +145,14 @@ CREATE TABLE audit_head (
     hash TEXT NOT NULL
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+
+-- Counters hand out ordered numbers (orgs.seq: registration order) without
+-- engine-specific sequences; the row lock orders concurrent writers.
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('orgs', 0);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

@@ -1,0 +1,33 @@
+package store_test
+
+import (
+	"os"
+	"testing"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// BenchmarkListOrgs times one list page with a search on an existing
+// database named by ZHUXIANG_BENCH_DB (make one with
+// `zhuxiang demo --scale region --db FILE`).
+func BenchmarkListOrgs(b *testing.B) {
+	path := os.Getenv("ZHUXIANG_BENCH_DB")
+	if path == "" {
+		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for _, q := range []string{"", "kel", "hejing", "红枣产业", "协会", "小麦"} {
+		b.Run("q="+q, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
