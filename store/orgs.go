@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -307,20 +308,12 @@ type querier interface {
 
 func (s *Store) loadOrgDetails(ctx context.Context, q querier, o *zhuxiang.Org) error {
 	o.Inspections, o.Flags = nil, nil
-	rows, err := q.QueryContext(ctx, `SELECT year, result FROM org_inspections WHERE org_id = $1 ORDER BY year DESC`, o.ID)
-	if err != nil {
+	var text string
+	if err := q.QueryRowContext(ctx, `SELECT inspections FROM orgs WHERE id = $1`, o.ID).Scan(&text); err != nil {
 		return err
 	}
-	for rows.Next() {
-		var in zhuxiang.Inspection
-		if err := rows.Scan(&in.Year, &in.Result); err != nil {
-			rows.Close()
-			return err
-		}
-		o.Inspections = append(o.Inspections, in)
-	}
-	rows.Close()
-	rows, err = q.QueryContext(ctx, `SELECT kind, source, date FROM org_flags WHERE org_id = $1 ORDER BY kind`, o.ID)
+	o.Inspections = parseInspections(text)
+	rows, err := q.QueryContext(ctx, `SELECT kind, source, date FROM org_flags WHERE org_id = $1 ORDER BY kind`, o.ID)
 	if err != nil {
 		return err
 	}
@@ -424,7 +417,7 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 	if _, err := tx.ExecContext(ctx, sqlInsertOrg,
 		o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		search, zhuxiang.SearchTerms(search), now, a.Name, seq); err != nil {
+		search, zhuxiang.SearchTerms(search), now, a.Name, seq, inspectionsText(o.Inspections)); err != nil {
 		return err
 	}
 	if err := s.ftsAdd(ctx, tx, o.ID); err != nil {
@@ -434,8 +427,8 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 }
 
 const sqlInsertOrg = `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
-	flag_abnormal, flag_dishonest, search, terms, version, created_at, created_by, updated_at, updated_by, seq)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $19, $20, $21)`
+	flag_abnormal, flag_dishonest, search, terms, version, created_at, created_by, updated_at, updated_by, seq, inspections)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $19, $20, $21, $22)`
 
 // nextSeq reserves n numbers of the named counter and returns the first.
 // The counter row is locked until the transaction ends, so numbers are
@@ -470,15 +463,7 @@ func (s *Store) ftsRemove(ctx context.Context, tx querier, id string) error {
 
 func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org, replace bool) error {
 	if replace {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM org_inspections WHERE org_id = $1`, o.ID); err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM org_flags WHERE org_id = $1`, o.ID); err != nil {
-			return err
-		}
-	}
-	for _, in := range o.Inspections {
-		if _, err := tx.ExecContext(ctx, sqlInsertInspection, o.ID, in.Year, in.Result); err != nil {
 			return err
 		}
 	}
@@ -491,9 +476,35 @@ func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org
 }
 
 const (
-	sqlInsertInspection = `INSERT INTO org_inspections (org_id, year, result) VALUES ($1, $2, $3)`
-	sqlInsertFlag       = `INSERT INTO org_flags (org_id, kind, source, date) VALUES ($1, $2, $3, $4)`
+	sqlInsertFlag = `INSERT INTO org_flags (org_id, kind, source, date) VALUES ($1, $2, $3, $4)`
 )
+
+// inspectionsText stores inspections newest first as "2025:合格;2024:基本合格".
+func inspectionsText(ins []zhuxiang.Inspection) string {
+	sorted := append([]zhuxiang.Inspection(nil), ins...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Year > sorted[j].Year })
+	var b strings.Builder
+	for i, in := range sorted {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.Itoa(in.Year))
+		b.WriteByte(':')
+		b.WriteString(in.Result)
+	}
+	return b.String()
+}
+
+func parseInspections(text string) []zhuxiang.Inspection {
+	var out []zhuxiang.Inspection
+	for _, part := range strings.Split(text, ";") {
+		y, r, ok := strings.Cut(part, ":")
+		if n, err := strconv.Atoi(y); ok && err == nil {
+			out = append(out, zhuxiang.Inspection{Year: n, Result: r})
+		}
+	}
+	return out
+}
 
 // orgKV lists the fields people read in the audit log, in a fixed order.
 func orgKV(o *zhuxiang.Org) []kv {
@@ -581,11 +592,11 @@ func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, 
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
-		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16, terms = $17,
+		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16, terms = $17, inspections = $21,
 		version = version + 1, updated_at = $18, updated_by = $19 WHERE id = $20`,
 		o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		search, zhuxiang.SearchTerms(search), ts(s.Now()), a.Name, o.ID); err != nil {
+		search, zhuxiang.SearchTerms(search), ts(s.Now()), a.Name, o.ID, inspectionsText(o.Inspections)); err != nil {
 		return err
 	}
 	if err := s.ftsAdd(ctx, tx, o.ID); err != nil {

@@ -49,6 +49,10 @@ CREATE TABLE orgs (
     department_id  TEXT REFERENCES departments (id),
     rating         INTEGER NOT NULL DEFAULT 0,
     rating_date    TEXT NOT NULL DEFAULT '',
+    -- annual inspections as "2025:合格;2024:基本合格", newest first: always
+    -- read and written with the organization, never queried apart, and a
+    -- table of their own tripled the rows an import writes.
+    inspections    TEXT NOT NULL DEFAULT '',
     reg_county     TEXT NOT NULL DEFAULT '',
     reg_place      TEXT NOT NULL DEFAULT '',
     contact        TEXT NOT NULL DEFAULT '',
@@ -70,13 +74,6 @@ CREATE INDEX orgs_name ON orgs (name, id);
 CREATE INDEX orgs_county ON orgs (reg_county, name, id);
 CREATE INDEX orgs_department ON orgs (department_id, name, id);
 CREATE UNIQUE INDEX orgs_seq ON orgs (seq);
-
-CREATE TABLE org_inspections (
-    org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
-    year   INTEGER NOT NULL,
-    result TEXT NOT NULL,
-    PRIMARY KEY (org_id, year)
-);
 
 CREATE TABLE org_flags (
     org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,

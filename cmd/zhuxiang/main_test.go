@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zhuxiang"
+)
+
+func code(n int) string {
+	first := fmt.Sprintf("51652827MJ%07d", n)
+	c, _ := zhuxiang.CreditCodeCheckChar(first)
+	return first + string(c)
+}
+
+// cli runs the command in-process and returns its output and exit status.
+func cli(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	status := 0
+	var ec exitCode
+	switch {
+	case errors.As(err, &ec):
+		status = int(ec)
+	case err != nil:
+		status = 1
+		out.WriteString("错误: " + zhuxiangMessage(err))
+	}
+	return out.String() + errOut.String(), status
+}
+
+func TestImportJSONAndExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	good := "组织名称,统一社会信用代码,登记县市\n甲协会," + code(1) + ",和静县\n乙协会," + code(2) + ",焉耆县\n"
+	bad := good + "丙协会,123,和静县\n丁协会," + code(4) + ",北京县\n"
+	os.WriteFile(filepath.Join(dir, "good.csv"), []byte(good), 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.csv"), []byte(bad), 0o644)
+	os.WriteFile(filepath.Join(dir, "photo.xlsx"), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), 0o644)
+
+	cases := []struct {
+		name       string
+		args       []string
+		wantStatus int
+		wantRows   int
+		wantRej    []int
+	}{
+		{"dry run of a good file", []string{"import", "orgs", filepath.Join(dir, "good.csv"), "--dry-run", "--json", "--db", db}, 0, 2, nil},
+		{"bad rows", []string{"import", "orgs", "--json", "--db", db, filepath.Join(dir, "bad.csv")}, 1, 4, []int{4, 5}},
+		{"not a spreadsheet", []string{"import", "orgs", filepath.Join(dir, "photo.xlsx"), "--json", "--db", db}, 1, 0, []int{0}},
+		{"good file", []string{"import", "orgs", filepath.Join(dir, "good.csv"), "--json", "--db", db}, 0, 2, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, status := cli(t, "", c.args...)
+			if status != c.wantStatus {
+				t.Fatalf("status %d, want %d; output:\n%s", status, c.wantStatus, out)
+			}
+			var res struct {
+				Rows     int `json:"rows"`
+				Accepted int `json:"accepted"`
+				Rejected []struct {
+					Row     int    `json:"row"`
+					Field   string `json:"field"`
+					Message string `json:"message"`
+				} `json:"rejected"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("output is not the JSON summary: %v\n%s", err, out)
+			}
+			var rows []int
+			for _, r := range res.Rejected {
+				rows = append(rows, r.Row)
+				if r.Message == "" {
+					t.Errorf("row %d without a message", r.Row)
+				}
+			}
+			if res.Rows != c.wantRows || fmt.Sprint(rows) != fmt.Sprint(c.wantRej) && len(c.wantRej)+len(rows) > 0 {
+				t.Errorf("summary %+v, want rows %d rejected %v", res, c.wantRows, c.wantRej)
+			}
+		})
+	}
+	// Only the good file was stored, once; the audit chain verifies.
+	out, status := cli(t, "", "audit", "verify", "--db", db)
+	if status != 0 || !strings.HasPrefix(out, "OK") {
+		t.Errorf("audit verify: %d %s", status, out)
+	}
+	exp := filepath.Join(dir, "out.xlsx")
+	if out, status := cli(t, "", "export", "orgs", exp, "--db", db); status != 0 {
+		t.Fatalf("export: %s", out)
+	}
+	// The export imports back unchanged: nothing created, nothing updated.
+	out, status = cli(t, "", "import", "orgs", exp, "--json", "--db", db)
+	if status != 0 || !strings.Contains(out, `"created":0`) || !strings.Contains(out, `"updated":0`) {
+		t.Errorf("re-importing the export: %d %s", status, out)
+	}
+}
+
+func TestUserAndToken(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "z.db")
+	if out, status := cli(t, "weak\n", "user", "add", "--name", "a1", "--role", "admin", "--db", db); status == 0 || !strings.Contains(out, "密码") {
+		t.Errorf("weak password accepted: %s", out)
+	}
+	if out, status := cli(t, "Strong#Pass1\n", "user", "add", "--name", "a1", "--role", "admin", "--db", db); status != 0 {
+		t.Fatalf("user add: %s", out)
+	}
+	if out, status := cli(t, "Strong#Pass1\n", "user", "add", "--name", "c1", "--role", "county", "--region", "999999", "--db", db); status == 0 || !strings.Contains(out, "区划") {
+		t.Errorf("county user with a bad region: %d %s", status, out)
+	}
+	out, status := cli(t, "", "token", "create", "--user", "a1", "--db", db)
+	if status != 0 || !strings.HasPrefix(out, "zx_") {
+		t.Errorf("token: %d %q", status, out)
+	}
+	if out, status := cli(t, "", "frobnicate"); status != 2 || !strings.Contains(out, "用法") {
+		t.Errorf("unknown command: %d %s", status, out)
+	}
+}
+
+func TestAuditVerifyBroken(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "z.db")
+	if out, status := cli(t, "Strong#Pass1\n", "user", "add", "--name", "a1", "--role", "admin", "--db", db); status != 0 {
+		t.Fatal(out)
+	}
+	// Someone with the file in hand goes around the store and its trigger.
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER audit_no_update`, `UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 1`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	out, status := cli(t, "", "audit", "verify", "--db", db)
+	if status == 0 || !strings.Contains(out, "entry 1") {
+		t.Errorf("tampered log: %d %s", status, out)
+	}
+}
