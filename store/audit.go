@@ -94,7 +94,7 @@ type AuditVerifyResult struct {
 // agrees with the last entry (a deleted tail shows there).
 func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 	var res AuditVerifyResult
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := s.query(ctx, `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return res, err
 	}
@@ -126,7 +126,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 	}
 	var headSeq int64
 	var headHash string
-	if err := s.r.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	if err := s.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
 		return res, err
 	}
 	if headSeq != want-1 || headHash != prev {
@@ -177,7 +177,7 @@ func (s *Store) ListAudit(ctx context.Context, a zhuxiang.Actor, f zhuxiang.Audi
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", limit)
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func (s *Store) Departments(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.
 	if a.UserID == "" && !a.System {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, note, version, updated_at, updated_by FROM departments ORDER BY name`)
+	rows, err := s.query(ctx, `SELECT id, name, note, version, updated_at, updated_by FROM departments ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (s *Store) Departments(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.r.QueryContext(ctx, `SELECT department_id, action, lead FROM department_actions ORDER BY action`)
+	rows, err = s.query(ctx, `SELECT department_id, action, lead FROM department_actions ORDER BY action`)
 	if err != nil {
 		return nil, err
 	}

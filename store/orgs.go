@@ -206,7 +206,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			add("orgs_fts MATCH $%d", match)
 			if len(where) == 2 && a.IsAdmin() {
 				// Only the search: count from the index alone.
-				if err := s.r.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH $1 LIMIT %d) t`, CountCap), match).Scan(&page.Total); err != nil {
+				if err := s.queryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH $1 LIMIT %d) t`, CountCap), match).Scan(&page.Total); err != nil {
 					return nil, err
 				}
 				page.Total = -page.Total - 1 // counted; see below
@@ -220,7 +220,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	cond := strings.Join(where, " AND ")
 	if page.Total < 0 {
 		page.Total = -page.Total - 1
-	} else if err := s.r.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, cond, CountCap), args...).Scan(&page.Total); err != nil {
+	} else if err := s.queryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, cond, CountCap), args...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
 	page.Capped = page.Total >= CountCap
@@ -237,7 +237,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
 		}
 	}
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (s *Store) Org(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxiang
 	if err != nil {
 		return nil, err
 	}
-	o, err := scanOrg(s.r.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope, append([]any{id}, args...)...))
+	o, err := scanOrg(s.queryRow(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("社会组织")
 	}

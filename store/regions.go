@@ -96,7 +96,7 @@ func (s *Store) ListRegions(ctx context.Context, a zhuxiang.Actor, f RegionFilte
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (s *Store) Region(ctx context.Context, a zhuxiang.Actor, code string) (*zhu
 	if a.UserID == "" && !a.System {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
-	r, err := scanRegion(s.r.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`, code))
+	r, err := scanRegion(s.queryRow(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("行政区划")
 	}

@@ -13,12 +13,14 @@ import (
 
 const userCols = `id, name, display_name, role, region_code, county_code, COALESCE(org_id, ''), COALESCE(department_id, ''), must_change, failed_logins, locked_until, disabled, created_at, version`
 
-func scanUser(sc interface{ Scan(...any) error }) (*zhuxiang.User, error) {
+// scanUser reads the userCols columns, then any extra ones into extra.
+func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*zhuxiang.User, error) {
 	var u zhuxiang.User
 	var role, locked, created string
 	var must, disabled int
-	if err := sc.Scan(&u.ID, &u.Name, &u.DisplayName, &role, &u.RegionCode, &u.CountyCode, &u.OrgID, &u.DepartmentID,
-		&must, &u.FailedLogins, &locked, &disabled, &created, &u.Version); err != nil {
+	dest := append([]any{&u.ID, &u.Name, &u.DisplayName, &role, &u.RegionCode, &u.CountyCode, &u.OrgID, &u.DepartmentID,
+		&must, &u.FailedLogins, &locked, &disabled, &created, &u.Version}, extra...)
+	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
 	u.Role = zhuxiang.Role(role)
@@ -138,7 +140,7 @@ func (s *Store) ListUsers(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.Us
 	if !a.IsAdmin() {
 		return nil, forbidden("仅州级管理员可管理用户")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY role, name`)
+	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users ORDER BY role, name`)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +158,7 @@ func (s *Store) ListUsers(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.Us
 
 // UserByName finds an account by login name, for the command line.
 func (s *Store) UserByName(ctx context.Context, name string) (*zhuxiang.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("用户")
 	}
@@ -228,7 +230,7 @@ var ErrBadLogin = zhuxiang.Errorf(zhuxiang.EUnauthorized, "password", "登录名
 // Login checks a name and password. Five failures in a row lock the account
 // for fifteen minutes; every attempt is audited.
 func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		secure.BurnPasswordCheck(password)
 		s.auditAlone(ctx, zhuxiang.Actor{UserID: "", Name: name}, "login_failed", "user", "", map[string]string{"原因": "登录名不存在", "登录名": name})
@@ -250,7 +252,7 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 		return nil, zhuxiang.Errorf(zhuxiang.ELocked, "", "密码连续错误%d次，账号已锁定，请%d分钟后再试", zhuxiang.MaxFailedLogins, mins)
 	}
 	var hash string
-	if err := s.r.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&hash); err != nil {
+	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&hash); err != nil {
 		return nil, err
 	}
 	if !secure.CheckPassword(hash, password) {
@@ -294,7 +296,7 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 // one; it clears the must-change mark and ends the actor's other sessions.
 func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSession, old, new string) error {
 	var hash string
-	if err := s.r.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
+	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
 		return notFound("用户")
 	}
 	if !secure.CheckPassword(hash, old) {
@@ -346,11 +348,8 @@ const touchEvery = time.Minute
 func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error) {
 	digest := secure.TokenDigest(token)
 	var lastSeen, csrf string
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest))
-	if err == nil {
-		err = s.r.QueryRowContext(ctx, `SELECT last_seen, csrf FROM sessions WHERE token_hash = $1`, digest).Scan(&lastSeen, &csrf)
-	}
+	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version, s.last_seen, s.csrf
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
@@ -402,7 +401,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, a zhuxiang.Actor, name strin
 
 // TokenUser returns the user of an API token.
 func (s *Store) TokenUser(ctx context.Context, token string) (*zhuxiang.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version
+	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, secure.TokenDigest(token)))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && u.Disabled) {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "接口令牌无效")
