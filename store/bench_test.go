@@ -31,3 +31,31 @@ func BenchmarkListOrgs(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkListOrgsScoped is BenchmarkListOrgs for a county user with a
+// short query and a kind filter: the scope and the filter make the count go
+// through the organizations table.
+func BenchmarkListOrgsScoped(b *testing.B) {
+	path := os.Getenv("ZHUXIANG_BENCH_DB")
+	if path == "" {
+		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.UserByName(ctx, "hejing")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"", "hj", "协", "hejing", "协会"} {
+		b.Run("q="+q, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := st.ListOrgs(ctx, u.Actor(), store.OrgFilter{Q: q, Kind: zhuxiang.KindAgri}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

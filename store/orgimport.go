@@ -124,12 +124,18 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				fresh++
 			}
 		}
-		seq, firstSeq := int64(0), int64(0)
+		seq := int64(0)
 		if fresh > 0 {
 			if seq, err = nextSeq(ctx, tx, "orgs", fresh); err != nil {
 				return err
 			}
-			firstSeq = seq
+		}
+		var fts *sql.Stmt
+		if s.dialect == SQLite {
+			if fts, err = tx.PrepareContext(ctx, sqlFTSAdd); err != nil {
+				return err
+			}
+			defer fts.Close()
 		}
 		for _, it := range good {
 			o := it.Org
@@ -159,8 +165,13 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			search := orgSearch(o)
 			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-				search, zhuxiang.SearchTerms(search), now, a.Name, o.Seq, inspectionsText(o.Inspections)); err != nil {
+				search, now, a.Name, o.Seq, inspectionsText(o.Inspections)); err != nil {
 				return err
+			}
+			if fts != nil {
+				if _, err := fts.ExecContext(ctx, o.Seq, zhuxiang.SearchTerms(search), orgFacets(o)); err != nil {
+					return err
+				}
 			}
 			for _, f := range o.Flags {
 				if _, err := insFlag.ExecContext(ctx, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
@@ -171,12 +182,6 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			// A created row's summary names it; the row itself is the
 			// "after", and a 100 000-row import should not store it twice.
 			entries = append(entries, pendingAudit{"create", o.ID, []Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.CreditCode}, {Field: "导入行号", After: it.Row}}})
-		}
-		if s.dialect == SQLite && res.Created > 0 {
-			// One statement indexes every new row: see 0002_search.sqlite.sql.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO orgs_fts (rowid, terms) SELECT seq, terms FROM orgs WHERE seq >= $1`, firstSeq); err != nil {
-				return err
-			}
 		}
 		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
 		res.Stored = true

@@ -62,7 +62,6 @@ CREATE TABLE orgs (
     flag_abnormal  INTEGER NOT NULL DEFAULT 0,
     flag_dishonest INTEGER NOT NULL DEFAULT 0,
     search         TEXT NOT NULL DEFAULT '',
-    terms          TEXT NOT NULL DEFAULT '',
     seq            BIGINT NOT NULL,
     version        INTEGER NOT NULL DEFAULT 1,
     created_at     TEXT NOT NULL,

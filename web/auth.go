@@ -1,0 +1,136 @@
+package web
+
+import (
+	"net/http"
+
+	"zhuxiang"
+)
+
+// loginForm is the login page's state; the password is never echoed back.
+type loginForm struct {
+	Name   string
+	Next   string
+	Error  string
+	Notice string
+}
+
+// formErrors maps a field name to its message; "form" holds a message that
+// concerns the whole form.
+type formErrors map[string]string
+
+// fieldError files err under its field, or under "form" when it names none
+// that the page shows.
+func fieldError(err error, shown ...string) formErrors {
+	f := zhuxiang.ErrorField(err)
+	for _, s := range shown {
+		if s == f {
+			return formErrors{f: zhuxiang.ErrorMessage(err)}
+		}
+	}
+	return formErrors{"form": zhuxiang.ErrorMessage(err)}
+}
+
+func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f loginForm) {
+	s.render(w, r, status, "login", &view{Title: "登录", Data: f})
+}
+
+func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if _, err := s.session(r); err == nil {
+		redirect(w, r, next)
+		return
+	}
+	f := loginForm{Next: next}
+	switch {
+	case r.URL.Query().Get("expired") != "":
+		f.Notice = "登录已超时，请重新登录"
+	case r.URL.Query().Get("bye") != "":
+		f.Notice = "您已安全退出"
+	}
+	s.renderLogin(w, r, http.StatusOK, f)
+}
+
+// loginSubmit checks the name and password and starts a session. Wrong name
+// and wrong password get the same answer so that the page does not tell
+// which accounts exist.
+func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderLogin(w, r, http.StatusBadRequest, loginForm{Error: "请求无效，请重新登录", Next: "/"})
+		return
+	}
+	f := loginForm{Name: r.PostForm.Get("name"), Next: safeNext(r.PostForm.Get("next"))}
+	if f.Name == "" || r.PostForm.Get("password") == "" {
+		f.Error = "请填写登录名和密码"
+		s.renderLogin(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	u, err := s.st.Login(r.Context(), f.Name, r.PostForm.Get("password"))
+	if err != nil {
+		switch zhuxiang.ErrorCodeOf(err) {
+		case zhuxiang.EUnauthorized:
+			f.Error = zhuxiang.ErrorMessage(err)
+			s.renderLogin(w, r, http.StatusUnauthorized, f)
+		case zhuxiang.ELocked:
+			f.Error = zhuxiang.ErrorMessage(err)
+			s.renderLogin(w, r, http.StatusLocked, f)
+		default:
+			s.fail(w, r, err)
+		}
+		return
+	}
+	sess, err := s.st.CreateSession(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, sess.Token)
+	if u.MustChangePassword {
+		redirect(w, r, "/password")
+		return
+	}
+	redirect(w, r, f.Next)
+}
+
+func (s *server) logout(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := s.st.DeleteSession(r.Context(), q.token, q.actor); err != nil {
+		return err
+	}
+	s.clearCookie(w)
+	redirect(w, r, "/login?bye=1")
+	return nil
+}
+
+type passwordForm struct {
+	Errors formErrors
+}
+
+func (s *server) passwordPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	s.render(w, r, http.StatusOK, "password", &view{Title: "修改密码", Nav: "password", Data: passwordForm{}})
+	return nil
+}
+
+// passwordSubmit changes the user's own password and keeps this session,
+// so a first-login change lands straight on the home page.
+func (s *server) passwordSubmit(w http.ResponseWriter, r *http.Request, q *request) error {
+	old, pw, repeat := r.PostForm.Get("old_password"), r.PostForm.Get("password"), r.PostForm.Get("repeat")
+	var errs formErrors
+	switch {
+	case old == "":
+		errs = formErrors{"old_password": "请填写原密码"}
+	case pw != repeat:
+		errs = formErrors{"repeat": "两次输入的新密码不一致"}
+	default:
+		err := s.st.ChangePassword(r.Context(), q.actor, q.token, old, pw)
+		if err == nil {
+			redirect(w, r, "/")
+			return nil
+		}
+		if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
+			return err
+		}
+		errs = fieldError(err, "old_password", "password")
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "password", &view{Title: "修改密码", Nav: "password", Data: passwordForm{Errors: errs}})
+	return nil
+}

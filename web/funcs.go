@@ -1,0 +1,243 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// funcs are the helpers templates may call. They are pure formatting, so
+// that pages stay free of logic that the API would have to repeat.
+func (s *server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"date":        s.date,
+		"datetime":    s.datetime,
+		"maskPhone":   zhuxiang.MaskPhone,
+		"asset":       s.assetURL,
+		"opLabel":     opLabel,
+		"entityLabel": entityLabel,
+		"summary":     auditSummary,
+		"hasKind":     func(ks []zhuxiang.OrgKind, k zhuxiang.OrgKind) bool { return slices.Contains(ks, k) },
+		"hasTag":      func(ts []zhuxiang.VillageTag, t zhuxiang.VillageTag) bool { return slices.Contains(ts, t) },
+		"orgKinds":    func() []zhuxiang.OrgKind { return zhuxiang.OrgKinds },
+		"villageTags": func() []zhuxiang.VillageTag { return zhuxiang.VillageTags },
+		"actions":     func() []zhuxiang.Action { return zhuxiang.Actions },
+		"roles":       func() []zhuxiang.Role { return zhuxiang.Roles },
+		"legalForms": func() []zhuxiang.LegalForm {
+			return []zhuxiang.LegalForm{zhuxiang.LegalAssociation, zhuxiang.LegalService, zhuxiang.LegalFoundation, zhuxiang.LegalOther}
+		},
+		"inspResults": func() []string {
+			return []string{zhuxiang.InspectionPass, zhuxiang.InspectionBasic, zhuxiang.InspectionFail}
+		},
+		"ratings":    func() []int { return []int{1, 2, 3, 4, 5} },
+		"deptRole":   deptRole,
+		"countyName": func(m map[string]string, code string) string { return m[code] },
+		"inc":        func(i int) int { return i + 1 },
+		"options":    selectOptions,
+	}
+}
+
+// date shows a day as 2026-11-30, from a time or from a stored date text.
+func (s *server) date(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(s.loc).Format(zhuxiang.DateLayout)
+	case string:
+		return t
+	}
+	return fmt.Sprint(v)
+}
+
+// datetime shows a moment in Beijing time to the minute.
+func (s *server) datetime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.loc).Format("2006-01-02 15:04")
+}
+
+// assetURL names a static file with its content hash, which lets browsers
+// keep it for a year and still see every new release at once.
+func (s *server) assetURL(name string) string {
+	if a := s.assets[name]; a != nil {
+		return "/static/" + name + "?v=" + a.hash
+	}
+	return "/static/" + name
+}
+
+var opLabels = map[string]string{
+	"create": "新增", "update": "修改", "delete": "删除", "login": "登录", "login_failed": "登录失败",
+	"logout": "退出登录", "import": "导入", "disable": "停用账号", "enable": "启用账号",
+	"reset_password": "重置密码", "change_password": "修改密码", "create_token": "签发接口令牌",
+}
+
+// auditOps lists the operations offered in the audit filter, in a stable
+// order.
+func auditOps() []string {
+	ops := make([]string, 0, len(opLabels))
+	for k := range opLabels {
+		ops = append(ops, k)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+func opLabel(op string) string {
+	if l, ok := opLabels[op]; ok {
+		return l
+	}
+	return op
+}
+
+var entityLabels = map[string]string{
+	"org": "社会组织", "region": "行政区划", "user": "用户", "department": "部门", "session": "会话",
+}
+
+func entityLabel(e string) string {
+	if l, ok := entityLabels[e]; ok {
+		return l
+	}
+	return e
+}
+
+// auditSummary turns an entry's JSON into lines people read: "字段：旧 → 新"
+// for a list of changes, "键：值" for a note. Text that is not JSON is shown
+// as it is, because an old entry must stay readable whatever its shape.
+func auditSummary(text string) []string {
+	text = strings.TrimSpace(text)
+	if text == "" || text == "null" {
+		return nil
+	}
+	var changes []store.Change
+	if err := json.Unmarshal([]byte(text), &changes); err == nil {
+		out := make([]string, 0, len(changes))
+		for _, c := range changes {
+			if c.Before == nil && (c.After == nil || c.After == "") {
+				// A new record's empty fields say nothing.
+				continue
+			}
+			before, after := show(c.Before), show(c.After)
+			switch {
+			case c.Before == nil:
+				out = append(out, c.Field+"："+after)
+			default:
+				out = append(out, c.Field+"："+before+" → "+after)
+			}
+		}
+		return out
+	}
+	var note map[string]any
+	if err := json.Unmarshal([]byte(text), &note); err == nil {
+		keys := make([]string, 0, len(note))
+		for k := range note {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make([]string, 0, len(keys))
+		for _, k := range keys {
+			if v := show(note[k]); v != "" {
+				out = append(out, k+"："+v)
+			}
+		}
+		return out
+	}
+	return []string{text}
+}
+
+func show(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		if x == "" {
+			return "（空）"
+		}
+		return x
+	case float64:
+		return fmt.Sprintf("%g", x)
+	}
+	return fmt.Sprint(v)
+}
+
+// deptRole tells whether d leads (牵头) or cooperates (配合) on a, or "".
+func deptRole(d *zhuxiang.Department, a zhuxiang.Action) string {
+	for _, r := range d.Roles {
+		if r.Action == a {
+			if r.Lead {
+				return "lead"
+			}
+			return "coop"
+		}
+	}
+	return ""
+}
+
+// Can tells the layout which navigation entries the user may use; the
+// store refuses the rest anyway, this only avoids offering dead ends.
+func (v *view) Can(area string) bool {
+	if v.User == nil {
+		return false
+	}
+	a := v.Actor
+	switch area {
+	case "orgs":
+		return a.Role != zhuxiang.RoleVillage
+	case "createOrg":
+		return store.CanCreateOrg(a)
+	case "import":
+		return a.IsAdmin() || a.Role == zhuxiang.RoleCounty
+	case "users", "audit", "admin":
+		return a.IsAdmin()
+	}
+	return true
+}
+
+// option is one entry of a select.
+type option struct{ Value, Label string }
+
+// selectOptions renders the <option> elements of a filter in one call.
+// Filters are on every list page and a template loop spends several
+// reflective calls per option, which showed up under load.
+func selectOptions(opts []option, selected string) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		if o.Value == selected {
+			b.WriteString(`" selected>`)
+		} else {
+			b.WriteString(`">`)
+		}
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
+}
+
+// Option lists that never change, built once.
+var (
+	kindOptions   []option
+	formOptions   []option
+	ratingOptions = []option{{"1", "1A"}, {"2", "2A"}, {"3", "3A"}, {"4", "4A"}, {"5", "5A"}, {"none", "未评估"}}
+	flagOptions   = []option{{"abnormal", "活动异常"}, {"dishonest", "严重违法失信"}, {"any", "任一名录"}, {"none", "未列入"}}
+)
+
+func init() {
+	for _, k := range zhuxiang.OrgKinds {
+		kindOptions = append(kindOptions, option{string(k), k.Label()})
+	}
+	for _, f := range []zhuxiang.LegalForm{zhuxiang.LegalAssociation, zhuxiang.LegalService, zhuxiang.LegalFoundation, zhuxiang.LegalOther} {
+		formOptions = append(formOptions, option{string(f), f.Label()})
+	}
+}

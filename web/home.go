@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// homeData holds the plain counts of the home page. Figures the platform
+// cannot compute yet (projects, brands) are shown as targets only, so that
+// nobody mistakes an empty module for a zero.
+type homeData struct {
+	ShowOrgs    bool
+	Orgs        int
+	OrgsCapped  bool
+	Counties    int
+	Leading     int
+	Steady      int
+	Townships   int
+	Villages    int
+	KeyVillages int
+	Tags        []tagCount
+	Departments int
+}
+
+// tagCount compares the villages carrying a tag with the plan's figure.
+type tagCount struct {
+	Tag    zhuxiang.VillageTag
+	Count  int
+	Target int
+}
+
+// planTargets are the plan's numbers of key villages per tag.
+var planTargets = map[zhuxiang.VillageTag]int{zhuxiang.TagLifted: 38, zhuxiang.TagKey: 10, zhuxiang.TagModel: 79}
+
+func (s *server) home(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx, a := r.Context(), q.actor
+	var d homeData
+	if a.Role != zhuxiang.RoleVillage {
+		p, err := s.st.ListOrgs(ctx, a, store.OrgFilter{Limit: 1})
+		if err != nil {
+			return err
+		}
+		d.ShowOrgs, d.Orgs, d.OrgsCapped = true, p.Total, p.Capped
+	}
+	counties, err := q.counties(ctx, s.st)
+	if err != nil {
+		return err
+	}
+	d.Counties = len(counties)
+	for _, c := range counties {
+		switch c.CountyClass {
+		case zhuxiang.ClassLeading:
+			d.Leading++
+		case zhuxiang.ClassSteady:
+			d.Steady++
+		}
+	}
+	count := func(f store.RegionFilter) (int, error) {
+		rs, err := s.st.ListRegions(ctx, a, f)
+		return len(rs), err
+	}
+	if d.Townships, err = count(store.RegionFilter{Level: zhuxiang.LevelTownship}); err != nil {
+		return err
+	}
+	if d.Villages, err = count(store.RegionFilter{Level: zhuxiang.LevelVillage}); err != nil {
+		return err
+	}
+	if d.KeyVillages, err = count(store.RegionFilter{Level: zhuxiang.LevelVillage, Tag: "any"}); err != nil {
+		return err
+	}
+	for _, t := range zhuxiang.VillageTags {
+		n, err := count(store.RegionFilter{Level: zhuxiang.LevelVillage, Tag: t})
+		if err != nil {
+			return err
+		}
+		d.Tags = append(d.Tags, tagCount{Tag: t, Count: n, Target: planTargets[t]})
+	}
+	depts, err := s.st.Departments(ctx, a)
+	if err != nil {
+		return err
+	}
+	d.Departments = len(depts)
+	s.render(w, r, http.StatusOK, "home", &view{Title: "工作台", Nav: "home", Data: d})
+	return nil
+}

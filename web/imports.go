@@ -1,0 +1,155 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"zhuxiang"
+	"zhuxiang/importer"
+	"zhuxiang/sheet"
+	"zhuxiang/store"
+)
+
+// maxUploadBytes bounds an import request: the sheet reader's own 50 MiB
+// for the file, plus room for the other form fields and multipart framing,
+// so that the reader (not the connection) reports an oversized file.
+const maxUploadBytes = 50<<20 + 1<<20
+
+type importPageData struct {
+	Kind  string // which form the message belongs to: "orgs" or "regions"
+	Error string
+}
+
+type importResultData struct {
+	Kind  string
+	Label string
+	Res   *zhuxiang.ImportResult
+}
+
+func canImport(a zhuxiang.Actor) error {
+	if a.IsAdmin() || a.Role == zhuxiang.RoleCounty {
+		return nil
+	}
+	return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员和县市用户可导入数据")
+}
+
+func (s *server) importPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := canImport(q.actor); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "import", &view{Title: "导入", Nav: "import", Data: importPageData{}})
+	return nil
+}
+
+func (s *server) importTemplateOrgs(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.sendTemplate(w, q, "社会组织导入模板.xlsx", importer.OrgTemplate)
+}
+
+func (s *server) importTemplateVillages(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.sendTemplate(w, q, "重点村导入模板.xlsx", func(w io.Writer) error { return importer.VillageTemplate(w) })
+}
+
+func (s *server) sendTemplate(w http.ResponseWriter, q *request, name string, write func(io.Writer) error) error {
+	if err := canImport(q.actor); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set("Content-Disposition", "attachment; filename=\"template.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+	w.Write(buf.Bytes())
+	return nil
+}
+
+// importFunc is importer.Orgs or importer.Regions.
+type importFunc func(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, dryRun bool) (*zhuxiang.ImportResult, error)
+
+func (s *server) importOrgs(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.runImport(w, r, q, "orgs", "社会组织", importer.Orgs)
+}
+
+func (s *server) importRegions(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.runImport(w, r, q, "regions", "行政区划/重点村", importer.Regions)
+}
+
+// runImport reads the upload as it streams in (the csrf field was checked
+// before the file), then hands the table to the importer. Problems with the
+// file as a whole come back on the import page; problems with rows come
+// back as the result table, with nothing stored.
+func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, kind, label string, run importFunc) error {
+	if err := canImport(q.actor); err != nil {
+		return err
+	}
+	fileErr := func(status int, msg string) error {
+		s.render(w, r, status, "import", &view{Title: "导入", Nav: "import", Data: importPageData{Kind: kind, Error: msg}})
+		return nil
+	}
+	if q.mr == nil {
+		return fileErr(http.StatusBadRequest, "请选择要导入的文件")
+	}
+	var (
+		table   *sheet.Table
+		readErr error
+		dryRun  bool
+		sawFile bool
+	)
+	for {
+		part, err := q.mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return fileErr(http.StatusRequestEntityTooLarge, "文件超过50 MB，请拆分后分批导入")
+			}
+			return fileErr(http.StatusBadRequest, "上传中断，请重新选择文件后再试")
+		}
+		switch part.FormName() {
+		case "file":
+			if part.FileName() == "" {
+				continue
+			}
+			sawFile = true
+			table, readErr = sheet.Read(part, part.FileName(), sheet.DefaultLimits())
+		case "dry_run":
+			dryRun = true
+		}
+		part.Close()
+	}
+	if !sawFile {
+		return fileErr(http.StatusUnprocessableEntity, "请选择要导入的文件（.xlsx 或 .csv）")
+	}
+	if readErr != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(readErr, &mbe):
+			return fileErr(http.StatusRequestEntityTooLarge, "文件超过50 MB，请拆分后分批导入")
+		case zhuxiang.ErrorCodeOf(readErr) == zhuxiang.ETooLarge:
+			return fileErr(http.StatusRequestEntityTooLarge, zhuxiang.ErrorMessage(readErr))
+		case zhuxiang.ErrorCodeOf(readErr) == zhuxiang.EInvalid:
+			return fileErr(http.StatusUnprocessableEntity, zhuxiang.ErrorMessage(readErr))
+		}
+		return readErr
+	}
+	res, err := run(r.Context(), s.st, q.actor, table, dryRun)
+	if err != nil {
+		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
+			return fileErr(http.StatusUnprocessableEntity, zhuxiang.ErrorMessage(err))
+		}
+		return err
+	}
+	status := http.StatusOK
+	if len(res.Rejected) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "import_result", &view{Title: "导入结果", Nav: "import", Data: importResultData{Kind: kind, Label: label, Res: res}})
+	return nil
+}

@@ -1,0 +1,70 @@
+// 助乡 — progressive enhancement only. Every page works without this file:
+// forms submit normally and nothing here is needed to reach any data.
+(function () {
+  "use strict";
+
+  // Ask before destructive actions: a form (or its submit button) with
+  // data-confirm="…" shows that question first.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var btn = ev.submitter;
+    var msg = (btn && btn.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("click", function (ev) {
+    var a = ev.target instanceof Element ? ev.target.closest("a[data-confirm]") : null;
+    if (a && !window.confirm(a.getAttribute("data-confirm"))) ev.preventDefault();
+  });
+
+  // Upload progress for the import forms. Large sheets take a while on a
+  // rural mobile network; a bar shows that something is happening. If
+  // anything is missing or fails, the form is submitted the normal way.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-upload")) return;
+    if (ev.defaultPrevented || form.getAttribute("data-sending") === "1") return;
+    if (!window.FormData || !window.XMLHttpRequest || !window.DOMParser) return;
+    var xhr = new XMLHttpRequest();
+    if (!xhr.upload) return;
+    ev.preventDefault();
+
+    var bar = form.querySelector(".upload-progress");
+    var buttons = form.querySelectorAll("button[type=submit]");
+    var data = new FormData(form);
+    form.setAttribute("data-sending", "1");
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+    if (bar) { bar.hidden = false; bar.value = 0; }
+
+    var fallback = function () {
+      for (var i = 0; i < buttons.length; i++) buttons[i].disabled = false;
+      if (bar) bar.hidden = true;
+      form.submit(); // plain submission; does not fire this handler again
+    };
+
+    xhr.upload.addEventListener("progress", function (e) {
+      if (bar && e.lengthComputable) bar.value = Math.round(e.loaded / e.total * 100);
+    });
+    xhr.upload.addEventListener("load", function () {
+      // The file is up; the server is now checking every row.
+      if (bar) bar.removeAttribute("value");
+    });
+    xhr.addEventListener("load", function () {
+      var type = xhr.getResponseHeader("Content-Type") || "";
+      if (type.indexOf("text/html") !== 0) { fallback(); return; }
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      document.title = doc.title;
+      document.body.replaceWith(doc.body);
+      window.scrollTo(0, 0);
+    });
+    xhr.addEventListener("error", fallback);
+    xhr.addEventListener("abort", fallback);
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("Accept", "text/html");
+    xhr.send(data);
+  });
+})();

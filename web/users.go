@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// userRow is one account with its scope named for people.
+type userRow struct {
+	User   *zhuxiang.User
+	Scope  string
+	Locked bool
+}
+
+// newUserForm keeps what the administrator typed when creating an account,
+// except the password.
+type newUserForm struct {
+	Name, DisplayName, Role, County, Village, OrgCode, Department string
+}
+
+type usersData struct {
+	Users       []userRow
+	Counties    []*zhuxiang.Region
+	Departments []*zhuxiang.Department
+	Form        newUserForm
+	Errors      formErrors
+	Open        bool // keep the create form unfolded after an error
+}
+
+func requireAdmin(a zhuxiang.Actor) error {
+	if !a.IsAdmin() {
+		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员可管理用户")
+	}
+	return nil
+}
+
+func (s *server) userList(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := requireAdmin(q.actor); err != nil {
+		return err
+	}
+	v := &view{}
+	switch qs := r.URL.Query(); {
+	case qs.Get("created") != "":
+		v.Flash = "已创建用户“" + qs.Get("created") + "”，首次登录时须修改初始密码"
+	case qs.Get("done") == "disable":
+		v.Flash = "已停用账号，其登录会话已结束"
+	case qs.Get("done") == "enable":
+		v.Flash = "已启用账号"
+	case qs.Get("done") == "reset":
+		v.Flash = "已重置密码，用户下次登录时须修改"
+	}
+	return s.renderUsers(w, r, q, http.StatusOK, v, newUserForm{Role: string(zhuxiang.RoleCounty)}, nil)
+}
+
+func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, q *request, status int, v *view, f newUserForm, errs formErrors) error {
+	ctx, a := r.Context(), q.actor
+	users, err := s.st.ListUsers(ctx, a)
+	if err != nil {
+		return err
+	}
+	counties, err := q.counties(ctx, s.st)
+	if err != nil {
+		return err
+	}
+	depts, err := s.st.Departments(ctx, a)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{zhuxiang.PrefectureCode: "全州"}
+	for _, c := range counties {
+		names[c.Code] = c.Name
+	}
+	for _, d := range depts {
+		names[d.ID] = d.Name
+	}
+	now := time.Now()
+	d := usersData{Counties: counties, Departments: depts, Form: f, Errors: errs, Open: len(errs) > 0}
+	for _, u := range users {
+		row := userRow{User: u, Locked: now.Before(u.LockedUntil)}
+		switch u.Role {
+		case zhuxiang.RoleAdmin:
+			row.Scope = "全州"
+		case zhuxiang.RoleCounty:
+			row.Scope = names[u.CountyCode]
+		case zhuxiang.RoleVillage:
+			// Village names need one lookup each; accounts are few and
+			// this page is for one administrator, not for load.
+			row.Scope = names[u.CountyCode] + " " + u.RegionCode
+			if reg, err := s.st.Region(ctx, a, u.RegionCode); err == nil {
+				row.Scope = names[u.CountyCode] + " " + reg.Name
+			}
+		case zhuxiang.RoleDepartment:
+			row.Scope = names[u.DepartmentID]
+		case zhuxiang.RoleOrg:
+			if n, ok := names[u.OrgID]; ok {
+				row.Scope = n
+			} else if o, err := s.st.Org(ctx, a, u.OrgID); err == nil {
+				names[u.OrgID], row.Scope = o.Name, o.Name
+			}
+		}
+		d.Users = append(d.Users, row)
+	}
+	v.Title, v.Nav, v.Data = "用户", "users", d
+	s.render(w, r, status, "users", v)
+	return nil
+}
+
+func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := requireAdmin(q.actor); err != nil {
+		return err
+	}
+	pf := r.PostForm
+	f := newUserForm{Name: pf.Get("name"), DisplayName: pf.Get("display_name"), Role: pf.Get("role"), County: pf.Get("county"),
+		Village: pf.Get("village"), OrgCode: pf.Get("org_code"), Department: pf.Get("department")}
+	role, ok := zhuxiang.ParseRole(f.Role)
+	if !ok {
+		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, formErrors{"role": "请选择角色"})
+	}
+	nu := store.NewUser{Name: f.Name, DisplayName: f.DisplayName, Role: role, Password: pf.Get("password")}
+	switch role {
+	case zhuxiang.RoleCounty:
+		nu.RegionCode = f.County
+	case zhuxiang.RoleVillage:
+		nu.RegionCode = f.Village
+	case zhuxiang.RoleOrg:
+		nu.OrgCode = f.OrgCode
+	case zhuxiang.RoleDepartment:
+		nu.DepartmentID = f.Department
+	}
+	u, err := s.st.CreateUser(r.Context(), q.actor, nu)
+	switch zhuxiang.ErrorCodeOf(err) {
+	case "":
+		redirect(w, r, "/users?created="+url.QueryEscape(u.Name))
+		return nil
+	case zhuxiang.EInvalid:
+		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, fieldError(err, "name", "password", "role", "region", "org", "department"))
+	case zhuxiang.EConflict:
+		return s.renderUsers(w, r, q, http.StatusConflict, &view{}, f, fieldError(err, "name"))
+	}
+	return err
+}
+
+func (s *server) userDisable(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.setDisabled(w, r, q, true)
+}
+
+func (s *server) userEnable(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.setDisabled(w, r, q, false)
+}
+
+func (s *server) setDisabled(w http.ResponseWriter, r *http.Request, q *request, disabled bool) error {
+	err := s.st.SetUserDisabled(r.Context(), q.actor, r.PathValue("id"), disabled)
+	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
+		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{Warn: zhuxiang.ErrorMessage(err)}, newUserForm{}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	done := "enable"
+	if disabled {
+		done = "disable"
+	}
+	redirect(w, r, "/users?done="+done)
+	return nil
+}
+
+func (s *server) userResetPassword(w http.ResponseWriter, r *http.Request, q *request) error {
+	err := s.st.ResetPassword(r.Context(), q.actor, r.PathValue("id"), r.PostForm.Get("password"))
+	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
+		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{Warn: "重置密码失败：" + zhuxiang.ErrorMessage(err)}, newUserForm{}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/users?done=reset")
+	return nil
+}

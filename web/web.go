@@ -1,0 +1,385 @@
+// Package web serves the platform's pages: server-rendered Chinese HTML that
+// works without JavaScript, on a 375 px phone as on a desktop, with every
+// template, stylesheet and script embedded in the binary so that it runs on
+// a government intranet with no outside URL.
+//
+// Handlers only translate between HTTP and the store: every read and write
+// goes through a store method that takes the signed-in user's actor, so the
+// scope rules live in one place and a page that forgets a check still cannot
+// show another county's records.
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configure the web handler.
+type Options struct {
+	// Logger receives request failures and panics; nil means slog.Default.
+	Logger *slog.Logger
+	// Secure marks cookies Secure: set it when the platform is served over
+	// https, and only then, because browsers drop Secure cookies on http.
+	Secure bool
+}
+
+// server holds what every handler shares. It keeps no per-user state: the
+// database is the only memory, so several processes can serve one site.
+type server struct {
+	st     *store.Store
+	log    *slog.Logger
+	secure bool
+	pages  map[string]*template.Template
+	assets map[string]*asset
+	loc    *time.Location
+	nav    sync.Map // nav cache key → template.HTML
+}
+
+// New returns the handler for every page, the static files and /healthz,
+// wrapped in the security middleware.
+func New(st *store.Store, opts Options) (http.Handler, error) {
+	s := &server{st: st, log: opts.Logger, secure: opts.Secure, loc: shanghai()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s.routes(), nil
+}
+
+// shanghai is where users read times. China has kept one offset without
+// daylight saving since 1991, so a fixed zone is a safe fallback on a host
+// without the time zone database.
+func shanghai() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
+// parseTemplates parses the layout once and every page on a clone of it, so
+// that each page may define its own "content" block and a request only
+// executes.
+func (s *server) parseTemplates() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(templateFS, f); err != nil {
+			return nil, fmt.Errorf("模板 %s: %w", f, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// asset is one embedded static file with the hash that makes its URL
+// change whenever its content does, so browsers may cache it for a year.
+type asset struct {
+	name, hash, ctype string
+	body              []byte
+	gz                []byte // gzip of body, sent to browsers that accept it
+}
+
+func loadAssets() (map[string]*asset, error) {
+	out := map[string]*asset{}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		ctype := "application/octet-stream"
+		switch path.Ext(name) {
+		case ".css":
+			ctype = "text/css; charset=utf-8"
+		case ".js":
+			ctype = "text/javascript; charset=utf-8"
+		case ".svg":
+			ctype = "image/svg+xml"
+		case ".ico":
+			ctype = "image/x-icon"
+		}
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		a := &asset{name: name, hash: hex.EncodeToString(sum[:6]), ctype: ctype, body: b}
+		if gz.Len() < len(b) {
+			a.gz = gz.Bytes()
+		}
+		out[name] = a
+		return nil
+	})
+	return out, err
+}
+
+// serveStatic answers /static/{name}. A request carrying the current hash
+// is cached as immutable; any other gets a short cache, so an old page
+// asking for an old version still gets a working file.
+func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	a := s.assets[r.PathValue("name")]
+	if a == nil {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Set("Vary", "Accept-Encoding")
+	body, etag := a.body, `"`+a.hash+`"`
+	// Compressed once at start-up: the stylesheet shrinks to a quarter,
+	// which counts on a village's mobile connection.
+	if a.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		body, etag = a.gz, `"`+a.hash+`-gz"`
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", etag)
+	if r.URL.Query().Get("v") == a.hash {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(body))
+}
+
+// bufPool keeps rendering buffers between requests: a list page is tens of
+// kilobytes and allocating that afresh for every request shows under load.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// view is what every page template receives: the layout's facts about the
+// signed-in user and the page's own data in Data.
+type view struct {
+	Title string
+	Nav   string // which navigation entry is current
+	User  *zhuxiang.User
+	Actor zhuxiang.Actor
+	Scope string
+	Year  int
+	CSRF  string
+	Flash string
+	Warn  string
+	Data  any
+	// NavHTML is the navigation, rendered once per role and page and
+	// reused, because it is the same for every request that shares them.
+	NavHTML template.HTML
+}
+
+// render executes page into a pooled buffer and writes it only when it
+// succeeded, so that a template error becomes a clean 500 and not half a
+// page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t := s.pages[name]
+	if t == nil {
+		s.log.Error("missing template", "name", name)
+		http.Error(w, "系统内部错误", http.StatusInternalServerError)
+		return
+	}
+	if q := reqOf(r); q != nil && q.user != nil {
+		v.User, v.Actor, v.CSRF = q.user, q.actor, q.sess.CSRF
+		if v.Scope == "" {
+			v.Scope = s.scopeName(r.Context(), q)
+		}
+	}
+	v.Year = time.Now().In(s.loc).Year()
+	if v.User != nil {
+		v.NavHTML = s.navHTML(v)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bufPool.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, "系统内部错误", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage shows a refusal or failure in the site's layout.
+type errorPage struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	heading := map[int]string{
+		http.StatusForbidden:             "无权访问",
+		http.StatusNotFound:              "页面不存在",
+		http.StatusConflict:              "内容已被修改",
+		http.StatusRequestEntityTooLarge: "内容过大",
+		http.StatusUnprocessableEntity:   "填写有误",
+		http.StatusBadRequest:            "请求无效",
+		http.StatusMethodNotAllowed:      "请求方式不正确",
+		http.StatusUnsupportedMediaType:  "不支持的内容",
+	}[status]
+	if heading == "" {
+		heading = "系统出错"
+	}
+	s.render(w, r, status, "error", &view{Title: heading, Data: errorPage{Status: status, Heading: heading, Message: msg}})
+}
+
+// fail maps an error from the store or a parser to the page a user should
+// see. Internal errors are logged with their detail and shown generically.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		s.renderError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("提交的内容超过%d MB，请缩小后重试", mbe.Limit>>20))
+		return
+	}
+	msg := zhuxiang.ErrorMessage(err)
+	switch zhuxiang.ErrorCodeOf(err) {
+	case zhuxiang.ENotFound:
+		s.renderError(w, r, http.StatusNotFound, msg)
+	case zhuxiang.EForbidden:
+		s.renderError(w, r, http.StatusForbidden, msg)
+	case zhuxiang.EInvalid:
+		s.renderError(w, r, http.StatusUnprocessableEntity, msg)
+	case zhuxiang.EConflict:
+		s.renderError(w, r, http.StatusConflict, msg)
+	case zhuxiang.ETooLarge:
+		s.renderError(w, r, http.StatusRequestEntityTooLarge, msg)
+	case zhuxiang.EUnauthorized:
+		s.toLogin(w, r, "")
+	case zhuxiang.ELocked:
+		s.renderLogin(w, r, http.StatusLocked, loginForm{Error: msg})
+	default:
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, msg)
+	}
+}
+
+// redirect answers a successful POST with 303 so that reloading the next
+// page does not submit the form again.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// scopeName names the user's scope for the top bar: the county,
+// organization, department or village the account works for.
+func (s *server) scopeName(ctx context.Context, q *request) string {
+	a := q.actor
+	switch a.Role {
+	case zhuxiang.RoleAdmin:
+		return "全州"
+	case zhuxiang.RoleCounty:
+		if c, err := q.counties(ctx, s.st); err == nil {
+			for _, r := range c {
+				if r.Code == a.CountyCode {
+					return r.Name
+				}
+			}
+		}
+		return a.CountyCode
+	case zhuxiang.RoleVillage:
+		if v, err := s.st.Region(ctx, a, a.RegionCode); err == nil {
+			return v.Name
+		}
+		return a.RegionCode
+	case zhuxiang.RoleOrg:
+		if o, err := s.st.Org(ctx, a, a.OrgID); err == nil {
+			return o.Name
+		}
+	case zhuxiang.RoleDepartment:
+		if d, err := s.st.Department(ctx, a, a.DepartmentID); err == nil {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+// healthz answers load balancers: 200 when the database answers.
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.st.DB().PingContext(ctx); err != nil {
+		s.log.Error("healthz", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "database unavailable")
+		return
+	}
+	io.WriteString(w, "ok")
+}
+
+// navHTML renders the navigation for v's role and current page, once per
+// combination: it is the largest part of every page's layout, and the same
+// for everyone who may use the same areas.
+func (s *server) navHTML(v *view) template.HTML {
+	key := v.Nav
+	for _, area := range []string{"orgs", "users", "audit", "import"} {
+		if v.Can(area) {
+			key += "|" + area
+		}
+	}
+	if h, ok := s.nav.Load(key); ok {
+		return h.(template.HTML)
+	}
+	var b bytes.Buffer
+	if err := s.pages["home"].ExecuteTemplate(&b, "nav", v); err != nil {
+		s.log.Error("render nav", "err", err)
+		return ""
+	}
+	h := template.HTML(b.String())
+	s.nav.Store(key, h)
+	return h
+}
