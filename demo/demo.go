@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"zhuxiang"
 	"zhuxiang/importer"
@@ -266,29 +267,37 @@ func loadOrgs(ctx context.Context, st *store.Store, n int, rng *rand.Rand) (int,
 	return made, nil
 }
 
-// Org invents the i-th demo organization; benchmarks use it too.
+// brandWords make demo names distinct without numbering most of them.
+var brandWords = []string{"", "天山", "金穗", "绿源", "博斯腾", "孔雀河", "开都河", "塔里木", "梨城", "楼兰"}
+
+// Org invents the i-th demo organization; benchmarks use it too. Names are
+// distinct for the first 12 000 (place × word × topic × form); beyond that
+// they carry a number.
 func Org(i int, rng *rand.Rand, counties []zhuxiang.SeedCounty, _ int) store.OrgImport {
-	topic := orgTopics[rng.IntN(len(orgTopics))]
-	form := forms[rng.IntN(len(forms))]
+	places := len(counties) + 1 // the counties and "outside the prefecture"
+	c := i % places
+	topic := orgTopics[(i/places)%len(orgTopics)]
+	form := forms[(i/places/len(orgTopics))%len(forms)]
+	word := brandWords[(i/places/len(orgTopics)/len(forms))%len(brandWords)]
+	round := i / (places * len(orgTopics) * len(forms) * len(brandWords))
 	o := &zhuxiang.Org{LegalForm: form.form, Kinds: topic.kinds}
 	it := store.OrgImport{Row: i + 2, Org: o, Department: topic.dept}
 	var place, region string
-	if rng.IntN(20) == 0 {
+	switch {
+	case c < len(counties):
+		it.County = counties[c].Code
+		place, region = counties[c].Name, counties[c].Code
+		if rng.IntN(4) == 0 {
+			place = "巴音郭楞蒙古自治州" + strings.TrimSuffix(strings.TrimSuffix(counties[c].Name, "市"), "县")
+		}
+	default:
 		o.RegPlace = outside[rng.IntN(len(outside))]
 		place, region = o.RegPlace, "130000"
-	} else {
-		c := counties[rng.IntN(len(counties))]
-		it.County = c.Code
-		place, region = c.Name, c.Code
-		if rng.IntN(4) == 0 {
-			place, region = "巴音郭楞蒙古自治州", zhuxiang.PrefectureCode
-		}
 	}
-	suffix := ""
-	if i >= len(orgTopics)*len(forms) {
-		suffix = fmt.Sprintf("第%d", i)
+	o.Name = place + word + topic.word + form.suffix
+	if round > 0 {
+		o.Name += fmt.Sprintf("（%d）", round+1)
 	}
-	o.Name = place + topic.word + suffix + form.suffix
 	o.CreditCode = creditCode(form.digit, region, i+1)
 	if r := rng.IntN(10); r < 6 {
 		o.Rating = 1 + rng.IntN(5)

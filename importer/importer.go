@@ -238,11 +238,7 @@ func ExportOrgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, f store.
 	}
 	var rows [][]any
 	err = st.EachOrg(ctx, a, f, func(o *zhuxiang.Org) error {
-		full, err := st.Org(ctx, a, o.ID)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, OrgRow(full, func(c string) string { return names[c] }))
+		rows = append(rows, OrgRow(o, func(c string) string { return names[c] }))
 		return nil
 	})
 	if err != nil {

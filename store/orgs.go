@@ -43,14 +43,14 @@ type OrgPage struct {
 const CountCap = 1000
 
 const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESCE(o.department_id, ''), COALESCE(d.name, ''), o.rating, o.rating_date,
-	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by, o.seq`
+	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by, o.seq, o.inspections`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
 	var o zhuxiang.Org
-	var form, kinds, created, updated string
+	var form, kinds, created, updated, inspections string
 	var abnormal, dishonest int
 	if err := sc.Scan(&o.ID, &o.CreditCode, &o.Name, &form, &kinds, &o.DepartmentID, &o.Department, &o.Rating, &o.RatingDate,
-		&o.RegCounty, &o.RegPlace, &o.Contact, &o.Phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy, &o.Seq); err != nil {
+		&o.RegCounty, &o.RegPlace, &o.Contact, &o.Phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy, &o.Seq, &inspections); err != nil {
 		return nil, err
 	}
 	o.LegalForm = zhuxiang.LegalForm(form)
@@ -68,6 +68,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
 		o.Flags = append(o.Flags, zhuxiang.OrgFlag{Kind: zhuxiang.FlagDishonest})
 	}
 	o.CreatedAt, o.UpdatedAt = parseTS(created), parseTS(updated)
+	o.Inspections = parseInspections(inspections)
 	return &o, nil
 }
 
@@ -334,13 +335,17 @@ func orgFacets(o *zhuxiang.Org) string {
 }
 
 // EachOrg calls fn for every organization matching f in the actor's scope,
-// for exports; it walks the pages so memory stays flat.
+// complete with inspections and flags, for exports; it walks the pages so
+// memory stays flat, and reads the flags of a page in one query.
 func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn func(*zhuxiang.Org) error) error {
 	f.Limit = 500
 	f.Cursor = ""
 	for {
 		p, err := s.ListOrgs(ctx, a, f)
 		if err != nil {
+			return err
+		}
+		if err := s.pageFlags(ctx, p.Orgs); err != nil {
 			return err
 		}
 		for _, o := range p.Orgs {
@@ -353,6 +358,40 @@ func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn f
 		}
 		f.Cursor = p.Next
 	}
+}
+
+// pageFlags replaces the flag summaries of a page of organizations with the
+// full records (source and date).
+func (s *Store) pageFlags(ctx context.Context, orgs []*zhuxiang.Org) error {
+	var ids []any
+	var marks []string
+	byID := map[string]*zhuxiang.Org{}
+	for _, o := range orgs {
+		if len(o.Flags) > 0 {
+			ids = append(ids, o.ID)
+			marks = append(marks, fmt.Sprintf("$%d", len(ids)))
+			byID[o.ID] = o
+			o.Flags = nil
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT org_id, kind, source, date FROM org_flags WHERE org_id IN (`+strings.Join(marks, ", ")+`) ORDER BY org_id, kind`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, kind string
+		var fl zhuxiang.OrgFlag
+		if err := rows.Scan(&id, &kind, &fl.Source, &fl.Date); err != nil {
+			return err
+		}
+		fl.Kind = zhuxiang.FlagKind(kind)
+		byID[id].Flags = append(byID[id].Flags, fl)
+	}
+	return rows.Err()
 }
 
 // Org returns one organization with its inspections and flags, if the actor
@@ -380,12 +419,7 @@ type querier interface {
 }
 
 func (s *Store) loadOrgDetails(ctx context.Context, q querier, o *zhuxiang.Org) error {
-	o.Inspections, o.Flags = nil, nil
-	var text string
-	if err := q.QueryRowContext(ctx, `SELECT inspections FROM orgs WHERE id = $1`, o.ID).Scan(&text); err != nil {
-		return err
-	}
-	o.Inspections = parseInspections(text)
+	o.Flags = nil
 	rows, err := q.QueryContext(ctx, `SELECT kind, source, date FROM org_flags WHERE org_id = $1 ORDER BY kind`, o.ID)
 	if err != nil {
 		return err

@@ -1,0 +1,57 @@
+package demo_test
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"zhuxiang"
+	"zhuxiang/demo"
+	"zhuxiang/store"
+	"zhuxiang/store/storetest"
+)
+
+func TestLoadPrefecture(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, "sqlite")
+	res, err := demo.Load(ctx, st, "prefecture", io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := zhuxiang.SystemActor
+	for tag, want := range map[zhuxiang.VillageTag]int{zhuxiang.TagLifted: 38, zhuxiang.TagKey: 10, zhuxiang.TagModel: 79, "any": 127} {
+		vs, err := st.ListRegions(ctx, sys, store.RegionFilter{Tag: tag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs) != want {
+			t.Errorf("villages tagged %s: %d, want %d", tag, len(vs), want)
+		}
+		for _, v := range vs {
+			if !v.Demo {
+				t.Errorf("invented village %s is not marked demo", v.Name)
+				break
+			}
+		}
+	}
+	p, err := st.ListOrgs(ctx, sys, store.OrgFilter{})
+	if err != nil || res.Orgs != 300 || p.Total != 300 {
+		t.Errorf("orgs: made %d, listed %d (%v)", res.Orgs, p.Total, err)
+	}
+	// Every demo account signs in with the demo password and needs no change.
+	if len(res.Accounts) != 7 {
+		t.Fatalf("accounts: %+v", res.Accounts)
+	}
+	for _, a := range res.Accounts {
+		u, err := st.Login(ctx, a.Name, demo.Password)
+		if err != nil || u.MustChangePassword {
+			t.Errorf("demo account %s: %v, must change %v", a.Name, err, u != nil && u.MustChangePassword)
+		}
+	}
+	if _, err := demo.Load(ctx, st, "prefecture", io.Discard); err == nil {
+		t.Error("loading demo data twice must be refused")
+	}
+	if r, err := st.VerifyAudit(ctx); err != nil || r.BrokenAt != 0 {
+		t.Errorf("audit after demo: %+v %v", r, err)
+	}
+}
