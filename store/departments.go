@@ -16,6 +16,20 @@ func (s *Store) Departments(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.
 	if a.UserID == "" && !a.System {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
+	depts, _, err := s.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*zhuxiang.Department, len(depts))
+	for i, d := range depts {
+		c := *d
+		c.Roles = append([]zhuxiang.DepartmentRole(nil), d.Roles...)
+		out[i] = &c
+	}
+	return out, nil
+}
+
+func (s *Store) loadDepartments(ctx context.Context) ([]*zhuxiang.Department, error) {
 	rows, err := s.query(ctx, `SELECT id, name, note, version, updated_at, updated_by FROM departments ORDER BY name`)
 	if err != nil {
 		return nil, err

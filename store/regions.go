@@ -60,6 +60,23 @@ func (s *Store) ListRegions(ctx context.Context, a zhuxiang.Actor, f RegionFilte
 	if a.UserID == "" && !a.System {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
+	if f == (RegionFilter{Level: zhuxiang.LevelCounty}) {
+		_, counties, err := s.reference(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*zhuxiang.Region, len(counties))
+		for i, r := range counties {
+			c := *r
+			c.Tags = append([]zhuxiang.VillageTag(nil), r.Tags...)
+			out[i] = &c
+		}
+		return out, nil
+	}
+	return s.listRegions(ctx, f)
+}
+
+func (s *Store) listRegions(ctx context.Context, f RegionFilter) ([]*zhuxiang.Region, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {

@@ -44,6 +44,7 @@ type Store struct {
 	dialect Dialect
 	stmts   sync.Map // SQL text → *sql.Stmt on the read pool (SQLite only)
 	nstmts  atomic.Int32
+	ref     refCache
 	// Now is the clock; tests replace it to cross lockout and idle limits.
 	Now func() time.Time
 }
@@ -304,7 +305,14 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// Any committed write may have changed reference data; dropping the
+	// cache after the commit (not before) means no reader can cache the old
+	// state past it.
+	s.ref.clear()
+	return nil
 }
 
 // TimeLayout is how times are stored: fixed-width UTC text sorts and
