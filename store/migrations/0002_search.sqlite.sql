@@ -11,7 +11,7 @@
 -- trigger per inserted row made imports 25 times slower.
 -- +split
 -- +whole
-CREATE VIRTUAL TABLE orgs_fts USING fts5(terms, facets, content='', tokenize='unicode61 remove_diacritics 0')
+CREATE VIRTUAL TABLE orgs_fts USING fts5(terms, facets, content='', prefix='2', tokenize='unicode61 remove_diacritics 0')
 -- +split
 -- +whole
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN
