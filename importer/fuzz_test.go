@@ -54,3 +54,40 @@ func FuzzImportOrgs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzImportRegions feeds arbitrary files through the region importer in
+// dry-run mode, in both layouts: it must never panic or fail internally,
+// never store anything, and give every rejection a row of the file and a
+// message.
+func FuzzImportRegions(f *testing.F) {
+	f.Add([]byte("code,name,level,parent_code\n652827100,巴伦台镇,township,652827\n652827100001,某村,village,652827100\n"))
+	f.Add([]byte("县市,乡镇,村,村代码,标签\n焉耆县,七个星镇,示例村,,脱贫村、示范村\n652827,652827100,二村,652827100201,重点村\n"))
+	f.Add([]byte("县市,乡镇,村\n北京县,无,\n,,\n"))
+	f.Add([]byte("code,name,level,parent_code\n65,x,county,652800\n652801999,y,乡镇,652801\n"))
+	st := storetest.Open(f, "sqlite")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tab, err := sheet.Read(bytes.NewReader(data), "fuzz.csv", sheet.Limits{MaxBytes: 1 << 20, MaxRows: 2000})
+		if err != nil {
+			return
+		}
+		res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, tab, true)
+		if err != nil {
+			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
+				t.Fatalf("internal error: %v", err)
+			}
+			return
+		}
+		if res.Stored {
+			t.Fatal("dry run stored")
+		}
+		rows := map[int]bool{}
+		for _, r := range tab.Rows {
+			rows[r.Num] = true
+		}
+		for _, r := range res.Rejected {
+			if !rows[r.Row] || r.Message == "" {
+				t.Fatalf("rejection %+v names no row of the file or has no message", r)
+			}
+		}
+	})
+}

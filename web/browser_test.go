@@ -126,7 +126,7 @@ func TestBrowser(t *testing.T) {
 
 	// The administrator sees the change in the audit log.
 	b.signIn("admin1")
-	b.navigate("/audit?entity=org&op=update")
+	b.navigate("/audit?entity=org&op=update&verify=1")
 	audit := b.text("main")
 	for _, want := range []string{"日志链完整", "hejing姓名", "联系人：李四 → 巴特尔"} {
 		if !strings.Contains(audit, want) {

@@ -503,6 +503,8 @@ func TestAdminPagesRender(t *testing.T) {
 
 	// Audit: the chain verifies and the org's creation is listed.
 	r = c.get("/audit?entity=org")
+	mustContain(t, r, "立即校验日志链", "新增", "名称：和静县养殖协会")
+	r = c.get("/audit?entity=org&verify=1")
 	mustContain(t, r, "日志链完整", "新增", "名称：和静县养殖协会")
 	r = c.get("/orgs/" + o.ID)
 	mustContain(t, r, "修改记录", "名称：和静县养殖协会", "139****5678")
