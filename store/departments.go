@@ -150,6 +150,10 @@ func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxian
 				return err
 			}
 		}
+		// Lists show department names beside organizations.
+		if err := bumpOrgs(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, op, "department", d.ID, diff(before, deptKV(d)))
 	})
 }

@@ -1,7 +1,18 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+
+	"zhuxiang"
+)
 
 // WriteDB exposes the write pool to tests that must go around the store to
 // prove that verification notices.
 func (s *Store) WriteDB() *sql.DB { return s.w }
+
+// ListOrgsUncached is ListOrgs without the page cache, for benchmarks of
+// what a cache miss costs.
+func (s *Store) ListOrgsUncached(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
+	return s.listOrgs(ctx, a, f)
+}

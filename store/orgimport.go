@@ -185,6 +185,9 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}
 		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
 		res.Stored = true
+		if err := bumpOrgs(ctx, tx); err != nil {
+			return err
+		}
 		return s.auditBatch(ctx, tx, a, "org", entries)
 	})
 	if err != nil {

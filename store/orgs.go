@@ -140,6 +140,29 @@ func decodeCursor(s string) (cursor, bool) {
 // for a search, newest first, one page at a time. Pages continue from a
 // cursor (keyset pagination), so page 500 costs what page 1 costs.
 func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
+	if _, _, err := orgScope(a, 1); err != nil {
+		return nil, err
+	}
+	if f.Limit > 100 {
+		return s.listOrgs(ctx, a, f) // big pages are for machines; not worth keeping
+	}
+	gen, err := s.orgsGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := pageKey(gen, a, f)
+	if p, ok := s.pages.get(key); ok {
+		return p, nil
+	}
+	p, err := s.listOrgs(ctx, a, f)
+	if err != nil {
+		return nil, err
+	}
+	s.pages.put(key, p)
+	return p, nil
+}
+
+func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
 	scope, args, err := orgScope(a, 1)
 	if err != nil {
 		return nil, err
@@ -341,7 +364,7 @@ func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn f
 	f.Limit = 500
 	f.Cursor = ""
 	for {
-		p, err := s.ListOrgs(ctx, a, f)
+		p, err := s.listOrgs(ctx, a, f) // exports walk past the page cache
 		if err != nil {
 			return err
 		}
@@ -528,6 +551,9 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 		return err
 	}
 	if err := s.ftsAdd(ctx, tx, o, search); err != nil {
+		return err
+	}
+	if err := bumpOrgs(ctx, tx); err != nil {
 		return err
 	}
 	return s.writeOrgDetails(ctx, tx, o, false)
@@ -725,6 +751,9 @@ func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, 
 		return err
 	}
 	if err := s.ftsAdd(ctx, tx, o, search); err != nil {
+		return err
+	}
+	if err := bumpOrgs(ctx, tx); err != nil {
 		return err
 	}
 	o.Version++

@@ -45,6 +45,7 @@ type Store struct {
 	stmts   sync.Map // SQL text → *sql.Stmt on the read pool (SQLite only)
 	nstmts  atomic.Int32
 	ref     refCache
+	pages   *pageCache
 	// Now is the clock; tests replace it to cross lockout and idle limits.
 	Now func() time.Time
 }
@@ -55,7 +56,7 @@ var migrations embed.FS
 // Open opens a database: a postgres:// URL selects PostgreSQL, anything else
 // is a SQLite file path. It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{Now: time.Now}
+	s := &Store{Now: time.Now, pages: newPageCache(1024)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {

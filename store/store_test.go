@@ -261,3 +261,53 @@ func TestAuditTamper(t *testing.T) {
 		}
 	})
 }
+
+// TestListCacheFollowsWrites checks that a cached list page never outlives
+// a write: every change to an organization, through any path, shows in the
+// next list, and the cache does not hand out pages across scopes.
+func TestListCacheFollowsWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		o := mustOrg(t, st, sys, "和静县养殖协会", "652827", 1)
+		hejing := mustUser(t, st, store.NewUser{Name: "hejing", Role: zhuxiang.RoleCounty, RegionCode: "652827"})
+		ruoqiang := mustUser(t, st, store.NewUser{Name: "ruoqiang", Role: zhuxiang.RoleCounty, RegionCode: "652824"})
+		names := func(a zhuxiang.Actor, f store.OrgFilter) string {
+			t.Helper()
+			p, err := st.ListOrgs(ctx, a, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n []string
+			for _, x := range p.Orgs {
+				n = append(n, x.Name+"/"+x.Contact)
+			}
+			return strings.Join(n, ",")
+		}
+		if got := names(hejing, store.OrgFilter{}); got != "和静县养殖协会/李四" {
+			t.Fatalf("first list: %q", got)
+		}
+		if got := names(ruoqiang, store.OrgFilter{}); got != "" {
+			t.Fatalf("another county's list served from the cache: %q", got)
+		}
+		// An update shows at once.
+		full, _ := st.Org(ctx, hejing, o.ID)
+		full.Contact = "王五"
+		if _, err := st.UpdateOrg(ctx, hejing, full); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(hejing, store.OrgFilter{}); got != "和静县养殖协会/王五" {
+			t.Errorf("after update: %q", got)
+		}
+		// So does a create, and a search sees it.
+		mustOrg(t, st, sys, "和静县红枣协会", "652827", 2)
+		if got := names(hejing, store.OrgFilter{Q: "协会"}); got != "和静县红枣协会/李四,和静县养殖协会/王五" {
+			t.Errorf("after create: %q", got)
+		}
+		// A caller changing what it got does not change the cache.
+		p, _ := st.ListOrgs(ctx, hejing, store.OrgFilter{Q: "协会"})
+		p.Orgs[0].Name = "改掉"
+		if got := names(hejing, store.OrgFilter{Q: "协会"}); strings.Contains(got, "改掉") {
+			t.Errorf("cache shared with caller: %q", got)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -377,6 +378,16 @@ func serve(ctx context.Context, db, addr string, withDemo bool, stdout io.Writer
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
+	}
+	if pp := os.Getenv("ZHUXIANG_PPROF"); pp != "" {
+		// Profiling for load runs, on its own listener so that it is
+		// never reachable through the public address.
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			logger.Info("pprof", "addr", pp, "err", http.ListenAndServe(pp, mux))
+		}()
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db)

@@ -149,6 +149,9 @@ CREATE TABLE counters (
     value BIGINT NOT NULL
 );
 INSERT INTO counters (name, value) VALUES ('orgs', 0);
+-- orgs_gen changes with every write to an organization; cached list pages
+-- are keyed by it (store/pagecache.go).
+INSERT INTO counters (name, value) VALUES ('orgs_gen', 0);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+
+	"zhuxiang"
+)
+
+// pageCache keeps recent list pages, keyed by the organizations'
+// generation, the actor's scope and the filter. The generation is a
+// counter in the database that every write to an organization (or to a
+// department name shown beside it) bumps in the same transaction, so a
+// cached page is exact, and every process behind a load balancer agrees
+// about what is current: reading the counter is one indexed row.
+//
+// A list page with a search cost 0.6–1.9 ms of CPU on 100 000
+// organizations, most of it counting; people and dashboards ask for the
+// same first pages over and over between writes.
+type pageCache struct {
+	mu    sync.Mutex
+	cap   int
+	order *list.List // front: most recently used
+	items map[string]*list.Element
+}
+
+type cachedPage struct {
+	key  string
+	page *OrgPage
+}
+
+func newPageCache(capacity int) *pageCache {
+	return &pageCache{cap: capacity, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *pageCache) get(key string) (*OrgPage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*cachedPage).page.clone(), true
+}
+
+func (c *pageCache) put(key string, p *OrgPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.order.MoveToFront(e)
+		return
+	}
+	c.items[key] = c.order.PushFront(&cachedPage{key: key, page: p.clone()})
+	for c.order.Len() > c.cap {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.items, last.Value.(*cachedPage).key)
+	}
+}
+
+// clone copies a page deeply enough that callers may change what they get
+// without touching the cache.
+func (p *OrgPage) clone() *OrgPage {
+	c := *p
+	c.Orgs = make([]*zhuxiang.Org, len(p.Orgs))
+	for i, o := range p.Orgs {
+		x := *o
+		x.Kinds = append([]zhuxiang.OrgKind(nil), o.Kinds...)
+		x.Inspections = append([]zhuxiang.Inspection(nil), o.Inspections...)
+		x.Flags = append([]zhuxiang.OrgFlag(nil), o.Flags...)
+		c.Orgs[i] = &x
+	}
+	return &c
+}
+
+// orgsGeneration reads the organizations' generation counter.
+func (s *Store) orgsGeneration(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.queryRow(ctx, `SELECT value FROM counters WHERE name = 'orgs_gen'`).Scan(&g)
+	return g, err
+}
+
+// bumpOrgs marks, inside a write transaction, that organizations changed.
+func bumpOrgs(ctx context.Context, tx querier) error {
+	_, err := tx.ExecContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'orgs_gen'`)
+	return err
+}
+
+// pageKey names a list page: the generation, everything about the actor
+// that its scope depends on, and the filter.
+func pageKey(gen int64, a zhuxiang.Actor, f OrgFilter) string {
+	return fmt.Sprintf("%d|%s|%s|%s|%s|%t|%+v", gen, a.Role, a.CountyCode, a.DepartmentID, a.OrgID, a.System, f)
+}
