@@ -28,10 +28,10 @@ login() { # prints the session token of user $1
 admin=$(login admin)
 county=$(login hejing)
 
-run() { # label, token, path [connections]
+run() { # label, token, path [connections [wrk args…]]
   local c=${4:-100}
   echo "== $1: GET $3 ($c connections)"
-  wrk -t2 -c"$c" -d"${secs}s" --latency -H "Cookie: zx_session=$2" "http://$addr$3" |
+  wrk -t2 -c"$c" -d"${secs}s" --latency "${@:5}" -H "Cookie: zx_session=$2" "http://$addr$3" |
     grep -E 'Latency  |50%|90%|99%|Requests/sec|Non-2xx|Socket errors'
 }
 run "admin, no search" "$admin" "/orgs"
@@ -39,5 +39,7 @@ run "admin, pinyin initials" "$admin" "/orgs?q=kel"
 run "admin, full pinyin" "$admin" "/orgs?q=hejing"
 run "admin, Chinese 4 chars" "$admin" "/orgs?q=%E7%BA%A2%E6%9E%A3%E4%BA%A7%E4%B8%9A"
 run "county user, pinyin + kind filter" "$county" "/orgs?q=hj&kind=agri"
+run "admin, random 3-letter pinyin (cache misses)" "$admin" "/orgs" 100 -s bench/random-search.lua
 run "admin, no search" "$admin" "/orgs" 10
 run "admin, pinyin initials" "$admin" "/orgs?q=kel" 10
+run "admin, random 3-letter pinyin (cache misses)" "$admin" "/orgs" 10 -s bench/random-search.lua
