@@ -47,7 +47,7 @@ func RegionsFile() string {
 	if p := os.Getenv("ZHUXIANG_REGIONS"); p != "" {
 		return p
 	}
-	for _, p := range []string{"../shared/data/regions-652800.csv", "shared/data/regions-652800.csv", "../../shared/data/regions-652800.csv", "/work/shared/data/regions-652800.csv"} {
+	for _, p := range []string{"../shared/data/regions-652800.csv", "shared/data/regions-652800.csv", "../../shared/data/regions-652800.csv"} {
 		if _, err := os.Stat(p); err == nil {
 			abs, _ := filepath.Abs(p)
 			return abs
