@@ -275,11 +275,13 @@ var brandWords = []string{"", "天山", "金穗", "绿源", "博斯腾", "孔雀
 // they carry a number.
 func Org(i int, rng *rand.Rand, counties []zhuxiang.SeedCounty, _ int) store.OrgImport {
 	places := len(counties) + 1 // the counties and "outside the prefecture"
-	c := i % places
-	topic := orgTopics[(i/places)%len(orgTopics)]
-	form := forms[(i/places/len(orgTopics))%len(forms)]
-	word := brandWords[(i/places/len(orgTopics)/len(forms))%len(brandWords)]
-	round := i / (places * len(orgTopics) * len(forms) * len(brandWords))
+	c, k := i%places, i/places
+	// (k%20, (k/20+k%20)%6) runs through every topic × form pair once per
+	// 120 values of k, mixing forms early so a small demo has all of them.
+	topic := orgTopics[k%len(orgTopics)]
+	form := forms[(k/len(orgTopics)+k%len(orgTopics))%len(forms)]
+	word := brandWords[(k/(len(orgTopics)*len(forms)))%len(brandWords)]
+	round := k / (len(orgTopics) * len(forms) * len(brandWords))
 	o := &zhuxiang.Org{LegalForm: form.form, Kinds: topic.kinds}
 	it := store.OrgImport{Row: i + 2, Org: o, Department: topic.dept}
 	var place, region string

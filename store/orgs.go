@@ -759,3 +759,15 @@ func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, 
 	o.Version++
 	return s.writeOrgDetails(ctx, tx, o, true)
 }
+
+// CountOrgs counts the organizations in the actor's scope exactly, for
+// the home page's figures (lists stop counting at CountCap).
+func (s *Store) CountOrgs(ctx context.Context, a zhuxiang.Actor) (int, error) {
+	scope, args, err := orgScope(a, 1)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.queryRow(ctx, `SELECT count(*) FROM orgs o WHERE `+scope, args...).Scan(&n)
+	return n, err
+}

@@ -13,7 +13,6 @@ import (
 type homeData struct {
 	ShowOrgs    bool
 	Orgs        int
-	OrgsCapped  bool
 	Counties    int
 	Leading     int
 	Steady      int
@@ -38,11 +37,11 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, q *request) error 
 	ctx, a := r.Context(), q.actor
 	var d homeData
 	if a.Role != zhuxiang.RoleVillage {
-		p, err := s.st.ListOrgs(ctx, a, store.OrgFilter{Limit: 1})
+		n, err := s.st.CountOrgs(ctx, a)
 		if err != nil {
 			return err
 		}
-		d.ShowOrgs, d.Orgs, d.OrgsCapped = true, p.Total, p.Capped
+		d.ShowOrgs, d.Orgs = true, n
 	}
 	counties, err := q.counties(ctx, s.st)
 	if err != nil {

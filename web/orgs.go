@@ -547,15 +547,15 @@ func orgRowsHTML(rows []orgRow) template.HTML {
 		esc(url.PathEscape(r.ID))
 		b.WriteString(`">`)
 		esc(r.Name)
-		b.WriteString(`</a></td><td data-label="信用代码" class="code">`)
+		b.WriteString(`</a></td><td data-label="信用代码" class="code nowrap">`)
 		esc(r.CreditCode)
-		b.WriteString(`</td><td data-label="法人类型">`)
+		b.WriteString(`</td><td data-label="法人类型" class="nowrap">`)
 		esc(r.Form)
 		b.WriteString(`</td><td data-label="类别">`)
 		esc(r.Kinds)
 		b.WriteString(`</td><td data-label="主管单位">`)
 		esc(r.Department)
-		b.WriteString(`</td><td data-label="等级">`)
+		b.WriteString(`</td><td data-label="等级" class="nowrap">`)
 		if r.Rating != "" {
 			b.WriteString(`<span class="badge badge-rating">`)
 			esc(r.Rating)
@@ -563,14 +563,14 @@ func orgRowsHTML(rows []orgRow) template.HTML {
 		} else {
 			b.WriteString(`<span class="muted">未评估</span>`)
 		}
-		b.WriteString(`</td><td data-label="登记地">`)
+		b.WriteString(`</td><td data-label="登记地" class="nowrap">`)
 		if r.County != "" {
 			esc(r.County)
 		} else {
 			b.WriteString(`<span class="badge badge-outside">州外</span> `)
 			esc(r.Place)
 		}
-		b.WriteString(`</td><td data-label="状态">`)
+		b.WriteString(`</td><td data-label="状态" class="nowrap">`)
 		for _, f := range r.Flags {
 			b.WriteString(`<span class="badge badge-danger">`)
 			esc(f)
