@@ -118,15 +118,15 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}
 		defer insFlag.Close()
 		now := ts(s.Now())
-		fresh := int64(0)
+		nfresh := int64(0)
 		for _, it := range good {
 			if _, ok := existing[it.Org.CreditCode]; !ok {
-				fresh++
+				nfresh++
 			}
 		}
 		seq := int64(0)
-		if fresh > 0 {
-			if seq, err = nextSeq(ctx, tx, "orgs", fresh); err != nil {
+		if nfresh > 0 {
+			if seq, err = nextSeq(ctx, tx, "orgs", nfresh); err != nil {
 				return err
 			}
 		}
@@ -137,39 +137,61 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			}
 			defer fts.Close()
 		}
+		var fresh []OrgImport
 		for _, it := range good {
 			o := it.Org
-			if id, ok := existing[o.CreditCode]; ok {
-				o.ID = id
-				old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
-				if err != nil {
-					return err
-				}
-				if err := s.loadOrgDetails(ctx, tx, old); err != nil {
-					return err
-				}
-				mergeOrgDetails(old, o)
-				ch := diff(orgKV(old), orgKV(o))
-				if len(ch) == 0 {
-					continue
-				}
-				if err := s.updateOrgRow(ctx, tx, a, o); err != nil {
-					return err
-				}
-				res.Updated++
-				entries = append(entries, pendingAudit{"update", o.ID, ch})
+			id, ok := existing[o.CreditCode]
+			if !ok {
+				fresh = append(fresh, it)
 				continue
 			}
-			o.ID, o.Seq = secure.NewID(), seq
-			seq++
-			search := orgSearch(o)
-			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
+			o.ID = id
+			old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+			if err != nil {
+				return err
+			}
+			if err := s.loadOrgDetails(ctx, tx, old); err != nil {
+				return err
+			}
+			mergeOrgDetails(old, o)
+			ch := diff(orgKV(old), orgKV(o))
+			if len(ch) == 0 {
+				continue
+			}
+			if err := s.updateOrgRow(ctx, tx, a, o); err != nil {
+				return err
+			}
+			res.Updated++
+			entries = append(entries, pendingAudit{"update", o.ID, ch})
+		}
+		// New rows: a second goroutine derives what each row needs (search
+		// keys, index terms, facets, the audit summary) while this one
+		// writes, so the two cores share an import.
+		for i := range fresh {
+			fresh[i].Org.ID, fresh[i].Org.Seq = secure.NewID(), seq+int64(i)
+		}
+		rows := make(chan preparedOrg, 1024)
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			defer close(rows)
+			for _, it := range fresh {
+				select {
+				case rows <- prepareOrg(it):
+				case <-stop:
+					return
+				}
+			}
+		}()
+		for p := range rows {
+			o := p.org
+			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), p.kinds, nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-				search, now, a.Name, o.Seq, inspectionsText(o.Inspections)); err != nil {
+				p.search, now, a.Name, o.Seq, p.inspections); err != nil {
 				return err
 			}
 			if fts != nil {
-				if _, err := fts.ExecContext(ctx, o.Seq, zhuxiang.SearchTerms(search), orgFacets(o)); err != nil {
+				if _, err := fts.ExecContext(ctx, o.Seq, p.terms, p.facets); err != nil {
 					return err
 				}
 			}
@@ -179,9 +201,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				}
 			}
 			res.Created++
-			// A created row's summary names it; the row itself is the
-			// "after", and a 100 000-row import should not store it twice.
-			entries = append(entries, pendingAudit{"create", o.ID, []Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.CreditCode}, {Field: "导入行号", After: it.Row}}})
+			entries = append(entries, pendingAudit{"create", o.ID, p.audit})
 		}
 		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
 		res.Stored = true
@@ -194,6 +214,25 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		return nil, err
 	}
 	return res, nil
+}
+
+// preparedOrg is a new organization with everything derived that its rows
+// need.
+type preparedOrg struct {
+	org                                       *zhuxiang.Org
+	search, terms, facets, kinds, inspections string
+	audit                                     string // JSON summary
+}
+
+func prepareOrg(it OrgImport) preparedOrg {
+	o := it.Org
+	p := preparedOrg{org: o, search: orgSearch(o), facets: orgFacets(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
+	p.terms = zhuxiang.SearchTerms(p.search)
+	// A created row's summary names it; the row itself is the "after", and
+	// a 100 000-row import should not store it twice.
+	b, _ := json.Marshal([]Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.CreditCode}, {Field: "导入行号", After: it.Row}})
+	p.audit = string(b)
+	return p
 }
 
 func countRejectedAmong(rej []zhuxiang.RowError, good []OrgImport) int {
@@ -252,12 +291,16 @@ func (s *Store) auditBatch(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, en
 	defer stmt.Close()
 	at := secure.TruncateAuditTime(s.Now())
 	for _, p := range entries {
-		b, err := json.Marshal(p.summary)
-		if err != nil {
-			return err
+		text, ok := p.summary.(string) // already JSON
+		if !ok {
+			b, err := json.Marshal(p.summary)
+			if err != nil {
+				return err
+			}
+			text = string(b)
 		}
 		seq++
-		e := zhuxiang.AuditEntry{Seq: seq, At: at, ActorID: a.UserID, ActorName: a.Name, Op: p.op, Entity: entity, EntityID: p.id, Summary: string(b), PrevHash: prev}
+		e := zhuxiang.AuditEntry{Seq: seq, At: at, ActorID: a.UserID, ActorName: a.Name, Op: p.op, Entity: entity, EntityID: p.id, Summary: text, PrevHash: prev}
 		e.Hash = secure.AuditHash(&e)
 		if _, err := stmt.ExecContext(ctx, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Op, e.Entity, e.EntityID, e.Summary, e.PrevHash, e.Hash); err != nil {
 			return err
