@@ -31,7 +31,7 @@ county=$(login hejing)
 run() { # label, token, path [connections [wrk args…]]
   local c=${4:-100}
   echo "== $1: GET $3 ($c connections)"
-  wrk -t2 -c"$c" -d"${secs}s" --latency "${@:5}" -H "Cookie: zx_session=$2" "http://$addr$3" |
+  wrk -t1 -c"$c" -d"${secs}s" --latency "${@:5}" -H "Cookie: zx_session=$2" "http://$addr$3" |
     grep -E 'Latency  |50%|90%|99%|Requests/sec|Non-2xx|Socket errors'
 }
 run "admin, no search" "$admin" "/orgs"

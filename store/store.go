@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +51,12 @@ type Store struct {
 	Now func() time.Time
 }
 
+// readConns sizes the SQLite read pool: two connections per core. More
+// connections only contend on the engine's locks (with 8 on two cores the
+// list page's p99 under load was 90–100 ms, with 4 it was 66–68 ms), and
+// database/sql hands a freed connection to waiters in no particular order.
+var readConns = max(4, 2*runtime.GOMAXPROCS(0))
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -84,8 +91,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			w.Close()
 			return nil, err
 		}
-		r.SetMaxOpenConns(8)
-		r.SetMaxIdleConns(8)
+		r.SetMaxOpenConns(readConns)
+		r.SetMaxIdleConns(readConns)
 		s.r, s.w, s.dialect = r, w, SQLite
 	}
 	if err := s.w.PingContext(ctx); err != nil {

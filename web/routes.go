@@ -66,5 +66,5 @@ func (s *server) routes() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "跨站提交的请求已被拒绝，请在本站页面上操作")
 	}))
-	return securityHeaders(s.recoverer(cop.Handler(mux)))
+	return securityHeaders(s.recoverer(fifo(cop.Handler(mux))))
 }
