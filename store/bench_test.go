@@ -11,15 +11,7 @@ import (
 // BenchmarkListOrgsCached times a list page served from the page cache:
 // the generation read, the key and the copy.
 func BenchmarkListOrgsCached(b *testing.B) {
-	path := os.Getenv("ZHUXIANG_BENCH_DB")
-	if path == "" {
-		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
-	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := benchStore(b)
 	for i := 0; i < b.N; i++ {
 		if _, err := st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: "kel"}); err != nil {
 			b.Fatal(err)
@@ -31,15 +23,7 @@ func BenchmarkListOrgsCached(b *testing.B) {
 // database named by ZHUXIANG_BENCH_DB (make one with
 // `zhuxiang demo --scale region --db FILE`).
 func BenchmarkListOrgs(b *testing.B) {
-	path := os.Getenv("ZHUXIANG_BENCH_DB")
-	if path == "" {
-		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
-	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := benchStore(b)
 	for _, q := range []string{"", "kel", "hejing", "红枣产业", "协会", "小麦"} {
 		b.Run("q="+q, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -55,15 +39,7 @@ func BenchmarkListOrgs(b *testing.B) {
 // short query and a kind filter: the scope and the filter make the count go
 // through the organizations table.
 func BenchmarkListOrgsScoped(b *testing.B) {
-	path := os.Getenv("ZHUXIANG_BENCH_DB")
-	if path == "" {
-		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
-	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := benchStore(b)
 	u, err := st.UserByName(ctx, "hejing")
 	if err != nil {
 		b.Fatal(err)
@@ -77,4 +53,19 @@ func BenchmarkListOrgsScoped(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchStore opens the database named by ZHUXIANG_BENCH_DB (make one with
+// `zhuxiang demo --scale region --db FILE`), or skips.
+func benchStore(b *testing.B) *store.Store {
+	path := os.Getenv("ZHUXIANG_BENCH_DB")
+	if path == "" {
+		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
 }

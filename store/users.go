@@ -408,3 +408,25 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*zhuxiang.User, er
 	}
 	return u, err
 }
+
+// RevokeAPITokens deletes every API token of user name and returns how
+// many there were; a leaked token stops working at once.
+func (s *Store) RevokeAPITokens(ctx context.Context, a zhuxiang.Actor, name string) (int, error) {
+	if !a.IsAdmin() {
+		return 0, forbidden("仅州级管理员可吊销接口令牌")
+	}
+	u, err := s.UserByName(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, u.ID)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return s.audit(ctx, tx, a, "revoke_tokens", "user", u.ID, map[string]int64{"吊销数量": n})
+	})
+	return int(n), err
+}

@@ -38,6 +38,7 @@ const usage = `用法: zhuxiang <命令> [参数]
   user add --name N --role R [--region 代码] [--org 信用代码] [--department 名称]
                                                新建账号（密码从标准输入读取）
   token create --user N                        签发接口令牌
+  token revoke --user N                        吊销该账号的全部接口令牌
   import regions|orgs 文件 [--dry-run] [--json] 导入行政区划或社会组织（CSV/XLSX）
   export orgs 文件.xlsx                         导出社会组织
   audit verify                                 校验审计日志哈希链
@@ -126,41 +127,38 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", defaultDB(), "数据库：SQLite 文件路径或 postgres:// URL")
+	// with parses the flags, opens and migrates the database and runs fn.
+	with := func(fn func(st *store.Store) error) error {
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		st, err := open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return fn(st)
+	}
 	switch cmd {
 	case "serve":
 		addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 		withDemo := fs.Bool("demo", false, "空库时先加载演示数据")
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		return serve(ctx, *db, *addr, *withDemo, stdout)
+		return with(func(st *store.Store) error { return serve(ctx, st, *db, *addr, *withDemo, stdout) })
 	case "migrate":
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		st, err := open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		fmt.Fprintln(stdout, "数据库结构已是最新：", *db)
-		return nil
+		return with(func(*store.Store) error {
+			fmt.Fprintln(stdout, "数据库结构已是最新：", *db)
+			return nil
+		})
 	case "demo":
 		scale := fs.String("scale", "prefecture", "规模：prefecture（数百个组织）或 region（10万个组织）")
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		st, err := open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		res, err := demo.Load(ctx, st, *scale, stdout)
-		if err != nil {
-			return err
-		}
-		printAccounts(stdout, res.Accounts)
-		return nil
+		return with(func(st *store.Store) error {
+			res, err := demo.Load(ctx, st, *scale, stdout)
+			if err != nil {
+				return err
+			}
+			printAccounts(stdout, res.Accounts)
+			return nil
+		})
 	case "user add":
 		name := fs.String("name", "", "登录名")
 		display := fs.String("display", "", "显示名称")
@@ -168,114 +166,92 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		region := fs.String("region", "", "县市或村的区划代码（county、village 角色）")
 		org := fs.String("org", "", "社会组织的统一社会信用代码（org 角色）")
 		dept := fs.String("department", "", "部门名称（department 角色）")
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		r, ok := zhuxiang.ParseRole(*role)
-		if !ok {
-			return fmt.Errorf("角色“%s”无效，应为 admin county department org village", *role)
-		}
-		pw, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && pw == "" {
-			return fmt.Errorf("请从标准输入提供初始密码")
-		}
-		st, err := open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		u, err := st.CreateUser(ctx, zhuxiang.SystemActor, store.NewUser{Name: *name, DisplayName: *display, Role: r, RegionCode: *region, OrgCode: *org, Department: *dept, Password: strings.TrimRight(pw, "\r\n")})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "已创建账号 %s（%s），首次登录须修改密码\n", u.Name, u.Role.Label())
-		return nil
-	case "token create":
+		return with(func(st *store.Store) error {
+			r, ok := zhuxiang.ParseRole(*role)
+			if !ok {
+				return fmt.Errorf("角色“%s”无效，应为 admin county department org village", *role)
+			}
+			pw, err := bufio.NewReader(stdin).ReadString('\n')
+			if err != nil && pw == "" {
+				return fmt.Errorf("请从标准输入提供初始密码")
+			}
+			u, err := st.CreateUser(ctx, zhuxiang.SystemActor, store.NewUser{Name: *name, DisplayName: *display, Role: r, RegionCode: *region, OrgCode: *org, Department: *dept, Password: strings.TrimRight(pw, "\r\n")})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已创建账号 %s（%s），首次登录须修改密码\n", u.Name, u.Role.Label())
+			return nil
+		})
+	case "token create", "token revoke":
 		user := fs.String("user", "", "登录名")
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		st, err := open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		tok, err := st.CreateAPIToken(ctx, zhuxiang.SystemActor, *user)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, tok)
-		return nil
+		return with(func(st *store.Store) error {
+			if cmd == "token revoke" {
+				n, err := st.RevokeAPITokens(ctx, zhuxiang.SystemActor, *user)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "已吊销 %s 的 %d 个接口令牌\n", *user, n)
+				return nil
+			}
+			tok, err := st.CreateAPIToken(ctx, zhuxiang.SystemActor, *user)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, tok)
+			return nil
+		})
 	case "import regions", "import orgs":
 		dry := fs.Bool("dry-run", false, "只校验，不保存")
 		asJSON := fs.Bool("json", false, "以 JSON 输出结果")
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		if fs.NArg() != 1 {
-			return fmt.Errorf("请指定要导入的文件")
-		}
-		return importFile(ctx, *db, cmd, fs.Arg(0), *dry, *asJSON, stdout)
+		return with(func(st *store.Store) error {
+			if fs.NArg() != 1 {
+				return fmt.Errorf("请指定要导入的文件")
+			}
+			return importFile(ctx, st, cmd, fs.Arg(0), *dry, *asJSON, stdout)
+		})
 	case "export orgs":
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		if fs.NArg() != 1 {
-			return fmt.Errorf("请指定导出文件名，如 orgs.xlsx")
-		}
-		st, err := open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		f, err := os.Create(fs.Arg(0))
-		if err != nil {
-			return err
-		}
-		if err := importer.ExportOrgs(ctx, st, zhuxiang.SystemActor, store.OrgFilter{}, f); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, "已导出：", fs.Arg(0))
-		return nil
+		return with(func(st *store.Store) error {
+			if fs.NArg() != 1 {
+				return fmt.Errorf("请指定导出文件名，如 orgs.xlsx")
+			}
+			f, err := os.Create(fs.Arg(0))
+			if err != nil {
+				return err
+			}
+			if err := importer.ExportOrgs(ctx, st, zhuxiang.SystemActor, store.OrgFilter{}, f); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "已导出：", fs.Arg(0))
+			return nil
+		})
 	case "audit verify":
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
-		}
-		st, err := open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		res, err := st.VerifyAudit(ctx)
-		if err != nil {
-			return err
-		}
-		if res.BrokenAt != 0 {
-			fmt.Fprintf(stdout, "BROKEN at entry %d: %s（共检查 %d 条）\n", res.BrokenAt, res.Reason, res.Entries)
-			return exitCode(1)
-		}
-		fmt.Fprintf(stdout, "OK %d entries\n", res.Entries)
-		return nil
+		return with(func(st *store.Store) error {
+			res, err := st.VerifyAudit(ctx)
+			if err != nil {
+				return err
+			}
+			if res.BrokenAt != 0 {
+				fmt.Fprintf(stdout, "BROKEN at entry %d: %s（共检查 %d 条）\n", res.BrokenAt, res.Reason, res.Entries)
+				return exitCode(1)
+			}
+			fmt.Fprintf(stdout, "OK %d entries\n", res.Entries)
+			return nil
+		})
 	}
 	fmt.Fprint(stderr, usage)
 	return exitCode(2)
 }
 
-func importFile(ctx context.Context, db, cmd, path string, dry, asJSON bool, stdout io.Writer) error {
+func importFile(ctx context.Context, st *store.Store, cmd, path string, dry, asJSON bool, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("无法打开文件 %s: %v", path, err)
 	}
 	defer f.Close()
-	st, err := open(ctx, db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	start := time.Now()
 	t, err := sheet.Read(f, path, sheet.DefaultLimits())
 	var res *zhuxiang.ImportResult
@@ -348,13 +324,8 @@ func printAccounts(w io.Writer, accounts []demo.Account) {
 	}
 }
 
-func serve(ctx context.Context, db, addr string, withDemo bool, stdout io.Writer) error {
+func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool, stdout io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	st, err := open(ctx, db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	var accounts []demo.Account
 	if withDemo {
 		p, err := st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Limit: 1})

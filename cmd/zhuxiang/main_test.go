@@ -120,6 +120,21 @@ func TestUserAndToken(t *testing.T) {
 	if status != 0 || !strings.HasPrefix(out, "zx_") {
 		t.Errorf("token: %d %q", status, out)
 	}
+	tok := strings.TrimSpace(out)
+	st, err := open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.TokenUser(context.Background(), tok); err != nil {
+		t.Fatalf("fresh token refused: %v", err)
+	}
+	if out, status := cli(t, "", "token", "revoke", "--user", "a1", "--db", db); status != 0 || !strings.Contains(out, "1 个") {
+		t.Errorf("revoke: %d %s", status, out)
+	}
+	if _, err := st.TokenUser(context.Background(), tok); zhuxiang.ErrorCodeOf(err) != zhuxiang.EUnauthorized {
+		t.Errorf("revoked token still works: %v", err)
+	}
 	if out, status := cli(t, "", "frobnicate"); status != 2 || !strings.Contains(out, "用法") {
 		t.Errorf("unknown command: %d %s", status, out)
 	}
