@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -314,6 +315,14 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, dry, asJ
 	return nil
 }
 
+// redactDSN hides the password of a postgres:// URL before it is printed.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
+
 func printAccounts(w io.Writer, accounts []demo.Account) {
 	if len(accounts) == 0 {
 		return
@@ -361,7 +370,7 @@ func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool,
 		}()
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db)
+	fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), redactDSN(db))
 	if withDemo {
 		if len(accounts) == 0 {
 			fmt.Fprintf(stdout, "演示账号：admin、hejing、ruoqiang、kuerle、kexie、org、village（密码 %s）\n", demo.Password)

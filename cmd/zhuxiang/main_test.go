@@ -161,3 +161,16 @@ func TestAuditVerifyBroken(t *testing.T) {
 		t.Errorf("tampered log: %d %s", status, out)
 	}
 }
+
+func TestRedactDSN(t *testing.T) {
+	cases := map[string]string{
+		"postgres://zx:secret@db:5432/zhuxiang": "postgres://zx:xxxxx@db:5432/zhuxiang",
+		"postgres://postgres@127.0.0.1/z":       "postgres://postgres@127.0.0.1/z",
+		"zhuxiang.db":                           "zhuxiang.db",
+	}
+	for in, want := range cases {
+		if got := redactDSN(in); got != want {
+			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
