@@ -100,8 +100,14 @@ func Orgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table
 		return nil, err
 	}
 	var items []store.OrgImport
-	var rejected []zhuxiang.RowError
+	var rejected, skipped []zhuxiang.RowError
 	for _, r := range t.Rows {
+		// The template's sample row is there to show the format; people
+		// often leave it in. It is skipped, and the result says so.
+		if l.get(r, "name") == orgColumns[0].example && l.get(r, "credit_code") == orgColumns[1].example {
+			skipped = append(skipped, zhuxiang.RowError{Row: r.Num, Field: "组织名称", Message: "这是导入模板的示例行，已跳过"})
+			continue
+		}
 		it, err := parseOrgRow(l, r)
 		if err != nil {
 			rejected = append(rejected, zhuxiang.RowError{Row: r.Num, Field: fieldHeader(orgColumns, zhuxiang.ErrorField(err)), Message: zhuxiang.ErrorMessage(err)})
@@ -109,10 +115,11 @@ func Orgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table
 		}
 		items = append(items, it)
 	}
-	res, err := st.ImportOrgs(ctx, a, items, rejected, len(t.Rows), dryRun)
+	res, err := st.ImportOrgs(ctx, a, items, rejected, len(t.Rows)-len(skipped), dryRun)
 	if err != nil {
 		return nil, err
 	}
+	res.Warnings = append(skipped, res.Warnings...)
 	for i := range res.Rejected {
 		res.Rejected[i].Field = fieldHeader(orgColumns, res.Rejected[i].Field)
 	}

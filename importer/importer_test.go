@@ -274,3 +274,37 @@ func TestImportRegionsShared(t *testing.T) {
 		}
 	})
 }
+
+// TestImportTemplateAsIs imports the downloadable template unchanged: the
+// sample row is recognised and skipped with a note, not stored and not an
+// error; with one real row added, that row goes in.
+func TestImportTemplateAsIs(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	var buf bytes.Buffer
+	if err := importer.OrgTemplate(&buf); err != nil {
+		t.Fatal(err)
+	}
+	res, err := importOrgs(t, st, buf.Bytes(), "template.xlsx", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rejected) != 0 || res.Created != 0 || len(res.Warnings) != 1 || res.Warnings[0].Row != 2 {
+		t.Errorf("template as is: %+v", res)
+	}
+	tab, err := sheet.Read(bytes.NewReader(buf.Bytes()), "template.xlsx", sheet.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range tab.Header {
+		if strings.TrimSuffix(h, " *") == "登记县市" {
+			tab.Rows[0].Cells[i] = "和静县"
+		}
+	}
+	row := append([]string(nil), tab.Rows[0].Cells...)
+	row[0], row[1] = "和静县新建协会", code(t, 77)
+	tab.Rows = append(tab.Rows, sheet.Row{Num: 3, Cells: row})
+	res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, false)
+	if err != nil || res.Created != 1 || len(res.Rejected) != 0 {
+		t.Errorf("template plus one row: %v %+v", err, res)
+	}
+}
