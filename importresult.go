@@ -25,3 +25,14 @@ type ImportResult struct {
 func (r *ImportResult) Reject(row int, err error) {
 	r.Rejected = append(r.Rejected, RowError{Row: row, Field: ErrorField(err), Message: ErrorMessage(err)})
 }
+
+// ImportMode says what an import does with bad rows.
+type ImportMode int
+
+// Import modes. All-or-nothing is the default: one bad row and nothing is
+// stored, so a half-imported file never has to be untangled by hand.
+const (
+	ImportAll     ImportMode = iota // store everything or, if any row is bad, nothing
+	ImportDryRun                    // check every row, store nothing
+	ImportPartial                   // store the good rows, report the bad ones
+)

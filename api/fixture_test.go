@@ -80,13 +80,13 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := importer.Regions(ctx, st, sys, tab, false); err != nil || len(res.Rejected) > 0 {
+	if res, err := importer.Regions(ctx, st, sys, tab, zhuxiang.ImportAll); err != nil || len(res.Rejected) > 0 {
 		t.Fatalf("import townships: %v %+v", err, res)
 	}
 	res, err := st.ImportRegions(ctx, sys, []store.RegionRow{
 		{Row: 2, County: "和静县", Township: "和静镇", Village: "测试村"},
 		{Row: 3, County: "若羌县", Township: "若羌镇", Village: "测试村"},
-	}, false)
+	}, zhuxiang.ImportAll)
 	if err != nil || len(res.Rejected) > 0 {
 		t.Fatalf("import villages: %v %+v", err, res)
 	}

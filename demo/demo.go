@@ -115,7 +115,7 @@ func townships(ctx context.Context, st *store.Store) (map[string][]*zhuxiang.Reg
 		if err != nil {
 			return nil, "", err
 		}
-		res, err := importer.Regions(ctx, st, sys, t, false)
+		res, err := importer.Regions(ctx, st, sys, t, zhuxiang.ImportAll)
 		if err != nil {
 			return nil, "", err
 		}
@@ -135,7 +135,7 @@ func townships(ctx context.Context, st *store.Store) (map[string][]*zhuxiang.Reg
 			for i, n := range []string{"示例镇", "示例乡", "示例街道"} {
 				rows = append(rows, store.RegionRow{Row: i + 2, Code: fmt.Sprintf("%s%03d", c.Code, 900+i), Name: n, Level: "township", Parent: c.Code, Demo: true})
 			}
-			if _, err := st.ImportRegions(ctx, sys, rows, false); err != nil {
+			if _, err := st.ImportRegions(ctx, sys, rows, zhuxiang.ImportAll); err != nil {
 				return nil, "", err
 			}
 			if ts, err = st.ListRegions(ctx, sys, store.RegionFilter{Parent: c.Code, Level: zhuxiang.LevelTownship}); err != nil {
@@ -181,7 +181,7 @@ func loadVillages(ctx context.Context, st *store.Store, towns map[string][]*zhux
 		}
 		rows = append(rows, store.RegionRow{Row: i + 2, County: c.Code, Township: t.Code, Village: name, Tags: tag, Demo: true})
 	}
-	res, err := st.ImportRegions(ctx, zhuxiang.SystemActor, rows, false)
+	res, err := st.ImportRegions(ctx, zhuxiang.SystemActor, rows, zhuxiang.ImportAll)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func loadOrgs(ctx context.Context, st *store.Store, n int, rng *rand.Rand) (int,
 		for i := start; i < end; i++ {
 			items = append(items, Org(i, rng, counties, len(counties)))
 		}
-		res, err := st.ImportOrgs(ctx, zhuxiang.SystemActor, items, nil, len(items), false)
+		res, err := st.ImportOrgs(ctx, zhuxiang.SystemActor, items, nil, len(items), zhuxiang.ImportAll)
 		if err != nil {
 			return made, err
 		}

@@ -58,7 +58,7 @@ func BenchmarkImportOrgs100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, false)
+		res, err := importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportAll)
 		if err != nil {
 			b.Fatal(err)
 		}

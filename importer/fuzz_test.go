@@ -28,7 +28,7 @@ func FuzzImportOrgs(f *testing.F) {
 			}
 			return
 		}
-		res, err := importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, true)
+		res, err := importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportDryRun)
 		if err != nil {
 			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
 				t.Fatalf("internal error: %v", err)
@@ -70,7 +70,7 @@ func FuzzImportRegions(f *testing.F) {
 		if err != nil {
 			return
 		}
-		res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, tab, true)
+		res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportDryRun)
 		if err != nil {
 			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
 				t.Fatalf("internal error: %v", err)

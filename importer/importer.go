@@ -92,9 +92,9 @@ func (l layout) get(r sheet.Row, key string) string {
 	return strings.TrimSpace(r.Cells[i])
 }
 
-// Orgs imports organizations from t. Nothing is stored when any row is bad
-// or dryRun is set.
-func Orgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, dryRun bool) (*zhuxiang.ImportResult, error) {
+// Orgs imports organizations from t. By default nothing is stored when any
+// row is bad; mode can ask for a dry run or for the good rows only.
+func Orgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	l, err := mapColumns(t, orgColumns)
 	if err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func Orgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table
 		}
 		items = append(items, it)
 	}
-	res, err := st.ImportOrgs(ctx, a, items, rejected, len(t.Rows)-len(skipped), dryRun)
+	res, err := st.ImportOrgs(ctx, a, items, rejected, len(t.Rows)-len(skipped), mode)
 	if err != nil {
 		return nil, err
 	}

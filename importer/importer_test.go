@@ -65,13 +65,13 @@ func csvText(rows [][]string) string {
 	return b.String()
 }
 
-func importOrgs(t *testing.T, st *store.Store, data []byte, name string, dry bool) (*zhuxiang.ImportResult, error) {
+func importOrgs(t *testing.T, st *store.Store, data []byte, name string, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	t.Helper()
 	tab, err := sheet.Read(bytes.NewReader(data), name, sheet.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
-	return importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, dry)
+	return importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, mode)
 }
 
 func count(t *testing.T, st *store.Store) int {
@@ -109,7 +109,7 @@ func TestImportOrgs(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				st := storetest.Open(t, st.Dialect().String())
-				res, err := importOrgs(t, st, c.data, c.file, false)
+				res, err := importOrgs(t, st, c.data, c.file, zhuxiang.ImportAll)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -140,7 +140,7 @@ func TestImportSameFileTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		data := xlsx(t, goodRows(t, 10))
 		for i := 0; i < 2; i++ {
-			res, err := importOrgs(t, st, data, "orgs.xlsx", false)
+			res, err := importOrgs(t, st, data, "orgs.xlsx", zhuxiang.ImportAll)
 			if err != nil || len(res.Rejected) > 0 {
 				t.Fatalf("import %d: %v %+v", i, err, res)
 			}
@@ -151,7 +151,7 @@ func TestImportSameFileTwice(t *testing.T) {
 		// A changed row updates the organization by credit code.
 		rows := goodRows(t, 10)
 		rows[0][11] = "李四"
-		res, err := importOrgs(t, st, xlsx(t, rows), "orgs.xlsx", false)
+		res, err := importOrgs(t, st, xlsx(t, rows), "orgs.xlsx", zhuxiang.ImportAll)
 		if err != nil || res.Updated != 1 || res.Created != 0 {
 			t.Fatalf("re-import with one change: %v %+v", err, res)
 		}
@@ -167,7 +167,7 @@ func TestImportSameFileTwice(t *testing.T) {
 
 func TestImportDryRun(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	res, err := importOrgs(t, st, xlsx(t, goodRows(t, 3)), "orgs.xlsx", true)
+	res, err := importOrgs(t, st, xlsx(t, goodRows(t, 3)), "orgs.xlsx", zhuxiang.ImportDryRun)
 	if err != nil || res.Accepted != 3 || res.Stored {
 		t.Fatalf("dry run: %v %+v", err, res)
 	}
@@ -195,7 +195,7 @@ func TestImportMissingColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, false)
+	_, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportAll)
 	if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid || !strings.Contains(zhuxiang.ErrorMessage(err), "统一社会信用代码") {
 		t.Errorf("missing credit code column: %v", err)
 	}
@@ -215,7 +215,7 @@ func TestImportRegionsShared(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < 2; i++ {
-			res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, tab, false)
+			res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportAll)
 			if err != nil || len(res.Rejected) > 0 {
 				t.Fatalf("import %d: %v %+v", i, err, res)
 			}
@@ -248,7 +248,7 @@ func TestImportRegionsShared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, vt, false)
+		res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, vt, zhuxiang.ImportAll)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +265,7 @@ func TestImportRegionsShared(t *testing.T) {
 		// Without the bad rows it goes in, tags and all.
 		lines := strings.Split(csv, "\n")
 		vt, _ = sheet.Read(strings.NewReader(strings.Join(lines[:3], "\n")), "v.csv", sheet.DefaultLimits())
-		if res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, vt, false); err != nil || len(res.Rejected) > 0 {
+		if res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, vt, zhuxiang.ImportAll); err != nil || len(res.Rejected) > 0 {
 			t.Fatalf("%v %+v", err, res)
 		}
 		vs, _ := st.ListRegions(ctx, zhuxiang.SystemActor, store.RegionFilter{Tag: zhuxiang.TagModel})
@@ -284,7 +284,7 @@ func TestImportTemplateAsIs(t *testing.T) {
 	if err := importer.OrgTemplate(&buf); err != nil {
 		t.Fatal(err)
 	}
-	res, err := importOrgs(t, st, buf.Bytes(), "template.xlsx", false)
+	res, err := importOrgs(t, st, buf.Bytes(), "template.xlsx", zhuxiang.ImportAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,8 +303,32 @@ func TestImportTemplateAsIs(t *testing.T) {
 	row := append([]string(nil), tab.Rows[0].Cells...)
 	row[0], row[1] = "和静县新建协会", code(t, 77)
 	tab.Rows = append(tab.Rows, sheet.Row{Num: 3, Cells: row})
-	res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, false)
+	res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportAll)
 	if err != nil || res.Created != 1 || len(res.Rejected) != 0 {
 		t.Errorf("template plus one row: %v %+v", err, res)
 	}
+}
+
+// TestImportPartial stores the good rows of a file with bad ones when the
+// user asks for it, and reports exactly the bad rows.
+func TestImportPartial(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rows := goodRows(t, 5)
+		rows[1][1] = "123" // row 3
+		rows[3][9] = "北京县" // row 5
+		res, err := importOrgs(t, st, xlsx(t, rows), "orgs.xlsx", zhuxiang.ImportPartial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bad []int
+		for _, r := range res.Rejected {
+			bad = append(bad, r.Row)
+		}
+		if fmt.Sprint(bad) != "[3 5]" || res.Created != 3 || !res.Stored {
+			t.Errorf("partial import: rejected %v, %+v", bad, res)
+		}
+		if n := count(t, st); n != 3 {
+			t.Errorf("stored %d, want 3", n)
+		}
+	})
 }

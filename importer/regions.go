@@ -36,7 +36,7 @@ func VillageTemplate(w interface{ Write([]byte) (int, error) }) error {
 // Regions imports regions from t in either layout: the statistical list
 // (code, name, level, parent_code — as in the prefecture's regions file) or a
 // village list (county, township, village, optional code, tags).
-func Regions(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, dryRun bool) (*zhuxiang.ImportResult, error) {
+func Regions(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	cols := villageColumns
 	if t.Col("level", "层级", "级别") >= 0 {
 		cols = regionCodedColumns
@@ -50,7 +50,7 @@ func Regions(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Ta
 		rows = append(rows, store.RegionRow{Row: r.Num, Code: l.get(r, "code"), Name: l.get(r, "name"), Level: l.get(r, "level"),
 			Parent: l.get(r, "parent"), County: l.get(r, "county"), Township: l.get(r, "township"), Village: l.get(r, "village"), Tags: l.get(r, "tags")})
 	}
-	res, err := st.ImportRegions(ctx, a, rows, dryRun)
+	res, err := st.ImportRegions(ctx, a, rows, mode)
 	if err != nil {
 		return nil, err
 	}

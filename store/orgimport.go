@@ -25,11 +25,11 @@ type OrgImport struct {
 // (references, duplicates inside the file, the actor's scope) so that one
 // pass reports every bad row. An organization whose credit code exists is
 // updated, never duplicated.
-func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImport, rejected []zhuxiang.RowError, rows int, dryRun bool) (*zhuxiang.ImportResult, error) {
+func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImport, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	if !CanCreateOrg(a) {
 		return nil, forbidden("仅州级管理员和县市用户可导入社会组织")
 	}
-	res := &zhuxiang.ImportResult{Rows: rows, DryRun: dryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
+	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		depts, err := s.departmentIDs(ctx, tx)
 		if err != nil {
@@ -99,11 +99,9 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			}
 		}
 		sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Row < res.Rejected[j].Row })
+		good = withoutRejected(good, res.Rejected)
 		res.Accepted = len(good)
-		if len(res.Rejected) > 0 {
-			res.Accepted = len(good) - countRejectedAmong(res.Rejected, good)
-		}
-		if len(res.Rejected) > 0 || dryRun {
+		if mode == zhuxiang.ImportDryRun || (len(res.Rejected) > 0 && mode != zhuxiang.ImportPartial) || len(good) == 0 {
 			return nil
 		}
 		var entries []pendingAudit
@@ -235,18 +233,19 @@ func prepareOrg(it OrgImport) preparedOrg {
 	return p
 }
 
-func countRejectedAmong(rej []zhuxiang.RowError, good []OrgImport) int {
+// withoutRejected drops the rows that a later check rejected.
+func withoutRejected(good []OrgImport, rej []zhuxiang.RowError) []OrgImport {
 	bad := map[int]bool{}
 	for _, r := range rej {
 		bad[r.Row] = true
 	}
-	n := 0
+	out := good[:0]
 	for _, g := range good {
-		if bad[g.Row] {
-			n++
+		if !bad[g.Row] {
+			out = append(out, g)
 		}
 	}
-	return n
+	return out
 }
 
 func resolveOrgRefs(it *OrgImport, depts map[string]string, ix *regionIndex) error {

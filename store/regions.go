@@ -229,11 +229,11 @@ type RegionRow struct {
 // checked against the database and the rows before it, every bad row is
 // reported, and only a clean file is written (unless dryRun). Importing the
 // same file again updates and never duplicates.
-func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []RegionRow, dryRun bool) (*zhuxiang.ImportResult, error) {
+func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []RegionRow, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	if !a.IsAdmin() && a.Role != zhuxiang.RoleCounty {
 		return nil, forbidden("仅州级管理员和县市用户可导入行政区划")
 	}
-	res := &zhuxiang.ImportResult{Rows: len(rows), DryRun: dryRun, Rejected: []zhuxiang.RowError{}}
+	res := &zhuxiang.ImportResult{Rows: len(rows), DryRun: mode == zhuxiang.ImportDryRun, Rejected: []zhuxiang.RowError{}}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		all, err := loadRegions(ctx, tx)
 		if err != nil {
@@ -259,8 +259,8 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 			ix.add(r)
 			writes = append(writes, r)
 		}
-		if len(res.Rejected) > 0 || dryRun {
-			res.Accepted = len(writes)
+		res.Accepted = len(writes)
+		if mode == zhuxiang.ImportDryRun || (len(res.Rejected) > 0 && mode != zhuxiang.ImportPartial) || len(writes) == 0 {
 			return nil
 		}
 		now := ts(s.Now())
@@ -288,7 +288,6 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 				return err
 			}
 		}
-		res.Accepted = len(writes)
 		res.Stored = true
 		return s.audit(ctx, tx, a, "import", "region", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
 	})

@@ -36,7 +36,7 @@ func BenchmarkOrgList(b *testing.B) {
 			LegalForm: zhuxiang.LegalAssociation, Kinds: []zhuxiang.OrgKind{zhuxiang.KindAgri}, Contact: "李四", Phone: "13912345678"}
 		items = append(items, store.OrgImport{Row: i + 2, Org: o, County: c})
 	}
-	if res, err := st.ImportOrgs(ctx, zhuxiang.SystemActor, items, nil, n, false); err != nil || len(res.Rejected) > 0 {
+	if res, err := st.ImportOrgs(ctx, zhuxiang.SystemActor, items, nil, n, zhuxiang.ImportAll); err != nil || len(res.Rejected) > 0 {
 		b.Fatalf("seed: %v %+v", err, res.Rejected[:min(3, len(res.Rejected))])
 	}
 	for _, u := range []struct {

@@ -92,7 +92,7 @@ func (e *env) townships() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	res, err := importer.Regions(context.Background(), e.st, zhuxiang.SystemActor, tab, false)
+	res, err := importer.Regions(context.Background(), e.st, zhuxiang.SystemActor, tab, zhuxiang.ImportAll)
 	if err != nil || len(res.Rejected) > 0 {
 		e.t.Fatalf("import regions: %v %+v", err, res)
 	}
@@ -102,7 +102,7 @@ func (e *env) townships() {
 func (e *env) village(county, township, name string) string {
 	e.t.Helper()
 	ctx := context.Background()
-	res, err := e.st.ImportRegions(ctx, zhuxiang.SystemActor, []store.RegionRow{{Row: 2, County: county, Township: township, Village: name, Tags: "脱贫村"}}, false)
+	res, err := e.st.ImportRegions(ctx, zhuxiang.SystemActor, []store.RegionRow{{Row: 2, County: county, Township: township, Village: name, Tags: "脱贫村"}}, zhuxiang.ImportAll)
 	if err != nil || len(res.Rejected) > 0 {
 		e.t.Fatalf("import village: %v %+v", err, res)
 	}

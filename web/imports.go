@@ -69,7 +69,7 @@ func (s *server) sendTemplate(w http.ResponseWriter, q *request, name string, wr
 }
 
 // importFunc is importer.Orgs or importer.Regions.
-type importFunc func(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, dryRun bool) (*zhuxiang.ImportResult, error)
+type importFunc func(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error)
 
 func (s *server) importOrgs(w http.ResponseWriter, r *http.Request, q *request) error {
 	return s.runImport(w, r, q, "orgs", "社会组织", importer.Orgs)
@@ -97,7 +97,7 @@ func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, k
 	var (
 		table   *sheet.Table
 		readErr error
-		dryRun  bool
+		mode    = zhuxiang.ImportAll
 		sawFile bool
 	)
 	for {
@@ -120,7 +120,15 @@ func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, k
 			sawFile = true
 			table, readErr = sheet.Read(part, part.FileName(), sheet.DefaultLimits())
 		case "dry_run":
-			dryRun = true
+			mode = zhuxiang.ImportDryRun
+		case "mode":
+			v, _ := io.ReadAll(io.LimitReader(part, 16))
+			switch string(v) {
+			case "dry_run":
+				mode = zhuxiang.ImportDryRun
+			case "partial":
+				mode = zhuxiang.ImportPartial
+			}
 		}
 		part.Close()
 	}
@@ -139,7 +147,7 @@ func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, k
 		}
 		return readErr
 	}
-	res, err := run(r.Context(), s.st, q.actor, table, dryRun)
+	res, err := run(r.Context(), s.st, q.actor, table, mode)
 	if err != nil {
 		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
 			return fileErr(http.StatusUnprocessableEntity, zhuxiang.ErrorMessage(err))
@@ -147,7 +155,7 @@ func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, k
 		return err
 	}
 	status := http.StatusOK
-	if len(res.Rejected) > 0 {
+	if len(res.Rejected) > 0 && !res.Stored {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "import_result", &view{Title: "导入结果", Nav: "import", Data: importResultData{Kind: kind, Label: label, Res: res}})

@@ -405,15 +405,15 @@ func TestRegionEditScope(t *testing.T) {
 }
 
 // upload posts a multipart form in the browser's field order.
-func (c *client) upload(path, filename string, content []byte, dryRun bool, csrf string) *resp {
+func (c *client) upload(path, filename string, content []byte, mode string, csrf string) *resp {
 	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", csrf)
 	fw, _ := mw.CreateFormFile("file", filename)
 	fw.Write(content)
-	if dryRun {
-		mw.WriteField("dry_run", "1")
+	if mode != "" {
+		mw.WriteField("mode", mode)
 	}
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &body)
@@ -428,7 +428,7 @@ func TestImport(t *testing.T) {
 	c.signIn("admin1")
 	r := c.get("/import")
 	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, "仅校验，不保存", "/import/template/orgs.xlsx", "/import/template/villages.xlsx", `accept=".xlsx,.csv"`)
+	mustContain(t, r, "仅校验，不保存", "保存无误的行", "/import/template/orgs.xlsx", "/import/template/villages.xlsx", `accept=".xlsx,.csv"`)
 	for _, p := range []string{"/import/template/orgs.xlsx", "/import/template/villages.xlsx"} {
 		r := c.get(p)
 		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") {
@@ -441,36 +441,45 @@ func TestImport(t *testing.T) {
 		"和静县好协会," + good + ",和静县,13900001111\n" +
 		"坏代码协会,123,和静县,\n" +
 		"不存在县协会," + creditCode(t, '1', 6) + ",火星县,\n"
-	r = c.upload("/import/orgs", "orgs.csv", []byte(bad), false, c.csrf)
+	r = c.upload("/import/orgs", "orgs.csv", []byte(bad), "", c.csrf)
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "全部未保存", "有问题的行", "<td data-label=\"行号\" class=\"num\">3</td>", "<td data-label=\"行号\" class=\"num\">4</td>", "统一社会信用代码", "火星县")
 	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 0 {
 		t.Fatalf("a rejected import stored %d organizations", p.Total)
 	}
 
+	// Asked to, it keeps the good row and lists the two bad ones.
+	r = c.upload("/import/orgs", "orgs.csv", []byte(bad), "partial", c.csrf)
+	mustStatus(t, r, http.StatusOK)
+	mustContain(t, r, "部分保存", "<td data-label=\"行号\" class=\"num\">3</td>", "<td data-label=\"行号\" class=\"num\">4</td>")
+	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 1 {
+		t.Fatalf("partial import stored %d organizations, want 1", p.Total)
+	}
+	good = creditCode(t, '1', 7)
+
 	// Dry run of a clean file stores nothing either.
 	clean := "组织名称,统一社会信用代码,登记县市\n和静县好协会," + good + ",和静县\n"
-	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), true, c.csrf)
+	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), "dry_run", c.csrf)
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "仅校验")
-	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), false, c.csrf)
+	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), "", c.csrf)
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "导入成功")
-	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 1 {
-		t.Fatalf("import stored %d organizations, want 1", p.Total)
+	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 2 {
+		t.Fatalf("import stored %d organizations, want 2", p.Total)
 	}
 
 	// File-level problems come back as one message on the import page.
 	png := []byte("\x89PNG\r\n\x1a\n0000000000000000")
-	r = c.upload("/import/orgs", "photo.xlsx", png, false, c.csrf)
+	r = c.upload("/import/orgs", "photo.xlsx", png, "", c.csrf)
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "图片", "上传并导入")
-	r = c.upload("/import/regions", "v.csv", []byte("甲,乙\n1,2\n"), false, c.csrf)
+	r = c.upload("/import/regions", "v.csv", []byte("甲,乙\n1,2\n"), "", c.csrf)
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "表头缺少必填列")
 
 	// The token must come first and match.
-	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), false, "forged")
+	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), "", "forged")
 	mustStatus(t, r, http.StatusForbidden)
 	mustContain(t, r, "请求已过期")
 }
@@ -620,7 +629,7 @@ func TestOrgListCapped(t *testing.T) {
 		o := &zhuxiang.Org{Name: "轮台县协会" + strconv.Itoa(i), CreditCode: creditCode(t, '1', 1000+i), LegalForm: zhuxiang.LegalAssociation}
 		items = append(items, store.OrgImport{Row: i + 2, Org: o, County: "652822"})
 	}
-	if res, err := e.st.ImportOrgs(context.Background(), zhuxiang.SystemActor, items, nil, len(items), false); err != nil || len(res.Rejected) > 0 {
+	if res, err := e.st.ImportOrgs(context.Background(), zhuxiang.SystemActor, items, nil, len(items), zhuxiang.ImportAll); err != nil || len(res.Rejected) > 0 {
 		t.Fatalf("seed: %v", err)
 	}
 	c := e.client()

@@ -40,7 +40,8 @@ const usage = `用法: zhuxiang <命令> [参数]
                                                新建账号（密码从标准输入读取）
   token create --user N                        签发接口令牌
   token revoke --user N                        吊销该账号的全部接口令牌
-  import regions|orgs 文件 [--dry-run] [--json] 导入行政区划或社会组织（CSV/XLSX）
+  import regions|orgs 文件 [--dry-run|--partial] [--json]
+                                               导入行政区划或社会组织（CSV/XLSX）；默认有错全不存
   export orgs 文件.xlsx                         导出社会组织
   audit verify                                 校验审计日志哈希链
 
@@ -203,12 +204,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		})
 	case "import regions", "import orgs":
 		dry := fs.Bool("dry-run", false, "只校验，不保存")
+		partial := fs.Bool("partial", false, "保存无误的行，列出出错的行（默认：有一行出错就全部不保存）")
 		asJSON := fs.Bool("json", false, "以 JSON 输出结果")
 		return with(func(st *store.Store) error {
 			if fs.NArg() != 1 {
 				return fmt.Errorf("请指定要导入的文件")
 			}
-			return importFile(ctx, st, cmd, fs.Arg(0), *dry, *asJSON, stdout)
+			mode := zhuxiang.ImportAll
+			switch {
+			case *dry && *partial:
+				return fmt.Errorf("--dry-run 与 --partial 只能选一个")
+			case *dry:
+				mode = zhuxiang.ImportDryRun
+			case *partial:
+				mode = zhuxiang.ImportPartial
+			}
+			return importFile(ctx, st, cmd, fs.Arg(0), mode, *asJSON, stdout)
 		})
 	case "export orgs":
 		return with(func(st *store.Store) error {
@@ -247,7 +258,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitCode(2)
 }
 
-func importFile(ctx context.Context, st *store.Store, cmd, path string, dry, asJSON bool, stdout io.Writer) error {
+func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhuxiang.ImportMode, asJSON bool, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("无法打开文件 %s: %v", path, err)
@@ -258,9 +269,9 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, dry, asJ
 	var res *zhuxiang.ImportResult
 	if err == nil {
 		if cmd == "import regions" {
-			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, dry)
+			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, mode)
 		} else {
-			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, dry)
+			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, mode)
 		}
 	}
 	if err != nil {
@@ -301,9 +312,11 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, dry, asJ
 			fmt.Fprintf(stdout, "提示 第%d行 %s：%s\n", w.Row, w.Field, w.Message)
 		}
 		switch {
+		case len(res.Rejected) > 0 && res.Stored:
+			fmt.Fprintf(stdout, "共 %d 行：%d 行有误未保存；其余新增 %d，更新 %d\n", res.Rows, len(res.Rejected), res.Created, res.Updated)
 		case len(res.Rejected) > 0:
 			fmt.Fprintf(stdout, "共 %d 行，%d 行有误，未保存任何数据\n", res.Rows, len(res.Rejected))
-		case dry:
+		case mode == zhuxiang.ImportDryRun:
 			fmt.Fprintf(stdout, "共 %d 行，全部通过校验（--dry-run，未保存）\n", res.Rows)
 		default:
 			fmt.Fprintf(stdout, "共 %d 行：新增 %d，更新 %d，用时 %.1f 秒\n", res.Rows, res.Created, res.Updated, time.Since(start).Seconds())
