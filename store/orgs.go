@@ -273,13 +273,46 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			add("orgs_fts MATCH $%d", expr)
 		}
 	}
+	// On PostgreSQL a substring search must use the trigram index, but the
+	// planner guesses thousands of matches for any LIKE and prefers to walk
+	// the table: 60–110 ms a page for a rare fragment. So searches run in a
+	// read-only transaction that takes sequential scans off the table, and
+	// when the count shows few matches, plain index walks too, so the page
+	// is sorted from the matches instead of found by walking registration
+	// order.
+	var q1 interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	} = storeReader{s}
+	pgSearch := s.dialect == Postgres && q != ""
+	if pgSearch {
+		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		// Parallel workers cost more to start than a one-page search saves.
+		for _, set := range []string{`SET LOCAL enable_seqscan = off`, `SET LOCAL max_parallel_workers_per_gather = 0`} {
+			if _, err := tx.ExecContext(ctx, set); err != nil {
+				return nil, err
+			}
+		}
+		q1 = tx
+	}
 	cond := strings.Join(where, " AND ")
 	if !counted {
-		if err := s.queryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, cond, CountCap), args...).Scan(&page.Total); err != nil {
+		if err := q1.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, cond, CountCap), args...).Scan(&page.Total); err != nil {
 			return nil, err
 		}
 	}
 	page.Capped = page.Total >= CountCap
+	if pgSearch && !page.Capped {
+		// Few matches: fetch them through the trigram bitmap and sort,
+		// rather than walk registration order looking for them.
+		if _, err := q1.(*sql.Tx).ExecContext(ctx, `SET LOCAL enable_indexscan = off`); err != nil {
+			return nil, err
+		}
+	}
 	if f.Cursor != "" {
 		c, ok := decodeCursor(f.Cursor)
 		if !ok || c.search != (q != "") {
@@ -293,7 +326,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
 		}
 	}
-	rows, err := s.query(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
+	rows, err := q1.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -758,6 +791,17 @@ func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, 
 	}
 	o.Version++
 	return s.writeOrgDetails(ctx, tx, o, true)
+}
+
+// storeReader runs reads through the store's statement cache.
+type storeReader struct{ s *Store }
+
+func (r storeReader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.s.queryRow(ctx, q, args...)
+}
+
+func (r storeReader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.s.query(ctx, q, args...)
 }
 
 // CountOrgs counts the organizations in the actor's scope exactly, for
