@@ -2,23 +2,23 @@ package importer_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"zhuxiang"
 	"zhuxiang/importer"
 	"zhuxiang/sheet"
+	"zhuxiang/store"
 	"zhuxiang/store/storetest"
 )
 
-// FuzzImportOrgs feeds arbitrary files through the whole organization
-// importer in dry-run mode: it must never panic, never store anything, and
-// account for every row exactly once (accepted or rejected with a row
-// number that exists in the file and a message).
-func FuzzImportOrgs(f *testing.F) {
-	f.Add([]byte(csvText(goodRows(f, 2))))
-	f.Add([]byte("组织名称,统一社会信用代码\n某协会,51652827MJ0000001X\n,\n"))
-	f.Add([]byte("组织名称,统一社会信用代码,评估等级,评估日期,列入名录\n甲,1,9A,2024-13-01,失信\n"))
-	f.Add([]byte("\ufeff组织名称,统一社会信用代码,登记县市\n乙,51652827MJ0000001X,焉耆县\n丙,51652827MJ0000001X,\n"))
+type importFunc func(context.Context, *store.Store, zhuxiang.Actor, *sheet.Table, zhuxiang.ImportMode) (*zhuxiang.ImportResult, error)
+
+// fuzzImport feeds arbitrary files through an importer in dry-run mode: it
+// must never panic or fail internally, never store anything, and account
+// for every row exactly once (accepted, or rejected with a row number that
+// exists in the file and a message).
+func fuzzImport(f *testing.F, run importFunc) {
 	st := storetest.Open(f, "sqlite")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tab, err := sheet.Read(bytes.NewReader(data), "fuzz.csv", sheet.Limits{MaxBytes: 1 << 20, MaxRows: 2000})
@@ -28,7 +28,7 @@ func FuzzImportOrgs(f *testing.F) {
 			}
 			return
 		}
-		res, err := importer.Orgs(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportDryRun)
+		res, err := run(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportDryRun)
 		if err != nil {
 			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
 				t.Fatalf("internal error: %v", err)
@@ -55,39 +55,21 @@ func FuzzImportOrgs(f *testing.F) {
 	})
 }
 
-// FuzzImportRegions feeds arbitrary files through the region importer in
-// dry-run mode, in both layouts: it must never panic or fail internally,
-// never store anything, and give every rejection a row of the file and a
-// message.
+// FuzzImportOrgs fuzzes the organization importer (see fuzzImport).
+func FuzzImportOrgs(f *testing.F) {
+	f.Add([]byte(csvText(goodRows(f, 2))))
+	f.Add([]byte("组织名称,统一社会信用代码\n某协会,51652827MJ0000001X\n,\n"))
+	f.Add([]byte("组织名称,统一社会信用代码,评估等级,评估日期,列入名录\n甲,1,9A,2024-13-01,失信\n"))
+	f.Add([]byte("\ufeff组织名称,统一社会信用代码,登记县市\n乙,51652827MJ0000001X,焉耆县\n丙,51652827MJ0000001X,\n"))
+	fuzzImport(f, importer.Orgs)
+}
+
+// FuzzImportRegions fuzzes the region importer in both layouts (see
+// fuzzImport).
 func FuzzImportRegions(f *testing.F) {
 	f.Add([]byte("code,name,level,parent_code\n652827100,巴伦台镇,township,652827\n652827100001,某村,village,652827100\n"))
 	f.Add([]byte("县市,乡镇,村,村代码,标签\n焉耆县,七个星镇,示例村,,脱贫村、示范村\n652827,652827100,二村,652827100201,重点村\n"))
 	f.Add([]byte("县市,乡镇,村\n北京县,无,\n,,\n"))
 	f.Add([]byte("code,name,level,parent_code\n65,x,county,652800\n652801999,y,乡镇,652801\n"))
-	st := storetest.Open(f, "sqlite")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		tab, err := sheet.Read(bytes.NewReader(data), "fuzz.csv", sheet.Limits{MaxBytes: 1 << 20, MaxRows: 2000})
-		if err != nil {
-			return
-		}
-		res, err := importer.Regions(ctx, st, zhuxiang.SystemActor, tab, zhuxiang.ImportDryRun)
-		if err != nil {
-			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
-				t.Fatalf("internal error: %v", err)
-			}
-			return
-		}
-		if res.Stored {
-			t.Fatal("dry run stored")
-		}
-		rows := map[int]bool{}
-		for _, r := range tab.Rows {
-			rows[r.Num] = true
-		}
-		for _, r := range res.Rejected {
-			if !rows[r.Row] || r.Message == "" {
-				t.Fatalf("rejection %+v names no row of the file or has no message", r)
-			}
-		}
-	})
+	fuzzImport(f, importer.Regions)
 }
