@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -310,4 +311,54 @@ func TestListCacheFollowsWrites(t *testing.T) {
 			t.Errorf("cache shared with caller: %q", got)
 		}
 	})
+}
+
+// TestListCacheUnderConcurrency reads lists from several goroutines while
+// organizations change: after each write returns, a fresh read must see it
+// (run with -race to check the cache's locking too).
+func TestListCacheUnderConcurrency(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	sys := zhuxiang.SystemActor
+	o := mustOrg(t, st, sys, "和静县养殖协会", "652827", 1)
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := st.ListOrgs(ctx, sys, store.OrgFilter{Q: "养殖"}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 20; i++ {
+		full, err := st.Org(ctx, sys, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full.Contact = fmt.Sprintf("联系人%d", i)
+		if _, err := st.UpdateOrg(ctx, sys, full); err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.ListOrgs(ctx, sys, store.OrgFilter{Q: "养殖"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Orgs) != 1 || p.Orgs[0].Contact != full.Contact {
+			t.Fatalf("after write %d the list shows %+v", i, p.Orgs)
+		}
+	}
+	close(done)
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
