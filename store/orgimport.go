@@ -152,7 +152,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				return err
 			}
 			mergeOrgDetails(old, o)
-			ch := diff(orgKV(old), orgKV(o))
+			ch := diff(s.orgKV(ctx, old), s.orgKV(ctx, o))
 			if len(ch) == 0 {
 				continue
 			}

@@ -564,7 +564,7 @@ func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 		if err := s.insertOrg(ctx, tx, a, o); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "org", o.ID, diff(nil, orgKV(o)))
+		return s.audit(ctx, tx, a, "create", "org", o.ID, diff(nil, s.orgKV(ctx, o)))
 	})
 	return warn, err
 }
@@ -688,8 +688,17 @@ func parseInspections(text string) []zhuxiang.Inspection {
 	return out
 }
 
-// orgKV lists the fields people read in the audit log, in a fixed order.
-func orgKV(o *zhuxiang.Org) []kv {
+// orgKV lists the fields people read in the audit log, in a fixed order,
+// with the county by name.
+func (s *Store) orgKV(ctx context.Context, o *zhuxiang.Org) []kv {
+	county := o.RegCounty
+	if _, counties, err := s.reference(ctx); err == nil {
+		for _, c := range counties {
+			if c.Code == o.RegCounty {
+				county = c.Name
+			}
+		}
+	}
 	var kinds []string
 	for _, k := range o.Kinds {
 		kinds = append(kinds, k.Label())
@@ -708,7 +717,7 @@ func orgKV(o *zhuxiang.Org) []kv {
 	}
 	return []kv{{"名称", o.Name}, {"统一社会信用代码", o.CreditCode}, {"法人类型", o.LegalForm.Label()}, {"类别", strings.Join(kinds, "、")},
 		{"业务主管单位", o.Department}, {"评估等级", rating}, {"评估日期", o.RatingDate}, {"年检", strings.Join(ins, "、")},
-		{"名录", strings.Join(flags, "、")}, {"登记县市", o.RegCounty}, {"登记地（州外）", o.RegPlace}, {"联系人", o.Contact},
+		{"名录", strings.Join(flags, "、")}, {"登记县市", county}, {"登记地（州外）", o.RegPlace}, {"联系人", o.Contact},
 		{"联系电话", zhuxiang.MaskPhone(o.Phone)}, {"地址", o.Address}, {"简介", o.Intro}}
 }
 
@@ -756,7 +765,7 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 				return zhuxiang.Errorf(zhuxiang.EConflict, "credit_code", "统一社会信用代码%s已被“%s”使用", o.CreditCode, other)
 			}
 		}
-		ch := diff(orgKV(old), orgKV(o))
+		ch := diff(s.orgKV(ctx, old), s.orgKV(ctx, o))
 		if len(ch) == 0 {
 			return nil
 		}

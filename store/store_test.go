@@ -180,6 +180,9 @@ func TestOrgScopeAndAudit(t *testing.T) {
 		if len(entries) != 3 || entries[1].ActorName != "hejing" || !strings.Contains(entries[1].Summary, "王五") {
 			t.Errorf("audit entries for org: %+v", entries)
 		}
+		if len(entries) == 3 && (!strings.Contains(entries[2].Summary, "和静县") || strings.Contains(entries[2].Summary, "652827")) {
+			t.Errorf("the creation entry should name the county, not its code: %s", entries[2].Summary)
+		}
 		if _, err := st.ListAudit(ctx, hejing, zhuxiang.AuditFilter{}); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
 			t.Errorf("county browsing audit: %v", err)
 		}
