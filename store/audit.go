@@ -194,3 +194,13 @@ func (s *Store) ListAudit(ctx context.Context, a zhuxiang.Actor, f zhuxiang.Audi
 	}
 	return out, rows.Err()
 }
+
+// OrgHistory returns the audit entries of one organization, newest first,
+// to anyone who may see the organization: the people who keep a record
+// should see who changed it. Phone numbers in them are already masked.
+func (s *Store) OrgHistory(ctx context.Context, a zhuxiang.Actor, id string, limit int) ([]zhuxiang.AuditEntry, error) {
+	if _, err := s.Org(ctx, a, id); err != nil {
+		return nil, err
+	}
+	return s.ListAudit(ctx, zhuxiang.SystemActor, zhuxiang.AuditFilter{Entity: "org", EntityID: id, Limit: limit})
+}

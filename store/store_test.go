@@ -183,6 +183,13 @@ func TestOrgScopeAndAudit(t *testing.T) {
 		if len(entries) == 3 && (!strings.Contains(entries[2].Summary, "和静县") || strings.Contains(entries[2].Summary, "652827")) {
 			t.Errorf("the creation entry should name the county, not its code: %s", entries[2].Summary)
 		}
+		// Whoever may see an organization sees its history, and nobody else.
+		if h, err := st.OrgHistory(ctx, hejing, mine.ID, 10); err != nil || len(h) != 3 {
+			t.Errorf("county's history of its org: %d entries, %v", len(h), err)
+		}
+		if _, err := st.OrgHistory(ctx, hejing, theirs.ID, 10); zhuxiang.ErrorCodeOf(err) != zhuxiang.ENotFound {
+			t.Errorf("history of another county's org: %v, want not found", err)
+		}
 		if _, err := st.ListAudit(ctx, hejing, zhuxiang.AuditFilter{}); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
 			t.Errorf("county browsing audit: %v", err)
 		}

@@ -98,8 +98,8 @@ func TestBrowser(t *testing.T) {
 	b.shot("menu-phone")
 	b.do(chromedp.EmulateViewport(1280, 900))
 
-	// Open it, edit the contact, save, and see the new value and who
-	// changed it.
+	// Open it, edit the contact, save, and see the new value and its
+	// audit entry: who changed what, from what to what.
 	b.navigate("/orgs?q=" + url.QueryEscape("bybl"))
 	b.submit(`td.cell-title a`)
 	b.submit(`.page-head a.btn-primary`)
@@ -110,7 +110,7 @@ func TestBrowser(t *testing.T) {
 	b.do(chromedp.SetValue(chromedp.ID("contact"), "巴特尔"))
 	b.submit(`.form-actions button[type="submit"]`)
 	detail := b.text("main")
-	for _, want := range []string{"已保存", "巴特尔", "最后修改：", "hejing姓名"} {
+	for _, want := range []string{"已保存", "巴特尔", "最后修改：", "hejing姓名", "修改记录", "联系人：李四 → 巴特尔"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail after save lacks %q:\n%s", want, detail)
 		}

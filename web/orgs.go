@@ -256,10 +256,8 @@ func (s *server) orgDetail(w http.ResponseWriter, r *http.Request, q *request) e
 	if !d.Perm.Edit {
 		d.Phone = zhuxiang.MaskPhone(o.Phone)
 	}
-	if a.IsAdmin() {
-		if d.Audit, err = s.st.ListAudit(ctx, a, zhuxiang.AuditFilter{Entity: "org", EntityID: o.ID, Limit: 50}); err != nil {
-			return err
-		}
+	if d.Audit, err = s.st.OrgHistory(ctx, a, o.ID, 50); err != nil {
+		return err
 	}
 	v := &view{Title: o.Name, Nav: "orgs", Data: d}
 	if r.URL.Query().Get("saved") != "" {
