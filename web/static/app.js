@@ -41,6 +41,7 @@
     if (bar) { bar.hidden = false; bar.value = 0; }
 
     var fallback = function () {
+      if (status.parentNode) status.parentNode.removeChild(status);
       for (var i = 0; i < buttons.length; i++) buttons[i].disabled = false;
       if (bar) bar.hidden = true;
       form.submit(); // plain submission; does not fire this handler again
@@ -49,9 +50,15 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (bar && e.lengthComputable) bar.value = Math.round(e.loaded / e.total * 100);
     });
+    var status = document.createElement("p");
+    status.className = "hint";
+    status.setAttribute("role", "status");
+    status.textContent = "正在上传…";
+    if (bar) bar.insertAdjacentElement("afterend", status);
     xhr.upload.addEventListener("load", function () {
       // The file is up; the server is now checking every row.
       if (bar) bar.removeAttribute("value");
+      status.textContent = "文件已上传，正在逐行校验并保存，大文件需要几十秒，请不要关闭页面…";
     });
     xhr.addEventListener("load", function () {
       var type = xhr.getResponseHeader("Content-Type") || "";
