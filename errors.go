@@ -3,6 +3,7 @@ package zhuxiang
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // ErrorCode classifies an error so that handlers can pick an HTTP status and
@@ -72,4 +73,27 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// HTTPStatus is the status a page or the API answers with for code c, so
+// that both agree: codes are what clients switch on, statuses what proxies
+// and logs understand.
+func (c ErrorCode) HTTPStatus() int {
+	switch c {
+	case ENotFound:
+		return http.StatusNotFound
+	case EForbidden:
+		return http.StatusForbidden
+	case EInvalid:
+		return http.StatusUnprocessableEntity
+	case EConflict:
+		return http.StatusConflict
+	case EUnauthorized:
+		return http.StatusUnauthorized
+	case ELocked:
+		return http.StatusLocked
+	case ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
 }

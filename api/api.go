@@ -247,34 +247,12 @@ type errorDetail struct {
 	Field   string             `json:"field,omitempty"`
 }
 
-// statusOf maps an error code to its HTTP status; codes are what clients
-// switch on, statuses what proxies and logs understand.
-func statusOf(c zhuxiang.ErrorCode) int {
-	switch c {
-	case zhuxiang.ENotFound:
-		return http.StatusNotFound
-	case zhuxiang.EForbidden:
-		return http.StatusForbidden
-	case zhuxiang.EInvalid:
-		return http.StatusUnprocessableEntity
-	case zhuxiang.EConflict:
-		return http.StatusConflict
-	case zhuxiang.EUnauthorized:
-		return http.StatusUnauthorized
-	case zhuxiang.ELocked:
-		return http.StatusLocked
-	case zhuxiang.ETooLarge:
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusInternalServerError
-}
-
 // writeError answers with err in the error shape. Internal errors are logged
 // with their detail and answered with the generic message only, so that no
 // SQL or file path reaches a caller.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := zhuxiang.ErrorCodeOf(err)
-	status := statusOf(code)
+	status := code.HTTPStatus()
 	switch err {
 	case errUnsupportedMedia:
 		status = http.StatusUnsupportedMediaType

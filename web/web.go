@@ -283,17 +283,9 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	msg := zhuxiang.ErrorMessage(err)
-	switch zhuxiang.ErrorCodeOf(err) {
-	case zhuxiang.ENotFound:
-		s.renderError(w, r, http.StatusNotFound, msg)
-	case zhuxiang.EForbidden:
-		s.renderError(w, r, http.StatusForbidden, msg)
-	case zhuxiang.EInvalid:
-		s.renderError(w, r, http.StatusUnprocessableEntity, msg)
-	case zhuxiang.EConflict:
-		s.renderError(w, r, http.StatusConflict, msg)
-	case zhuxiang.ETooLarge:
-		s.renderError(w, r, http.StatusRequestEntityTooLarge, msg)
+	switch code := zhuxiang.ErrorCodeOf(err); code {
+	case zhuxiang.ENotFound, zhuxiang.EForbidden, zhuxiang.EInvalid, zhuxiang.EConflict, zhuxiang.ETooLarge:
+		s.renderError(w, r, code.HTTPStatus(), msg)
 	case zhuxiang.EUnauthorized:
 		s.toLogin(w, r, "")
 	case zhuxiang.ELocked:
