@@ -18,6 +18,7 @@ import (
 	"zhuxiang/importer"
 	"zhuxiang/sheet"
 	"zhuxiang/store"
+	"zhuxiang/store/storetest"
 )
 
 var ctx = context.Background()
@@ -48,14 +49,8 @@ var serial atomic.Int64
 // creditCode makes a valid, unique credit code of a social association
 // (second character 1).
 func creditCode(t testing.TB) string {
-	t.Helper()
 	n := serial.Add(1)
-	first := fmt.Sprintf("51%s%02dMJ%07d", "6528", 1+n%29, n)[:17]
-	c, err := zhuxiang.CreditCodeCheckChar(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return first + string(c)
+	return storetest.CreditCode('1', fmt.Sprintf("6528%02d", 1+n%29), int(n))
 }
 
 // badCheckChar returns code with a wrong 18th character.

@@ -21,14 +21,7 @@ var ctx = context.Background()
 
 const regionsFile = "../../shared/data/regions-652800.csv"
 
-func code(t testing.TB, n int) string {
-	first := fmt.Sprintf("51652827MJ%07d", n)
-	c, err := zhuxiang.CreditCodeCheckChar(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return first + string(c)
-}
+func code(t testing.TB, n int) string { return storetest.CreditCode('1', "652827", n) }
 
 var header = []string{"组织名称", "统一社会信用代码", "法人类型", "组织类别", "业务主管单位", "评估等级", "评估日期", "年检年度", "年检结论", "登记县市", "州外登记地", "联系人", "联系电话"}
 

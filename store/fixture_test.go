@@ -8,6 +8,7 @@ import (
 
 	"zhuxiang"
 	"zhuxiang/store"
+	"zhuxiang/store/storetest"
 )
 
 var ctx = context.Background()
@@ -16,13 +17,7 @@ const testPassword = "Zhuxiang#2026"
 
 // creditCode makes a valid credit code for legal form digit f and serial n.
 func creditCode(t testing.TB, f byte, n int) string {
-	t.Helper()
-	first := fmt.Sprintf("5%c6528%02dMJ%07d", f, 1+n%29, n)[:17]
-	c, err := zhuxiang.CreditCodeCheckChar(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return first + string(c)
+	return storetest.CreditCode(f, fmt.Sprintf("6528%02d", 1+n%29), n)
 }
 
 func mustOrg(t testing.TB, st *store.Store, a zhuxiang.Actor, name, county string, n int) *zhuxiang.Org {

@@ -59,13 +59,7 @@ func (e *env) user(name string, role zhuxiang.Role, region string) *zhuxiang.Use
 
 // creditCode makes a valid credit code with legal-form digit f and serial n.
 func creditCode(t testing.TB, f byte, n int) string {
-	t.Helper()
-	first := fmt.Sprintf("5%c6528%02dMJ%07d", f, 1+n%29, n)[:17]
-	c, err := zhuxiang.CreditCodeCheckChar(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return first + string(c)
+	return storetest.CreditCode(f, fmt.Sprintf("6528%02d", 1+n%29), n)
 }
 
 // org registers an organization through the store, as an operator would.

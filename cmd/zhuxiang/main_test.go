@@ -13,13 +13,10 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/store/storetest"
 )
 
-func code(n int) string {
-	first := fmt.Sprintf("51652827MJ%07d", n)
-	c, _ := zhuxiang.CreditCodeCheckChar(first)
-	return first + string(c)
-}
+func code(n int) string { return storetest.CreditCode('1', "652827", n) }
 
 // cli runs the command in-process and returns its output and exit status.
 func cli(t *testing.T, stdin string, args ...string) (string, int) {

@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"zhuxiang"
 	"zhuxiang/secure"
 	"zhuxiang/store"
 )
@@ -104,4 +105,16 @@ func FreshSchema(t testing.TB) string {
 		sep = "&"
 	}
 	return base + sep + "search_path=" + schema + ",public"
+}
+
+// CreditCode makes a valid unified social credit code for tests: civil
+// affairs (5), legal-form digit form ('1' association, '2' service, '3'
+// foundation), a six-digit region code and serial n.
+func CreditCode(form byte, region string, n int) string {
+	first := fmt.Sprintf("5%c%sMJ%07d", form, region, n%10_000_000)
+	c, err := zhuxiang.CreditCodeCheckChar(first)
+	if err != nil {
+		panic(fmt.Sprintf("storetest.CreditCode(%q, %q, %d): %v", form, region, n, err))
+	}
+	return first + string(c)
 }
