@@ -80,16 +80,6 @@ type DepartmentRole struct {
 	Lead   bool // 牵头 when true, 配合 otherwise
 }
 
-// Leads reports whether the department leads action a.
-func (d *Department) Leads(a Action) bool {
-	for _, r := range d.Roles {
-		if r.Action == a && r.Lead {
-			return true
-		}
-	}
-	return false
-}
-
 // SeedDepartment is a department as the plan names it, with its roles.
 type SeedDepartment struct {
 	Name string

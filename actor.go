@@ -66,10 +66,3 @@ var SystemActor = Actor{UserID: "system", Name: "系统（命令行）", Role: R
 // IsAdmin reports whether the actor has prefecture-wide rights.
 func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }
 
-// InCounty reports whether the actor's scope covers the given county.
-func (a Actor) InCounty(county string) bool {
-	if a.IsAdmin() {
-		return true
-	}
-	return (a.Role == RoleCounty || a.Role == RoleVillage) && county != "" && a.CountyCode == county
-}
