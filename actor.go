@@ -65,4 +65,3 @@ var SystemActor = Actor{UserID: "system", Name: "系统（命令行）", Role: R
 
 // IsAdmin reports whether the actor has prefecture-wide rights.
 func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }
-

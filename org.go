@@ -227,6 +227,17 @@ func (o *Org) HasFlag(k FlagKind) bool {
 	return false
 }
 
+// LatestInspection returns the most recent inspection, if any.
+func (o *Org) LatestInspection() (Inspection, bool) {
+	var best Inspection
+	for _, in := range o.Inspections {
+		if in.Year > best.Year {
+			best = in
+		}
+	}
+	return best, best.Year != 0
+}
+
 // ParseRating reads 1A..5A (or 1..5, or empty for none).
 func ParseRating(s string) (int, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
