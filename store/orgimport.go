@@ -156,7 +156,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			if len(ch) == 0 {
 				continue
 			}
-			if err := s.updateOrgRow(ctx, tx, a, o); err != nil {
+			if err := s.updateOrgRow(ctx, tx, a, o, old); err != nil {
 				return err
 			}
 			res.Updated++

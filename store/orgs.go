@@ -625,22 +625,19 @@ func (s *Store) ftsAdd(ctx context.Context, tx querier, o *zhuxiang.Org, search 
 	return err
 }
 
-// ftsRemove takes one organization's current search text out of the index,
-// before it changes, and returns its seq.
-func (s *Store) ftsRemove(ctx context.Context, tx querier, id string) (int64, error) {
-	old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
-	if err != nil {
-		return 0, err
-	}
+// ftsRemove takes an organization's current entry out of the index before
+// it changes. The entry must be handed back exactly as it was given, so
+// its terms come from the stored search text, not from recomputing it.
+func (s *Store) ftsRemove(ctx context.Context, tx querier, old *zhuxiang.Org) error {
 	if s.dialect != SQLite {
-		return old.Seq, nil
+		return nil
 	}
 	var search string
-	if err := tx.QueryRowContext(ctx, `SELECT search FROM orgs WHERE id = $1`, id).Scan(&search); err != nil {
-		return 0, err
+	if err := tx.QueryRowContext(ctx, `SELECT search FROM orgs WHERE id = $1`, old.ID).Scan(&search); err != nil {
+		return err
 	}
-	_, err = tx.ExecContext(ctx, sqlFTSRemove, old.Seq, zhuxiang.SearchTerms(search), orgFacets(old))
-	return old.Seq, err
+	_, err := tx.ExecContext(ctx, sqlFTSRemove, old.Seq, zhuxiang.SearchTerms(search), orgFacets(old))
+	return err
 }
 
 func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org, replace bool) error {
@@ -769,7 +766,7 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 		if len(ch) == 0 {
 			return nil
 		}
-		if err := s.updateOrgRow(ctx, tx, a, o); err != nil {
+		if err := s.updateOrgRow(ctx, tx, a, o, old); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, "update", "org", o.ID, ch)
@@ -777,13 +774,13 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 	return warn, err
 }
 
-func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
+// updateOrgRow writes o over old, the row as it stands in the database.
+func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o, old *zhuxiang.Org) error {
 	search := orgSearch(o)
-	seq, err := s.ftsRemove(ctx, tx, o.ID)
-	if err != nil {
+	if err := s.ftsRemove(ctx, tx, old); err != nil {
 		return err
 	}
-	o.Seq = seq
+	o.Seq = old.Seq
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
 		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16, inspections = $20,
 		version = version + 1, updated_at = $17, updated_by = $18 WHERE id = $19`,

@@ -372,3 +372,25 @@ func TestListCacheUnderConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFollowsRename checks that the search index drops an
+// organization's old name and finds the new one, on both engines.
+func TestSearchFollowsRename(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		o := mustOrg(t, st, sys, "和静县养蜂协会", "652827", 1)
+		o.Name = "和静县红枣商会"
+		if _, err := st.UpdateOrg(ctx, sys, o); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]int{"养蜂": 0, "yangfeng": 0, "红枣商会": 1, "hongzao": 1, "hjxhzsh": 1} {
+			p, err := st.ListOrgs(ctx, sys, store.OrgFilter{Q: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Orgs) != want || p.Total != want {
+				t.Errorf("after rename, %q finds %d (total %d), want %d", q, len(p.Orgs), p.Total, want)
+			}
+		}
+	})
+}
