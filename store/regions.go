@@ -465,3 +465,55 @@ func (ix *regionIndex) resolveVillage(row RegionRow) (*zhuxiang.Region, error) {
 	}
 	return r, nil
 }
+
+// county finds a county by code, full name or short name.
+func (ix *regionIndex) county(name string) (*zhuxiang.Region, error) {
+	name = strings.TrimSpace(name)
+	c := ix.byCode[name]
+	if c == nil {
+		c = ix.counties[name]
+	}
+	if c == nil || c.Level != zhuxiang.LevelCounty {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "county", "找不到县市“%s”", name)
+	}
+	return c, nil
+}
+
+// village finds an existing village of county by code, or by name under
+// the township (by name or code) when given, else anywhere in the county
+// when the name is unique there.
+func (ix *regionIndex) village(county *zhuxiang.Region, township, name string) (*zhuxiang.Region, error) {
+	name, township = strings.TrimSpace(name), strings.TrimSpace(township)
+	if v := ix.byCode[name]; v != nil && v.Level == zhuxiang.LevelVillage {
+		if v.CountyCode != county.Code {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "village", "村%s不属于%s", name, county.Name)
+		}
+		return v, nil
+	}
+	if township != "" {
+		town := ix.byCode[township]
+		if town == nil {
+			town = ix.children[county.Code][township]
+		}
+		if town == nil || town.Level != zhuxiang.LevelTownship || town.ParentCode != county.Code {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "township", "%s没有乡镇“%s”", county.Name, township)
+		}
+		if v := ix.children[town.Code][name]; v != nil && v.Level == zhuxiang.LevelVillage {
+			return v, nil
+		}
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "village", "%s没有村“%s”", town.Name, name)
+	}
+	var found *zhuxiang.Region
+	for _, town := range ix.children[county.Code] {
+		if v := ix.children[town.Code][name]; v != nil && v.Level == zhuxiang.LevelVillage {
+			if found != nil && found.Code != v.Code {
+				return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "village", "%s有多个“%s”，请填写乡镇", county.Name, name)
+			}
+			found = v
+		}
+	}
+	if found == nil {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "village", "%s没有村“%s”", county.Name, name)
+	}
+	return found, nil
+}

@@ -1,0 +1,388 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/match"
+	"zhuxiang/secure"
+)
+
+// MatchFilter selects matches.
+type MatchFilter struct {
+	NeedID  string
+	OfferID string
+	Status  zhuxiang.MatchStatus
+	Live    bool // only those waiting for someone
+	Limit   int
+}
+
+const matchCols = `m.id, m.need_id, m.offer_id, m.org_id, m.county_code, m.village_code, m.initiator, m.status, m.score, m.reasons, m.note, m.reason,
+	m.pairing_id, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by, COALESCE(n.title, ''), COALESCE(f.title, ''), COALESCE(o.name, ''),
+	COALESCE(c.name, ''), COALESCE(v.name, '')`
+
+const matchFrom = ` FROM matches m LEFT JOIN needs n ON n.id = m.need_id LEFT JOIN offers f ON f.id = m.offer_id LEFT JOIN orgs o ON o.id = m.org_id
+	LEFT JOIN regions c ON c.code = m.county_code LEFT JOIN regions v ON v.code = m.village_code AND m.village_code <> ''`
+
+func scanMatch(sc interface{ Scan(...any) error }) (*zhuxiang.Match, error) {
+	var m zhuxiang.Match
+	var initiator, status, reasons, created, updated, county, village string
+	if err := sc.Scan(&m.ID, &m.NeedID, &m.OfferID, &m.OrgID, &m.CountyCode, &m.VillageCode, &initiator, &status, &m.Score, &reasons, &m.Note, &m.Reason,
+		&m.PairingID, &m.Version, &created, &m.CreatedBy, &updated, &m.UpdatedBy, &m.NeedTitle, &m.OfferTitle, &m.Org, &county, &village); err != nil {
+		return nil, err
+	}
+	m.Initiator, m.Status = zhuxiang.Side(initiator), zhuxiang.MatchStatus(status)
+	if reasons != "" {
+		m.Reasons = strings.Split(reasons, "|")
+	}
+	m.CreatedAt, m.UpdatedAt = parseTS(created), parseTS(updated)
+	m.Place = strings.TrimSpace(county + " " + village)
+	return &m, nil
+}
+
+// matchScope is the SQL predicate for matches the actor is party to or
+// oversees.
+func matchScope(a zhuxiang.Actor, next int) (string, []any) {
+	p := "$" + strconv.Itoa(next)
+	switch a.Role {
+	case zhuxiang.RoleAdmin:
+		return "1=1", nil
+	case zhuxiang.RoleCounty:
+		return "m.county_code = " + p, []any{a.CountyCode}
+	case zhuxiang.RoleVillage:
+		return "m.village_code = " + p, []any{a.RegionCode}
+	case zhuxiang.RoleOrg:
+		return "m.org_id = " + p, []any{a.OrgID}
+	}
+	return "1=0", nil
+}
+
+// ListMatches lists the matches the actor is party to or oversees, newest
+// first.
+func (s *Store) ListMatches(ctx context.Context, a zhuxiang.Actor, f MatchFilter) ([]*zhuxiang.Match, error) {
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
+	cond, args := matchScope(a, 1)
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if f.NeedID != "" {
+		cond += " AND m.need_id = " + arg(f.NeedID)
+	}
+	if f.OfferID != "" {
+		cond += " AND m.offer_id = " + arg(f.OfferID)
+	}
+	if f.Status != "" {
+		cond += " AND m.status = " + arg(string(f.Status))
+	}
+	if f.Live {
+		cond += " AND m.status IN ('pending', 'accepted')"
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := s.query(ctx, `SELECT `+matchCols+matchFrom+` WHERE `+cond+` ORDER BY m.created_at DESC, m.id LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*zhuxiang.Match
+	for rows.Next() {
+		m, err := scanMatch(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Match returns one match the actor is party to or oversees.
+func (s *Store) Match(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxiang.Match, error) {
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
+	cond, args := matchScope(a, 2)
+	m, err := scanMatch(s.queryRow(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("对接")
+	}
+	return m, err
+}
+
+// exclusionMessage explains to a user why an offer cannot serve a need.
+func exclusionMessage(e match.Exclusion) string {
+	switch e {
+	case match.ExclAction:
+		return "资源与需求不属于同一项行动"
+	case match.ExclArea:
+		return "资源的服务地区不含该需求所在县市"
+	case match.ExclFlagged:
+		return "该组织在活动异常名录或严重违法失信名单中，不能结对"
+	case match.ExclStatus:
+		return "资源已暂停、关闭或不在有效期内"
+	case match.ExclFull:
+		return "资源可承接的需求已满"
+	}
+	return "资源所属组织不存在"
+}
+
+// ExpressInterest records that the organization (for its offer) or the
+// county (for its need) wants this need and offer paired. The other side is
+// notified and answers within zhuxiang.MatchLapseDays.
+func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, offerID, note string) (string, error) {
+	if err := signedIn(a); err != nil {
+		return "", err
+	}
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 500 {
+		return "", zhuxiang.Errorf(zhuxiang.EInvalid, "note", "留言不超过 500 个字")
+	}
+	in, err := s.MatchInput(ctx)
+	if err != nil {
+		return "", err
+	}
+	var id string
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		n, err := s.need(ctx, tx, needID)
+		if err != nil {
+			return err
+		}
+		if !zhuxiang.CanSeeNeed(a, n) {
+			return notFound("需求")
+		}
+		o, err := s.offer(ctx, tx, offerID)
+		if err != nil {
+			return err
+		}
+		sides := zhuxiang.ActorSides(a, n.CountyCode, o.OrgID)
+		if len(sides) == 0 {
+			return forbidden("只有资源所属的社会组织或需求所在的县市可以发起对接")
+		}
+		if n.Status != zhuxiang.NeedOpen {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "status", "需求当前为“%s”，不能发起对接", n.Status.Label())
+		}
+		org, err := s.orgForMatch(ctx, tx, o.OrgID)
+		if err != nil {
+			return err
+		}
+		in.Orgs[o.OrgID] = org
+		if ex := in.Eligible(n, o); ex != "" {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "%s", exclusionMessage(ex))
+		}
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM matches WHERE need_id = $1 AND offer_id = $2 AND status IN ('pending', 'accepted', 'confirmed')`, needID, offerID).Scan(&one)
+		if err == nil {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "该需求与资源已有进行中的对接")
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		score, reasons := in.Score(n, o)
+		side := sides[0]
+		now := ts(s.Now())
+		id = secure.NewID()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO matches (id, need_id, offer_id, org_id, county_code, village_code, initiator, status, score, reasons, note,
+			created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $11, $12)`,
+			id, needID, offerID, o.OrgID, n.CountyCode, n.VillageCode, string(side), score, strings.Join(reasons, "|"), note, now, a.Name); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "create", "match", id, []Change{{Field: "对接", After: side.Label() + "发起：" + n.Title + " ↔ " + o.Title}}); err != nil {
+			return err
+		}
+		link := "/needs/" + needID
+		if side == zhuxiang.SideOrg {
+			return s.notifyCounty(ctx, tx, n.CountyCode, org.Name+"希望对接需求“"+n.Title+"”，请回应", link)
+		}
+		return s.notifyOrg(ctx, tx, o.OrgID, n.Place()+"希望您的资源“"+o.Title+"”对接需求“"+n.Title+"”，请回应", link)
+	})
+	return id, err
+}
+
+// orgForMatch reads the organization of an offer with its flags, whatever
+// the actor's scope: eligibility depends on them.
+func (s *Store) orgForMatch(ctx context.Context, q querier, id string) (*zhuxiang.Org, error) {
+	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("社会组织")
+	}
+	return o, err
+}
+
+// TransitionMatch applies accept, decline, confirm, refuse or withdraw. A
+// confirmation creates the pairing and marks the need matched in the same
+// transaction.
+func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name, reason string) error {
+	var t *zhuxiang.MatchTransition
+	for i := range zhuxiang.MatchTransitions {
+		if zhuxiang.MatchTransitions[i].Name == name {
+			t = &zhuxiang.MatchTransitions[i]
+		}
+	}
+	if t == nil {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "未知的操作")
+	}
+	reason = strings.TrimSpace(reason)
+	if t.Reason && reason == "" {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
+	}
+	if !t.Reason {
+		reason = ""
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		cond, args := matchScope(a, 2)
+		m, err := scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond, append([]any{id}, args...)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("对接")
+		} else if err != nil {
+			return err
+		}
+		if err := zhuxiang.CanMatch(a, m, name); err != nil {
+			return err
+		}
+		now := ts(s.Now())
+		pairingID := ""
+		if name == "confirm" {
+			n, err := s.need(ctx, tx, m.NeedID)
+			if err != nil {
+				return err
+			}
+			if n.Status != zhuxiang.NeedOpen {
+				return zhuxiang.Errorf(zhuxiang.EConflict, "status", "需求当前为“%s”，不能再确认结对", n.Status.Label())
+			}
+			o, err := s.offer(ctx, tx, m.OfferID)
+			if err != nil {
+				return err
+			}
+			if o.Status != zhuxiang.OfferOpen {
+				return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "资源当前为“%s”，不能确认结对", o.Status.Label())
+			}
+			if o.Remaining() <= 0 {
+				return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "资源可承接的需求已满")
+			}
+			org, err := s.orgForMatch(ctx, tx, m.OrgID)
+			if err != nil {
+				return err
+			}
+			if org.HasFlag(zhuxiang.FlagAbnormal) || org.HasFlag(zhuxiang.FlagDishonest) {
+				return zhuxiang.Errorf(zhuxiang.EConflict, "org", "该组织在活动异常名录或严重违法失信名单中，不能结对")
+			}
+			p := &zhuxiang.Pairing{OrgID: m.OrgID, CountyCode: m.CountyCode, VillageCode: m.VillageCode, Action: n.Action, NeedID: n.ID, MatchID: m.ID,
+				StartDate: s.Now().In(zhuxiang.Shanghai).Format(zhuxiang.DateLayout), Source: zhuxiang.PairingFromMatch, Note: n.Title + " ↔ " + o.Title}
+			if pairingID, err = s.insertPairing(ctx, tx, a, p, nil); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE needs SET status = 'matched', version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`, now, a.Name, n.ID); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, a, "match", "need", n.ID, diff([]kv{{"状态", n.Status.Label()}}, []kv{{"状态", zhuxiang.NeedMatched.Label()}})); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE matches SET status = $1, reason = $2, pairing_id = $3, version = version + 1, updated_at = $4, updated_by = $5 WHERE id = $6`,
+			string(t.To), reason, pairingID, now, a.Name, id); err != nil {
+			return err
+		}
+		changes := []kv{{"状态", t.To.Label()}}
+		if reason != "" {
+			changes = append(changes, kv{"理由", reason})
+		}
+		if err := s.audit(ctx, tx, a, name, "match", id, diff([]kv{{"状态", m.Status.Label()}, {"理由", ""}}, changes)); err != nil {
+			return err
+		}
+		text := "对接“" + m.NeedTitle + " ↔ " + m.OfferTitle + "”" + t.To.Label()
+		if reason != "" {
+			text += "：" + reason
+		}
+		link := "/needs/" + m.NeedID
+		if err := s.notifyOrg(ctx, tx, m.OrgID, text, link); err != nil {
+			return err
+		}
+		n := &zhuxiang.Need{CountyCode: m.CountyCode, VillageCode: m.VillageCode}
+		return s.notifyPlace(ctx, tx, n, text, link)
+	})
+}
+
+// closeLiveMatches ends the matches still waiting on a need or an offer that
+// was just closed, so nobody answers an interest that can no longer lead
+// anywhere.
+func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, col, id, why string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(n.title, '') FROM matches m LEFT JOIN needs n ON n.id = m.need_id
+		WHERE m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
+	if err != nil {
+		return err
+	}
+	type live struct{ id, org, county, village, title string }
+	var ls []live
+	for rows.Next() {
+		var l live
+		if err := rows.Scan(&l.id, &l.org, &l.county, &l.village, &l.title); err != nil {
+			rows.Close()
+			return err
+		}
+		ls = append(ls, l)
+	}
+	rows.Close()
+	for _, l := range ls {
+		if _, err := tx.ExecContext(ctx, `UPDATE matches SET status = 'withdrawn', reason = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4`,
+			why, ts(s.Now()), a.Name, l.id); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "withdraw", "match", l.id, []Change{{Field: "状态", After: zhuxiang.MatchWithdrawn.Label() + "（" + why + "）"}}); err != nil {
+			return err
+		}
+		if err := s.notifyOrg(ctx, tx, l.org, "对接“"+l.title+"”已撤回："+why, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LapseMatches ends the interests that waited more than
+// zhuxiang.MatchLapseDays without an answer, and tells both sides. The
+// server calls it periodically; it returns how many lapsed.
+func (s *Store) LapseMatches(ctx context.Context) (int, error) {
+	cutoff := ts(s.Now().Add(-zhuxiang.MatchLapseDays * 24 * time.Hour))
+	var n int
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(nd.title, '') FROM matches m LEFT JOIN needs nd ON nd.id = m.need_id
+			WHERE m.status = 'pending' AND m.created_at < $1`, cutoff)
+		if err != nil {
+			return err
+		}
+		type lapsed struct{ id, org, county, village, title string }
+		var ls []lapsed
+		for rows.Next() {
+			var l lapsed
+			if err := rows.Scan(&l.id, &l.org, &l.county, &l.village, &l.title); err != nil {
+				rows.Close()
+				return err
+			}
+			ls = append(ls, l)
+		}
+		rows.Close()
+		for _, l := range ls {
+			if _, err := tx.ExecContext(ctx, `UPDATE matches SET status = 'lapsed', version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`,
+				ts(s.Now()), zhuxiang.SystemActor.Name, l.id); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, zhuxiang.SystemActor, "lapse", "match", l.id, []Change{{Field: "状态", After: zhuxiang.MatchLapsed.Label()}}); err != nil {
+				return err
+			}
+			text := "对接意向“" + l.title + "”" + strconv.Itoa(zhuxiang.MatchLapseDays) + "天未获回应，已过期"
+			if err := s.notifyOrg(ctx, tx, l.org, text, ""); err != nil {
+				return err
+			}
+			if err := s.notifyPlace(ctx, tx, &zhuxiang.Need{CountyCode: l.county, VillageCode: l.village}, text, ""); err != nil {
+				return err
+			}
+		}
+		n = len(ls)
+		return nil
+	})
+	return n, err
+}

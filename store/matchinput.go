@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"zhuxiang"
+	"zhuxiang/match"
+)
+
+const weightsKey = "match_weights"
+
+// MatchWeights returns the scoring weights: the admin's settings, or the
+// documented defaults.
+func (s *Store) MatchWeights(ctx context.Context) (match.Weights, error) {
+	w := match.DefaultWeights
+	var text string
+	err := s.queryRow(ctx, `SELECT value FROM settings WHERE key = $1`, weightsKey).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, nil
+	}
+	if err != nil {
+		return w, err
+	}
+	if err := json.Unmarshal([]byte(text), &w); err != nil {
+		return match.DefaultWeights, nil
+	}
+	return w, nil
+}
+
+// SetMatchWeights saves the scoring weights; only the prefecture admin.
+func (s *Store) SetMatchWeights(ctx context.Context, a zhuxiang.Actor, w match.Weights) error {
+	if !a.IsAdmin() {
+		return forbidden("仅州级管理员可以调整匹配权重")
+	}
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	old, err := s.MatchWeights(ctx)
+	if err != nil {
+		return err
+	}
+	before, _ := json.Marshal(old)
+	after, _ := json.Marshal(w)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = $1`, weightsKey); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)`, weightsKey, string(after)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "update", "settings", weightsKey, diff([]kv{{"匹配权重", string(before)}}, []kv{{"匹配权重", string(after)}}))
+	})
+}
+
+// MatchInput loads what scoring and the plan read: every open need (with
+// its village's tags), every offer, their organizations with flags, rating
+// and inspections, track records, leading counties, and key villages
+// already paired. It reads across scopes on purpose: proposals may name any
+// organization and need. Callers show the results only through pages that
+// apply the actor's scope to what they display.
+func (s *Store) MatchInput(ctx context.Context) (*match.Input, error) {
+	in := &match.Input{Orgs: map[string]*zhuxiang.Org{}, Track: map[string]int{}, Leading: map[string]bool{}, Reached: map[string]bool{}, Today: s.Now()}
+	var err error
+	if in.Weights, err = s.MatchWeights(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT `+needCols+needFrom+` WHERE n.status = 'open' ORDER BY n.seq`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		n, err := scanNeed(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.Needs = append(in.Needs, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.query(ctx, `SELECT `+offerCols+offerFrom+` WHERE f.status <> 'closed' ORDER BY f.seq`)
+	if err != nil {
+		return nil, err
+	}
+	orgIDs := map[string]bool{}
+	for rows.Next() {
+		o, err := scanOffer(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.Offers = append(in.Offers, o)
+		orgIDs[o.OrgID] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.query(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id IN (SELECT org_id FROM offers WHERE status <> 'closed')`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.Orgs[o.ID] = o
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	type pair struct {
+		k string
+		n int
+	}
+	for _, q := range []struct {
+		sql string
+		fn  func(k string, n int)
+	}{
+		// Track record: pairings whose need the village confirmed done.
+		{`SELECT p.org_id, COUNT(*) FROM pairings p JOIN needs n ON n.id = p.need_id WHERE n.status = 'done' GROUP BY p.org_id`, func(k string, n int) { in.Track[k] = n }},
+		{`SELECT code, 1 FROM regions WHERE level = 'county' AND county_class = 'leading'`, func(k string, n int) { in.Leading[k] = true }},
+		{`SELECT DISTINCT village_code, 1 FROM pairings WHERE village_code <> ''`, func(k string, n int) { in.Reached[k] = true }},
+	} {
+		rows, err := s.query(ctx, q.sql)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p pair
+			if err := rows.Scan(&p.k, &p.n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			q.fn(p.k, p.n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// ProposalsForNeed returns the best limit offers for a need the actor may
+// see, with scores and reasons.
+func (s *Store) ProposalsForNeed(ctx context.Context, a zhuxiang.Actor, needID string, limit int) ([]match.Candidate, error) {
+	n, err := s.Need(ctx, a, needID)
+	if err != nil {
+		return nil, err
+	}
+	if n.Status != zhuxiang.NeedOpen {
+		return nil, nil
+	}
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
+	in, err := s.MatchInput(ctx)
+	if err != nil {
+		return nil, err
+	}
+	full, err := s.need(ctx, s.r, needID)
+	if err != nil {
+		return nil, err
+	}
+	return in.ForNeed(full, limit), nil
+}
+
+// ProposalsForOffer returns the best limit open needs for an offer the
+// actor may see. Needs are public once open, so any signed-in user may see
+// them; contact details are not part of a proposal.
+func (s *Store) ProposalsForOffer(ctx context.Context, a zhuxiang.Actor, offerID string, limit int) ([]match.Candidate, error) {
+	o, err := s.Offer(ctx, a, offerID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.MatchInput(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return in.ForOffer(o, limit), nil
+}

@@ -1,0 +1,382 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"zhuxiang"
+	"zhuxiang/secure"
+)
+
+// NeedFilter selects needs; the same filters serve the needs hall, the API
+// and the export.
+type NeedFilter struct {
+	County  string
+	Village string
+	Tag     zhuxiang.VillageTag // only needs of villages with this tag
+	Action  zhuxiang.Action
+	Status  zhuxiang.NeedStatus // "" for every status the actor may see
+	Q       string              // a fragment of the title
+	Mine    bool                // only needs in the actor's own scope (drafts and reviews included)
+	Cursor  string              // opaque: continue after this position
+	Limit   int
+}
+
+// NeedPage is one page of needs, newest first.
+type NeedPage struct {
+	Needs []*zhuxiang.Need
+	Next  string
+	Total int
+}
+
+const needCols = `n.id, n.seq, n.county_code, n.village_code, COALESCE(c.name, ''), COALESCE(v.name, ''), COALESCE(v.tag_lifted, 0), COALESCE(v.tag_key, 0), COALESCE(v.tag_model, 0),
+	n.action, n.category, n.title, n.description, n.quantity, n.unit, n.budget_fen, n.people, n.people_kinds, n.urgency, n.wanted_by,
+	n.contact, n.phone, n.status, n.reason, n.version, n.created_at, n.created_by, n.updated_at, n.updated_by, n.reviewed_at, n.reviewed_by`
+
+const needFrom = ` FROM needs n LEFT JOIN regions c ON c.code = n.county_code LEFT JOIN regions v ON v.code = n.village_code AND n.village_code <> ''`
+
+func scanNeed(sc interface{ Scan(...any) error }) (*zhuxiang.Need, error) {
+	var n zhuxiang.Need
+	var lifted, key, model int
+	var action, kinds, status, created, updated, reviewed string
+	if err := sc.Scan(&n.ID, &n.Seq, &n.CountyCode, &n.VillageCode, &n.County, &n.Village, &lifted, &key, &model,
+		&action, &n.Category, &n.Title, &n.Description, &n.Quantity, &n.Unit, &n.BudgetFen, &n.People, &kinds, &n.Urgency, &n.WantedBy,
+		&n.Contact, &n.Phone, &status, &n.Reason, &n.Version, &created, &n.CreatedBy, &updated, &n.UpdatedBy, &reviewed, &n.ReviewedBy); err != nil {
+		return nil, err
+	}
+	n.Action, n.Status = zhuxiang.Action(action), zhuxiang.NeedStatus(status)
+	n.PeopleKinds = splitComma(kinds)
+	n.CreatedAt, n.UpdatedAt = parseTS(created), parseTS(updated)
+	if reviewed != "" {
+		n.ReviewedAt = parseTS(reviewed)
+	}
+	if lifted == 1 {
+		n.VillageTags = append(n.VillageTags, zhuxiang.TagLifted)
+	}
+	if key == 1 {
+		n.VillageTags = append(n.VillageTags, zhuxiang.TagKey)
+	}
+	if model == 1 {
+		n.VillageTags = append(n.VillageTags, zhuxiang.TagModel)
+	}
+	return &n, nil
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// publicStatuses is the SQL list of statuses anyone may see.
+const publicStatuses = `('open', 'matched', 'done')`
+
+// needScope is the SQL predicate for needs in the actor's own scope.
+func needScope(a zhuxiang.Actor, next int) (string, []any) {
+	switch a.Role {
+	case zhuxiang.RoleAdmin:
+		if a.UserID != "" || a.System {
+			return "1=1", nil
+		}
+	case zhuxiang.RoleCounty:
+		return "n.county_code = $" + strconv.Itoa(next), []any{a.CountyCode}
+	case zhuxiang.RoleVillage:
+		return "n.village_code = $" + strconv.Itoa(next), []any{a.RegionCode}
+	}
+	return "1=0", nil
+}
+
+// ListNeeds lists the needs the actor may see, newest first: the public ones
+// (open, matched, done) for everyone, the others only in scope. Contact
+// details are stripped from needs outside the actor's scope.
+func (s *Store) ListNeeds(ctx context.Context, a zhuxiang.Actor, f NeedFilter) (*NeedPage, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	scope, sargs := needScope(a, 1)
+	args = append(args, sargs...)
+	if f.Mine {
+		where = append(where, scope)
+	} else {
+		where = append(where, "(n.status IN "+publicStatuses+" OR "+scope+")")
+	}
+	if f.County != "" {
+		where = append(where, "n.county_code = "+arg(f.County))
+	}
+	if f.Village != "" {
+		where = append(where, "n.village_code = "+arg(f.Village))
+	}
+	switch f.Tag {
+	case zhuxiang.TagLifted:
+		where = append(where, "v.tag_lifted = 1")
+	case zhuxiang.TagKey:
+		where = append(where, "v.tag_key = 1")
+	case zhuxiang.TagModel:
+		where = append(where, "v.tag_model = 1")
+	case "any":
+		where = append(where, "(v.tag_lifted = 1 OR v.tag_key = 1 OR v.tag_model = 1)")
+	}
+	if f.Action != "" {
+		where = append(where, "n.action = "+arg(string(f.Action)))
+	}
+	if f.Status != "" {
+		where = append(where, "n.status = "+arg(string(f.Status)))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where = append(where, "n.title LIKE "+arg(like(q)))
+	}
+	cond := strings.Join(where, " AND ")
+	page := &NeedPage{}
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+needFrom+` WHERE `+cond+` LIMIT `+strconv.Itoa(CountCap)+`) t`, args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	if f.Cursor != "" {
+		seq, err := strconv.ParseInt(f.Cursor, 36, 64)
+		if err != nil {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "翻页参数无效")
+		}
+		cond += " AND n.seq < " + arg(seq)
+	}
+	rows, err := s.query(ctx, `SELECT `+needCols+needFrom+` WHERE `+cond+` ORDER BY n.seq DESC LIMIT `+strconv.Itoa(limit+1), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		n, err := scanNeed(rows)
+		if err != nil {
+			return nil, err
+		}
+		if !zhuxiang.NeedInScope(a, n) {
+			n = n.Public()
+		}
+		page.Needs = append(page.Needs, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Needs) > limit {
+		page.Needs = page.Needs[:limit]
+		page.Next = strconv.FormatInt(page.Needs[limit-1].Seq, 36)
+	}
+	return page, nil
+}
+
+// Need returns one need the actor may see. Outside the actor's scope the
+// contact details are removed, and a need that is not public reads as not
+// found.
+func (s *Store) Need(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxiang.Need, error) {
+	n, err := s.need(ctx, s.r, id)
+	if err != nil {
+		return nil, err
+	}
+	if !zhuxiang.CanSeeNeed(a, n) {
+		return nil, notFound("需求")
+	}
+	if !zhuxiang.NeedInScope(a, n) && !s.orgPairedOn(ctx, a, n.ID) {
+		n = n.Public()
+	}
+	rows, err := s.query(ctx, `SELECT o.name FROM pairings p JOIN orgs o ON o.id = p.org_id WHERE p.need_id = $1 ORDER BY p.created_at`, n.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		n.MatchedOrgs = append(n.MatchedOrgs, name)
+	}
+	return n, rows.Err()
+}
+
+// orgPairedOn reports whether the actor is staff of an organization paired
+// on the need: it needs the village's contact to do the work.
+func (s *Store) orgPairedOn(ctx context.Context, a zhuxiang.Actor, needID string) bool {
+	if a.Role != zhuxiang.RoleOrg || a.OrgID == "" {
+		return false
+	}
+	var one int
+	return s.queryRow(ctx, `SELECT 1 FROM pairings WHERE need_id = $1 AND org_id = $2`, needID, a.OrgID).Scan(&one) == nil
+}
+
+func (s *Store) need(ctx context.Context, q querier, id string) (*zhuxiang.Need, error) {
+	n, err := scanNeed(q.QueryRowContext(ctx, `SELECT `+needCols+needFrom+` WHERE n.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("需求")
+	}
+	return n, err
+}
+
+// needRegion checks the need's county and village and fills the county from
+// the village when only the village is given.
+func (s *Store) needRegion(ctx context.Context, q querier, n *zhuxiang.Need) error {
+	if n.VillageCode != "" {
+		var level, county string
+		err := q.QueryRowContext(ctx, `SELECT level, county_code FROM regions WHERE code = $1`, n.VillageCode).Scan(&level, &county)
+		if err != nil || level != string(zhuxiang.LevelVillage) {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "village", "村“%s”不存在", n.VillageCode)
+		}
+		if n.CountyCode != "" && n.CountyCode != county {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "village", "该村不属于所选县市")
+		}
+		n.CountyCode = county
+		return nil
+	}
+	var level string
+	err := q.QueryRowContext(ctx, `SELECT level FROM regions WHERE code = $1`, n.CountyCode).Scan(&level)
+	if err != nil || level != string(zhuxiang.LevelCounty) {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "county", "县市“%s”不存在", n.CountyCode)
+	}
+	return nil
+}
+
+func needKV(n *zhuxiang.Need) []kv {
+	return []kv{{"行动", n.Action.Short()}, {"类别", n.Category}, {"标题", n.Title}, {"说明", n.Description},
+		{"数量", strconv.FormatInt(n.Quantity, 10) + n.Unit}, {"预算（分）", strconv.FormatInt(n.BudgetFen, 10)},
+		{"受益人数", strconv.Itoa(n.People)}, {"受益人群", strings.Join(n.PeopleKinds, "、")}, {"紧急程度", zhuxiang.UrgencyLabel(n.Urgency)},
+		{"期望日期", n.WantedBy}, {"联系人", n.Contact}, {"联系电话", zhuxiang.MaskPhone(n.Phone)}}
+}
+
+// CreateNeed saves a new need as a draft, or submitted for review when
+// n.Status is NeedSubmitted. It returns the new id.
+func (s *Store) CreateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Need) (string, error) {
+	if err := n.Validate(); err != nil {
+		return "", err
+	}
+	if n.Status != zhuxiang.NeedSubmitted {
+		n.Status = zhuxiang.NeedDraft
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.needRegion(ctx, tx, n); err != nil {
+			return err
+		}
+		if err := zhuxiang.CanCreateNeed(a, n.CountyCode, n.VillageCode); err != nil {
+			return err
+		}
+		seq, err := nextSeq(ctx, tx, "needs", 1)
+		if err != nil {
+			return err
+		}
+		now := ts(s.Now())
+		n.ID, n.Seq, n.Version = secure.NewID(), seq, 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO needs (id, seq, county_code, village_code, action, category, title, description, quantity, unit, budget_fen,
+			people, people_kinds, urgency, wanted_by, contact, phone, status, created_at, created_by, updated_at, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $20)`,
+			n.ID, seq, n.CountyCode, n.VillageCode, string(n.Action), n.Category, n.Title, n.Description, n.Quantity, n.Unit, n.BudgetFen,
+			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, n.Phone, string(n.Status), now, a.Name); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "create", "need", n.ID, diff(nil, append(needKV(n), kv{"状态", n.Status.Label()}))); err != nil {
+			return err
+		}
+		if n.Status == zhuxiang.NeedSubmitted {
+			return s.notifyCounty(ctx, tx, n.CountyCode, "新需求待审核："+n.Title, "/needs/"+n.ID)
+		}
+		return nil
+	})
+	return n.ID, err
+}
+
+// UpdateNeed changes a draft or returned need's content. The version must
+// match the one the editor read.
+func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Need) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		old, err := s.need(ctx, tx, n.ID)
+		if err != nil {
+			return err
+		}
+		if err := zhuxiang.CanEditNeed(a, old); err != nil {
+			return err
+		}
+		if old.Version != n.Version {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该需求已被他人修改，请刷新后重试")
+		}
+		// The place of a need does not move: a need for another village is
+		// another need.
+		n.CountyCode, n.VillageCode, n.Status = old.CountyCode, old.VillageCode, old.Status
+		if _, err := tx.ExecContext(ctx, `UPDATE needs SET action = $1, category = $2, title = $3, description = $4, quantity = $5, unit = $6, budget_fen = $7,
+			people = $8, people_kinds = $9, urgency = $10, wanted_by = $11, contact = $12, phone = $13, version = version + 1, updated_at = $14, updated_by = $15
+			WHERE id = $16`,
+			string(n.Action), n.Category, n.Title, n.Description, n.Quantity, n.Unit, n.BudgetFen, n.People, strings.Join(n.PeopleKinds, ","),
+			n.Urgency, n.WantedBy, n.Contact, n.Phone, ts(s.Now()), a.Name, n.ID); err != nil {
+			return err
+		}
+		n.Version++
+		return s.audit(ctx, tx, a, "update", "need", n.ID, diff(needKV(old), needKV(n)))
+	})
+}
+
+// TransitionNeed applies a lifecycle step (submit, approve, reject, done,
+// close) to a need. version, when not zero, must match the one the user saw,
+// so that two reviewers do not both act on the same need.
+func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, reason string, version int) error {
+	t, ok := zhuxiang.FindNeedTransition(name)
+	if !ok {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "未知的操作")
+	}
+	reason = strings.TrimSpace(reason)
+	if t.Reason && reason == "" {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		n, err := s.need(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !zhuxiang.CanSeeNeed(a, n) {
+			return notFound("需求")
+		}
+		if err := zhuxiang.CanNeed(a, n, name); err != nil {
+			return err
+		}
+		if version != 0 && version != n.Version {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该需求已被他人处理，请刷新后重试")
+		}
+		now := ts(s.Now())
+		set := `status = $1, reason = $2, version = version + 1, updated_at = $3, updated_by = $4`
+		if name == "approve" || name == "reject" {
+			set += `, reviewed_at = $3, reviewed_by = $4`
+		}
+		if !t.Reason {
+			reason = ""
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE needs SET `+set+` WHERE id = $5`, string(t.To), reason, now, a.Name, id); err != nil {
+			return err
+		}
+		changes := []kv{{"状态", t.To.Label()}}
+		if reason != "" {
+			changes = append(changes, kv{"理由", reason})
+		}
+		if err := s.audit(ctx, tx, a, name, "need", id, diff([]kv{{"状态", n.Status.Label()}, {"理由", ""}}, changes)); err != nil {
+			return err
+		}
+		link := "/needs/" + id
+		switch name {
+		case "submit":
+			return s.notifyCounty(ctx, tx, n.CountyCode, "新需求待审核："+n.Title, link)
+		case "approve":
+			return s.notifyPlace(ctx, tx, n, "需求已审核通过并公开："+n.Title, link)
+		case "reject":
+			return s.notifyPlace(ctx, tx, n, "需求被退回："+n.Title+"（"+reason+"）", link)
+		case "close":
+			return s.closeLiveMatches(ctx, tx, a, "need_id", id, "需求已关闭")
+		}
+		return nil
+	})
+}
