@@ -391,7 +391,7 @@ func (p *Pairing) Validate() error {
 	if p.OrgID == "" {
 		return Errorf(EInvalid, "org", "请选择社会组织")
 	}
-	if p.CountyCode == "" {
+	if p.CountyCode == "" && p.VillageCode == "" {
 		return Errorf(EInvalid, "region", "请选择结对的县市或村")
 	}
 	if p.Action != "" {
