@@ -37,6 +37,8 @@ type Result struct {
 	Accounts  []Account
 	Orgs      int
 	Villages  int
+	Needs     int
+	Offers    int
 	Townships string // where the townships came from
 }
 
@@ -96,8 +98,21 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	}
 	res.Orgs = n
 	fmt.Fprintf(log, "演示数据：%d 个社会组织（虚构）\n", n)
-	res.Accounts, err = loadAccounts(ctx, st, villages)
-	return res, err
+	var home demoHome
+	res.Accounts, home, err = loadAccounts(ctx, st, villages)
+	if err != nil {
+		return nil, err
+	}
+	needs, offers := 150, 80
+	if scale == "region" {
+		needs, offers = 3000, 1200
+	}
+	if err := loadMatching(ctx, st, villages, needs, offers, home, rng); err != nil {
+		return nil, err
+	}
+	res.Needs, res.Offers = needs+1, offers+1
+	fmt.Fprintf(log, "演示数据：%d 条需求、%d 条资源（虚构）\n", res.Needs, res.Offers)
+	return res, nil
 }
 
 // townships makes sure every county has townships: the real ones from the
@@ -327,11 +342,11 @@ func Org(i int, rng *rand.Rand, counties []zhuxiang.SeedCounty, _ int) store.Org
 }
 
 // loadAccounts creates one account per role, named for what it is.
-func loadAccounts(ctx context.Context, st *store.Store, villages []*zhuxiang.Region) ([]Account, error) {
+func loadAccounts(ctx context.Context, st *store.Store, villages []*zhuxiang.Region) ([]Account, demoHome, error) {
 	sys := zhuxiang.SystemActor
 	page, err := st.ListOrgs(ctx, sys, store.OrgFilter{County: "652827", Flag: "none", Limit: 1})
 	if err != nil || len(page.Orgs) == 0 {
-		return nil, fmt.Errorf("演示数据中没有和静县的社会组织: %v", err)
+		return nil, demoHome{}, fmt.Errorf("演示数据中没有和静县的社会组织: %v", err)
 	}
 	org := page.Orgs[0]
 	var village *zhuxiang.Region
@@ -342,7 +357,7 @@ func loadAccounts(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		}
 	}
 	if village == nil {
-		return nil, fmt.Errorf("演示数据中没有和静县的重点村")
+		return nil, demoHome{}, fmt.Errorf("演示数据中没有和静县的重点村")
 	}
 	users := []store.NewUser{
 		{Name: "admin", DisplayName: "州乡村振兴局管理员", Role: zhuxiang.RoleAdmin},
@@ -358,10 +373,10 @@ func loadAccounts(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		nu.Password, nu.NoChangeRequired = Password, true
 		u, err := st.CreateUser(ctx, sys, nu)
 		if err != nil {
-			return nil, fmt.Errorf("演示账号%s: %w", nu.Name, err)
+			return nil, demoHome{}, fmt.Errorf("演示账号%s: %w", nu.Name, err)
 		}
 		scope := nu.DisplayName
 		out = append(out, Account{Name: u.Name, Role: u.Role, Scope: scope})
 	}
-	return out, nil
+	return out, demoHome{org: org, village: village}, nil
 }

@@ -48,6 +48,15 @@ func TestLoadPrefecture(t *testing.T) {
 			t.Errorf("demo account %s: %v, must change %v", a.Name, err, u != nil && u.MustChangePassword)
 		}
 	}
+	// Needs and offers give the plan something to do: it reaches key villages.
+	open, err := st.ListNeeds(ctx, sys, store.NeedFilter{Status: zhuxiang.NeedOpen})
+	if err != nil || open.Total < 100 {
+		t.Errorf("open demo needs: %d (%v)", open.Total, err)
+	}
+	_, r, err := st.RunPlan(ctx, sys)
+	if err != nil || r.Matched == 0 || r.KeyReached == 0 || r.KeyReached > r.KeyVillages {
+		t.Errorf("plan on demo data: %+v, %v", r, err)
+	}
 	if _, err := demo.Load(ctx, st, "prefecture", io.Discard); err == nil {
 		t.Error("loading demo data twice must be refused")
 	}

@@ -44,6 +44,8 @@ const usage = `用法: zhuxiang <命令> [参数]
                                                导入行政区划或社会组织（CSV/XLSX）；默认有错全不存
   export orgs 文件.xlsx                         导出社会组织
   audit verify                                 校验审计日志哈希链
+  match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
+  match export-dimacs 文件                      把对接方案的最小费用流问题写成 DIMACS 文件（供 LEMON 等校验）
 
 所有命令都接受 --db；默认取环境变量 ZHUXIANG_DB，否则为当前目录下的 zhuxiang.db。
 角色: admin county department org village
@@ -123,7 +125,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "user" || cmd == "token" || cmd == "import" || cmd == "export" || cmd == "audit") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "user" || cmd == "token" || cmd == "import" || cmd == "export" || cmd == "audit" || cmd == "match" || cmd == "bench") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -239,6 +241,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			fmt.Fprintln(stdout, "已导出：", fs.Arg(0))
 			return nil
+		})
+	case "match plan":
+		asJSON := fs.Bool("json", false, "以 JSON 输出")
+		return with(func(st *store.Store) error { return matchPlan(ctx, st, *asJSON, stdout) })
+	case "match export-dimacs":
+		return with(func(st *store.Store) error {
+			if fs.NArg() != 1 {
+				return fmt.Errorf("用法: zhuxiang match export-dimacs 文件")
+			}
+			return exportDIMACS(ctx, st, fs.Arg(0), stdout)
 		})
 	case "audit verify":
 		return with(func(st *store.Store) error {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"zhuxiang"
+	"zhuxiang/match"
+	"zhuxiang/store"
+)
+
+// matchPlan computes the prefecture's plan on the database, saves it as
+// the system actor (so the plan page shows it), and prints the figures.
+func matchPlan(ctx context.Context, st *store.Store, asJSON bool, stdout io.Writer) error {
+	start := time.Now()
+	saved, r, err := st.RunPlan(ctx, zhuxiang.SystemActor)
+	if err != nil {
+		return err
+	}
+	total := time.Since(start).Seconds()
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(map[string]any{
+			"plan": saved.ID, "needs": r.Needs, "offers": r.Offers, "candidates": r.Arcs, "matched": r.Matched,
+			"key_villages_reached": r.KeyReached, "key_villages": r.KeyVillages, "total_score": r.TotalScore,
+			"cost": r.Cost, "solve_seconds": r.Seconds, "seconds": total,
+		})
+	}
+	fmt.Fprintf(stdout, "需求 %d  资源 %d  候选 %d  匹配 %d  覆盖重点村 %d/%d  总分 %d  最优费用 %d  求解 %.3f 秒  共 %.3f 秒\n",
+		r.Needs, r.Offers, r.Arcs, r.Matched, r.KeyReached, r.KeyVillages, r.TotalScore, r.Cost, r.Seconds, total)
+	return nil
+}
+
+// exportDIMACS writes the plan's min-cost-flow problem without saving a
+// plan, and prints the optimal cost our solver found for it.
+func exportDIMACS(ctx context.Context, st *store.Store, path string, stdout io.Writer) error {
+	in, err := st.MatchInput(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := match.Plan(in)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("无法创建文件 %s: %v", path, err)
+	}
+	if err := r.WriteDIMACS(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已写出 %s：需求 %d  资源 %d  候选 %d  最优费用 %d\n", path, r.Needs, r.Offers, r.Arcs, r.Cost)
+	return nil
+}
