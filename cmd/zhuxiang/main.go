@@ -406,6 +406,7 @@ func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool,
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go lapseLoop(ctx, st, logger)
 	select {
 	case err := <-errc:
 		return err

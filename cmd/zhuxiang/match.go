@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -60,4 +61,24 @@ func exportDIMACS(ctx context.Context, st *store.Store, path string, stdout io.W
 	}
 	fmt.Fprintf(stdout, "已写出 %s：需求 %d  资源 %d  候选 %d  最优费用 %d\n", path, r.Needs, r.Offers, r.Arcs, r.Cost)
 	return nil
+}
+
+// lapseLoop ends unanswered interests once an hour (and at start). Several
+// servers behind a load balancer may all run it: the update is idempotent
+// and each interest lapses once, in one transaction.
+func lapseLoop(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.LapseMatches(ctx); err != nil {
+			logger.Warn("lapse matches", "err", err)
+		} else if n > 0 {
+			logger.Info("lapsed matches", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
