@@ -40,8 +40,8 @@ const usage = `用法: zhuxiang <命令> [参数]
                                                新建账号（密码从标准输入读取）
   token create --user N                        签发接口令牌
   token revoke --user N                        吊销该账号的全部接口令牌
-  import regions|orgs 文件 [--dry-run|--partial] [--json]
-                                               导入行政区划或社会组织（CSV/XLSX）；默认有错全不存
+  import regions|orgs|pairings 文件 [--dry-run|--partial] [--json]
+                                               导入行政区划、社会组织或已有结对（CSV/XLSX）；默认有错全不存
   export orgs 文件.xlsx                         导出社会组织
   audit verify                                 校验审计日志哈希链
   match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
@@ -204,7 +204,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stdout, tok)
 			return nil
 		})
-	case "import regions", "import orgs":
+	case "import regions", "import orgs", "import pairings":
 		dry := fs.Bool("dry-run", false, "只校验，不保存")
 		partial := fs.Bool("partial", false, "保存无误的行，列出出错的行（默认：有一行出错就全部不保存）")
 		asJSON := fs.Bool("json", false, "以 JSON 输出结果")
@@ -280,9 +280,12 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 	t, err := sheet.Read(f, path, sheet.DefaultLimits())
 	var res *zhuxiang.ImportResult
 	if err == nil {
-		if cmd == "import regions" {
+		switch cmd {
+		case "import regions":
 			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, mode)
-		} else {
+		case "import pairings":
+			res, err = importer.Pairings(ctx, st, zhuxiang.SystemActor, t, mode)
+		default:
 			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, mode)
 		}
 	}

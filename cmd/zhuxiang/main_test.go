@@ -171,3 +171,45 @@ func TestRedactDSN(t *testing.T) {
 		}
 	}
 }
+
+func TestImportPairingsAndPlan(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	orgs := "组织名称,统一社会信用代码,登记县市\n甲协会," + code(1) + ",和静县\n"
+	os.WriteFile(filepath.Join(dir, "orgs.csv"), []byte(orgs), 0o644)
+	if out, status := cli(t, "", "import", "orgs", filepath.Join(dir, "orgs.csv"), "--db", db); status != 0 {
+		t.Fatalf("import orgs: %s", out)
+	}
+	good := "社会组织,县市,行动,开始日期\n" + code(1) + ",和静县,产业发展,2025-03-01\n甲协会,焉耆县,,2025/4/1\n"
+	bad := good + "乙协会,和静县,,2025-03-01\n甲协会,和静县,,明年\n"
+	os.WriteFile(filepath.Join(dir, "good.csv"), []byte(good), 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.csv"), []byte(bad), 0o644)
+	out, status := cli(t, "", "import", "pairings", filepath.Join(dir, "bad.csv"), "--json", "--db", db)
+	var res struct {
+		Rows     int                 `json:"rows"`
+		Rejected []zhuxiang.RowError `json:"rejected"`
+		Stored   bool                `json:"stored"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || status != 1 || res.Stored || len(res.Rejected) != 2 || res.Rejected[0].Row != 4 || res.Rejected[1].Row != 5 {
+		t.Fatalf("bad file: status %d, %s", status, out)
+	}
+	for i := 0; i < 2; i++ { // twice: no duplicates
+		if out, status := cli(t, "", "import", "pairings", filepath.Join(dir, "good.csv"), "--db", db); status != 0 {
+			t.Fatalf("good file: %s", out)
+		}
+	}
+	sqldb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	var n int
+	if err := sqldb.QueryRow(`SELECT COUNT(*) FROM pairings`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("pairings stored: %d (%v)", n, err)
+	}
+	// With no open needs the plan is empty but still runs and says so.
+	out, status = cli(t, "", "match", "plan", "--db", db)
+	if status != 0 || !strings.Contains(out, "需求 0") || !strings.Contains(out, "匹配 0") {
+		t.Fatalf("match plan: %s", out)
+	}
+}
