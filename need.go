@@ -117,7 +117,6 @@ type Need struct {
 	ReviewedAt  time.Time
 	ReviewedBy  string
 	MatchedOrgs []string // names of the organizations paired on it, filled on read
-	Interests   int      // open interests on it, filled on read
 }
 
 // RegionCode is the village, or the county for a county-level need.
@@ -171,9 +170,11 @@ func (n *Need) Normalize() {
 // Validate checks the need's own fields; the store checks the region.
 func (n *Need) Validate() error {
 	n.Normalize()
-	if _, ok := ParseAction(string(n.Action)); !ok {
+	act, ok := ParseAction(string(n.Action))
+	if !ok {
 		return Errorf(EInvalid, "action", "请选择五项行动之一")
 	}
+	n.Action = act
 	if n.Title == "" {
 		return Errorf(EInvalid, "title", "标题不能为空")
 	}

@@ -148,12 +148,15 @@ func (o *Offer) Remaining() int { return max(0, o.Capacity-o.InUse) }
 func (o *Offer) Validate() error {
 	o.Title = strings.TrimSpace(o.Title)
 	o.Description = strings.TrimSpace(o.Description)
-	if _, ok := ParseAction(string(o.Action)); !ok {
+	act, ok := ParseAction(string(o.Action))
+	if !ok {
 		return Errorf(EInvalid, "action", "请选择五项行动之一")
 	}
-	if _, ok := ParseOfferKind(string(o.Kind)); !ok {
+	kind, ok := ParseOfferKind(string(o.Kind))
+	if !ok {
 		return Errorf(EInvalid, "kind", "请选择资源类型")
 	}
+	o.Action, o.Kind = act, kind
 	if o.Title == "" {
 		return Errorf(EInvalid, "title", "标题不能为空")
 	}

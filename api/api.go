@@ -7,6 +7,7 @@
 package api
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -60,6 +61,57 @@ var routes = []route{
 	{"POST", Prefix + "/orgs", false, func(s *server) handlerFunc { return s.createOrg }},
 	{"GET", Prefix + "/orgs/{id}", false, func(s *server) handlerFunc { return s.getOrg }},
 	{"PUT", Prefix + "/orgs/{id}", false, func(s *server) handlerFunc { return s.putOrg }},
+
+	{"GET", Prefix + "/needs", false, func(s *server) handlerFunc { return s.listNeeds }},
+	{"POST", Prefix + "/needs", false, func(s *server) handlerFunc { return s.createNeed }},
+	{"GET", Prefix + "/needs/{id}", false, func(s *server) handlerFunc { return s.getNeed }},
+	{"PUT", Prefix + "/needs/{id}", false, func(s *server) handlerFunc { return s.putNeed }},
+	{"GET", Prefix + "/needs/{id}/proposals", false, func(s *server) handlerFunc { return s.needProposals }},
+	{"GET", Prefix + "/public/needs", true, func(s *server) handlerFunc { return s.listPublicNeeds }},
+	{"GET", Prefix + "/public/needs/{id}", true, func(s *server) handlerFunc { return s.getPublicNeed }},
+
+	{"GET", Prefix + "/offers", false, func(s *server) handlerFunc { return s.listOffers }},
+	{"POST", Prefix + "/offers", false, func(s *server) handlerFunc { return s.createOffer }},
+	{"GET", Prefix + "/offers/{id}", false, func(s *server) handlerFunc { return s.getOffer }},
+	{"PUT", Prefix + "/offers/{id}", false, func(s *server) handlerFunc { return s.putOffer }},
+	{"POST", Prefix + "/offers/{id}/status", false, func(s *server) handlerFunc { return s.setOfferStatus }},
+	{"GET", Prefix + "/offers/{id}/proposals", false, func(s *server) handlerFunc { return s.offerProposals }},
+
+	{"GET", Prefix + "/matches", false, func(s *server) handlerFunc { return s.listMatches }},
+	{"POST", Prefix + "/matches", false, func(s *server) handlerFunc { return s.createMatch }},
+	{"GET", Prefix + "/matches/{id}", false, func(s *server) handlerFunc { return s.getMatch }},
+
+	{"GET", Prefix + "/plans", false, func(s *server) handlerFunc { return s.listPlans }},
+	{"POST", Prefix + "/plans", false, func(s *server) handlerFunc { return s.runPlan }},
+	{"GET", Prefix + "/plans/{id}", false, func(s *server) handlerFunc { return s.getPlan }},
+
+	{"GET", Prefix + "/pairings", false, func(s *server) handlerFunc { return s.listPairings }},
+	{"POST", Prefix + "/pairings", false, func(s *server) handlerFunc { return s.createPairing }},
+	{"GET", Prefix + "/pairings/{id}", false, func(s *server) handlerFunc { return s.getPairing }},
+	{"GET", Prefix + "/pairings/{id}/agreement", false, func(s *server) handlerFunc { return s.getPairingAgreement }},
+}
+
+// The lifecycle steps get one route each, built from the domain's tables,
+// so that a step added there is served (and, by the OpenAPI test, must be
+// documented) without a second list to keep in step. A single
+// "/needs/{id}/{transition}" pattern would also collide in ServeMux with the
+// method-less fallback of "/needs/{id}/proposals".
+func init() {
+	for _, t := range zhuxiang.NeedTransitions {
+		name := t.Name
+		routes = append(routes, route{"POST", Prefix + "/needs/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionNeed(name) }})
+	}
+	for _, t := range zhuxiang.MatchTransitions {
+		name := t.Name
+		routes = append(routes, route{"POST", Prefix + "/matches/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionMatch(name) }})
+	}
+}
+
+// bodyLimits raises MaxBody for the few requests that carry a file: a
+// pairing's agreement (at most zhuxiang.AgreementMaxBytes) travels base64
+// encoded, a third larger, inside the JSON body.
+var bodyLimits = map[string]int64{
+	"POST " + Prefix + "/pairings": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 }
 
 // Handler serves the API at full paths under /api/v1/. Unknown paths and
@@ -71,7 +123,11 @@ func Handler(st *store.Store) http.Handler {
 	allow := map[string][]string{}
 	var paths []string
 	for _, rt := range routes {
-		mux.Handle(rt.method+" "+rt.path, s.wrap(rt.h(s), rt.public))
+		limit := int64(MaxBody)
+		if n, ok := bodyLimits[rt.method+" "+rt.path]; ok {
+			limit = n
+		}
+		mux.Handle(rt.method+" "+rt.path, s.wrap(rt.h(s), rt.public, limit))
 		if allow[rt.path] == nil {
 			paths = append(paths, rt.path)
 		}
@@ -94,7 +150,7 @@ func Handler(st *store.Store) http.Handler {
 
 // wrap authenticates (unless public), checks the body's media type and
 // turns a returned error into the error response.
-func (s *server) wrap(h handlerFunc, public bool) http.Handler {
+func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Responses carry personal data scoped to the caller; no shared
 		// cache may keep them.
@@ -116,7 +172,7 @@ func (s *server) wrap(h handlerFunc, public bool) http.Handler {
 				writeError(w, r, err)
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}
 		if err := h(w, r, a); err != nil {
 			writeError(w, r, err)
@@ -203,7 +259,7 @@ func decode(r *http.Request, v any) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &tooBig):
-		return zhuxiang.Errorf(zhuxiang.ETooLarge, "", "请求体超过%d KiB", MaxBody>>10)
+		return zhuxiang.Errorf(zhuxiang.ETooLarge, "", "请求体超过%d KiB", tooBig.Limit>>10)
 	case errors.As(err, &typeErr):
 		if typeErr.Field == "" {
 			return zhuxiang.Errorf(zhuxiang.EInvalid, "", "请求体应为JSON对象")
@@ -310,4 +366,106 @@ func (q *query) limit(def, max int) int {
 		return def
 	}
 	return n
+}
+
+// decodeOptional is decode for bodies that may be left out: a step such as
+// "approve" needs nothing, and making callers send {} would only add a way
+// to fail. An empty body reads as the zero value.
+func decodeOptional(r *http.Request, v any) error {
+	br := bufio.NewReader(r.Body)
+	if _, err := br.Peek(1); err == io.EOF {
+		return nil
+	}
+	r.Body = io.NopCloser(br)
+	return decode(r, v)
+}
+
+// boolean reads a flag: true/1 or false/0, absent meaning false.
+func (q *query) boolean(name string) bool {
+	switch q.str(name) {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	q.fail(name, "%s应为true或false", name)
+	return false
+}
+
+// county reads a county's code, refusing names: other systems join on
+// codes, and a name here would silently match nothing. (Villages are not
+// checked this way: a village without an official code has a local one
+// that is not all digits.)
+func (q *query) county(name string) string {
+	v := q.str(name)
+	if v != "" && (!zhuxiang.IsRegionCode(v) || len(v) != 6) {
+		q.fail(name, "%s应为6位县市区划代码", name)
+	}
+	return v
+}
+
+// action reads one of the five actions by code or Chinese name.
+func (q *query) action(name string) zhuxiang.Action {
+	v := q.str(name)
+	if v == "" {
+		return ""
+	}
+	a, ok := zhuxiang.ParseAction(v)
+	if !ok {
+		q.fail(name, "行动“%s”无效（可选：%s）", v, actionCodes())
+	}
+	return a
+}
+
+func actionCodes() string {
+	var s []string
+	for _, a := range zhuxiang.Actions {
+		s = append(s, string(a))
+	}
+	return strings.Join(s, "、")
+}
+
+// parseAction normalises an action in a body to its code. An unknown value
+// is passed on unchanged for the domain's validation to refuse with its own
+// message; the domain accepts Chinese names but would store them as given.
+func parseAction(v string) zhuxiang.Action {
+	if a, ok := zhuxiang.ParseAction(strings.TrimSpace(v)); ok {
+		return a
+	}
+	return zhuxiang.Action(v)
+}
+
+// offsetCursor reads a cursor that encodes a row offset, for the lists the
+// store pages by offset; it is as opaque to clients as the keyset ones.
+func (q *query) offsetCursor() int {
+	v := q.str("cursor")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 36, 32)
+	if err != nil || n < 0 {
+		q.fail("cursor", "翻页参数无效")
+		return 0
+	}
+	return int(n)
+}
+
+// created answers 201 with the new record and where it lives.
+func created(w http.ResponseWriter, path string, v any) {
+	w.Header().Set("Location", Prefix+path)
+	writeJSON(w, http.StatusCreated, v)
+}
+
+// list is the envelope of a paged list.
+type list[T any] struct {
+	Items       []T    `json:"items"`
+	NextCursor  string `json:"next_cursor"`
+	Total       int    `json:"total"`
+	TotalCapped bool   `json:"total_capped"`
+}
+
+// shortList is the envelope of a list the store bounds without paging.
+type shortList[T any] struct {
+	Items     []T  `json:"items"`
+	Truncated bool `json:"truncated"`
 }

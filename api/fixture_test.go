@@ -103,6 +103,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 		"county_ruoqiang": {Role: zhuxiang.RoleCounty, RegionCode: ruoqiang},
 		"department":      {Role: zhuxiang.RoleDepartment, DepartmentID: d.ID},
 		"org":             {Role: zhuxiang.RoleOrg, OrgID: f.org1.ID},
+		"org2":            {Role: zhuxiang.RoleOrg, OrgID: f.org2.ID},
 		"village":         {Role: zhuxiang.RoleVillage, RegionCode: f.village1},
 	} {
 		nu.Name, nu.Password = "u_"+key, testPassword

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,6 +33,29 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/orgs":           {"get", "post"},
 		"/orgs/{id}":      {"get", "put"},
 		"/openapi.json":   {"get"},
+
+		"/needs":                   {"get", "post"},
+		"/needs/{id}":              {"get", "put"},
+		"/needs/{id}/proposals":    {"get"},
+		"/public/needs":            {"get"},
+		"/public/needs/{id}":       {"get"},
+		"/offers":                  {"get", "post"},
+		"/offers/{id}":             {"get", "put"},
+		"/offers/{id}/status":      {"post"},
+		"/offers/{id}/proposals":   {"get"},
+		"/matches":                 {"get", "post"},
+		"/matches/{id}":            {"get"},
+		"/plans":                   {"get", "post"},
+		"/plans/{id}":              {"get"},
+		"/pairings":                {"get", "post"},
+		"/pairings/{id}":           {"get"},
+		"/pairings/{id}/agreement": {"get"},
+	}
+	for _, step := range []string{"submit", "approve", "reject", "done", "close"} {
+		want["/needs/{id}/"+step] = []string{"post"}
+	}
+	for _, step := range []string{"accept", "decline", "confirm", "refuse", "withdraw"} {
+		want["/matches/{id}/"+step] = []string{"post"}
 	}
 	served := map[string][]string{}
 	for _, rt := range routes {
@@ -74,7 +98,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 	comps, _ := doc["components"].(map[string]any)
 	schemas, _ := comps["schemas"].(map[string]any)
-	for _, s := range []string{"Region", "Org", "Inspection", "Flag", "Error"} {
+	for _, s := range []string{"Region", "Org", "Inspection", "Flag", "Error", "Need", "PublicNeed", "Offer", "Match", "Plan", "Pairing", "Candidate"} {
 		if schemas[s] == nil {
 			t.Errorf("schema %s missing", s)
 		}
@@ -91,6 +115,16 @@ func TestOpenAPIDocument(t *testing.T) {
 	for _, f := range strings.Fields("id name credit_code legal_form legal_form_label kinds kind_labels department_id department rating rating_label rating_date rating_valid inspections flags reg_county reg_place contact phone address intro version created_at updated_at warning") {
 		if orgProps[f] == nil {
 			t.Errorf("Org.%s undocumented", f)
+		}
+	}
+	checkSchemaFields(t, schemas)
+	// Public operations say so, and only they do.
+	for _, rt := range routes {
+		p := strings.TrimPrefix(rt.path, Prefix)
+		op, _ := paths[p].(map[string]any)[strings.ToLower(rt.method)].(map[string]any)
+		sec, declared := op["security"].([]any)
+		if rt.public != (declared && len(sec) == 0) {
+			t.Errorf("%s %s: public %v, but the document's security is %v", rt.method, p, rt.public, op["security"])
 		}
 	}
 	refs := 0
@@ -170,4 +204,65 @@ func TestInternalErrorHidesDetail(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error.Code != "internal" || e.Error.Message != "系统内部错误，请稍后再试或联系管理员" {
 		t.Errorf("body %s", body)
 	}
+}
+
+// checkSchemaFields compares each answer's Go type with its schema: every
+// field the API writes is documented, and nothing is documented that it
+// does not write. For the request bodies, every documented property is
+// accepted (so that a GET answer can be sent back), and everything accepted
+// is documented.
+func checkSchemaFields(t *testing.T, schemas map[string]any) {
+	t.Helper()
+	props := func(name string) map[string]bool {
+		s, _ := schemas[name].(map[string]any)
+		p, _ := s["properties"].(map[string]any)
+		out := map[string]bool{}
+		for k := range p {
+			out[k] = true
+		}
+		if len(out) == 0 {
+			t.Errorf("schema %s has no properties", name)
+		}
+		return out
+	}
+	same := func(what string, fields, documented map[string]bool) {
+		for f := range fields {
+			if !documented[f] {
+				t.Errorf("%s: field %s undocumented", what, f)
+			}
+		}
+		for f := range documented {
+			if !fields[f] {
+				t.Errorf("%s: documented field %s not in the type", what, f)
+			}
+		}
+	}
+	for name, v := range map[string]any{"Need": needJSON{}, "PublicNeed": publicNeedJSON{}, "Offer": offerJSON{}, "Match": matchJSON{},
+		"Candidate": candidateJSON{}, "Plan": planJSON{}, "PlanItem": planItemJSON{}, "Pairing": pairingJSON{}, "Agreement": agreementJSON{},
+		"Transition": transitionInput{}, "MatchInput": matchInput{}, "MatchTransition": matchTransitionInput{},
+		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}} {
+		same(name, jsonFields(v), props(name))
+	}
+	// Need and Offer serve as both answer and body.
+	same("Need (body)", jsonFields(needInput{}), props("Need"))
+	same("Offer (body)", jsonFields(offerInput{}), props("Offer"))
+	agreement := schemas["PairingInput"].(map[string]any)["properties"].(map[string]any)["agreement"].(map[string]any)["properties"].(map[string]any)
+	got := map[string]bool{}
+	for k := range agreement {
+		got[k] = true
+	}
+	same("PairingInput.agreement", jsonFields(agreementInput{}), got)
+}
+
+// jsonFields lists the JSON names of a struct's fields.
+func jsonFields(v any) map[string]bool {
+	out := map[string]bool{}
+	rt := reflect.TypeOf(v)
+	for i := 0; i < rt.NumField(); i++ {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out[name] = true
+		}
+	}
+	return out
 }

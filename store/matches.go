@@ -143,20 +143,22 @@ func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, o
 	if len([]rune(note)) > 500 {
 		return "", zhuxiang.Errorf(zhuxiang.EInvalid, "note", "留言不超过 500 个字")
 	}
-	in, err := s.MatchInput(ctx)
+	w, err := s.MatchWeights(ctx)
 	if err != nil {
 		return "", err
 	}
 	var id string
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.need(ctx, tx, needID)
+		// The need's row lock serializes interests on it, so the duplicate
+		// check below cannot race.
+		n, err := s.lockNeed(ctx, tx, needID)
 		if err != nil {
 			return err
 		}
 		if !zhuxiang.CanSeeNeed(a, n) {
 			return notFound("需求")
 		}
-		o, err := s.offer(ctx, tx, offerID)
+		o, err := s.lockOffer(ctx, tx, a, offerID)
 		if err != nil {
 			return err
 		}
@@ -171,7 +173,10 @@ func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, o
 		if err != nil {
 			return err
 		}
-		in.Orgs[o.OrgID] = org
+		in, err := s.pairInput(ctx, tx, org, w)
+		if err != nil {
+			return err
+		}
 		if ex := in.Eligible(n, o); ex != "" {
 			return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "%s", exclusionMessage(ex))
 		}
@@ -201,6 +206,30 @@ func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, o
 		return s.notifyOrg(ctx, tx, o.OrgID, n.Place()+"希望您的资源“"+o.Title+"”对接需求“"+n.Title+"”，请回应", link)
 	})
 	return id, err
+}
+
+// pairInput is the part of match.Input that scoring one pair with org
+// reads: far cheaper than MatchInput, which loads every open need and offer.
+func (s *Store) pairInput(ctx context.Context, q querier, org *zhuxiang.Org, w match.Weights) (*match.Input, error) {
+	in := &match.Input{Orgs: map[string]*zhuxiang.Org{org.ID: org}, Track: map[string]int{}, Leading: map[string]bool{}, Reached: map[string]bool{}, Today: s.Now(), Weights: w}
+	var track int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pairings p JOIN needs n ON n.id = p.need_id WHERE n.status = 'done' AND p.org_id = $1`, org.ID).Scan(&track); err != nil {
+		return nil, err
+	}
+	in.Track[org.ID] = track
+	rows, err := q.QueryContext(ctx, `SELECT code FROM regions WHERE level = 'county' AND county_class = 'leading'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		in.Leading[c] = true
+	}
+	return in, rows.Err()
 }
 
 // orgForMatch reads the organization of an offer with its flags, whatever
@@ -235,7 +264,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		cond, args := matchScope(a, 2)
-		m, err := scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond, append([]any{id}, args...)...))
+		m, err := scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond+s.forUpdateOf("m"), append([]any{id}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("对接")
 		} else if err != nil {
@@ -247,14 +276,14 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		now := ts(s.Now())
 		pairingID := ""
 		if name == "confirm" {
-			n, err := s.need(ctx, tx, m.NeedID)
+			n, err := s.lockNeed(ctx, tx, m.NeedID)
 			if err != nil {
 				return err
 			}
 			if n.Status != zhuxiang.NeedOpen {
 				return zhuxiang.Errorf(zhuxiang.EConflict, "status", "需求当前为“%s”，不能再确认结对", n.Status.Label())
 			}
-			o, err := s.offer(ctx, tx, m.OfferID)
+			o, err := s.lockOffer(ctx, tx, zhuxiang.SystemActor, m.OfferID)
 			if err != nil {
 				return err
 			}
@@ -293,6 +322,12 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		}
 		if err := s.audit(ctx, tx, a, name, "match", id, diff([]kv{{"状态", m.Status.Label()}, {"理由", ""}}, changes)); err != nil {
 			return err
+		}
+		if name == "confirm" {
+			// The need is paired: other interests on it can lead nowhere.
+			if err := s.closeLiveMatches(ctx, tx, a, "need_id", m.NeedID, "需求已与其他资源结对"); err != nil {
+				return err
+			}
 		}
 		text := "对接“" + m.NeedTitle + " ↔ " + m.OfferTitle + "”" + t.To.Label()
 		if reason != "" {

@@ -153,15 +153,15 @@ func (s *Store) MatchInput(ctx context.Context) (*match.Input, error) {
 // ProposalsForNeed returns the best limit offers for a need the actor may
 // see, with scores and reasons.
 func (s *Store) ProposalsForNeed(ctx context.Context, a zhuxiang.Actor, needID string, limit int) ([]match.Candidate, error) {
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
 	n, err := s.Need(ctx, a, needID)
 	if err != nil {
 		return nil, err
 	}
 	if n.Status != zhuxiang.NeedOpen {
 		return nil, nil
-	}
-	if err := signedIn(a); err != nil {
-		return nil, err
 	}
 	in, err := s.MatchInput(ctx)
 	if err != nil {

@@ -213,7 +213,19 @@ func (s *Store) orgPairedOn(ctx context.Context, a zhuxiang.Actor, needID string
 }
 
 func (s *Store) need(ctx context.Context, q querier, id string) (*zhuxiang.Need, error) {
-	n, err := scanNeed(q.QueryRowContext(ctx, `SELECT `+needCols+needFrom+` WHERE n.id = $1`, id))
+	return s.needRow(ctx, q, id, "")
+}
+
+// lockNeed reads a need inside a write transaction and, on PostgreSQL,
+// locks its row until the commit: two reviewers, or two confirmations of
+// matches on the same need, then take turns instead of both acting on the
+// state they read. (SQLite's single writer already serializes.)
+func (s *Store) lockNeed(ctx context.Context, tx *sql.Tx, id string) (*zhuxiang.Need, error) {
+	return s.needRow(ctx, tx, id, s.forUpdateOf("n"))
+}
+
+func (s *Store) needRow(ctx context.Context, q querier, id, lock string) (*zhuxiang.Need, error) {
+	n, err := scanNeed(q.QueryRowContext(ctx, `SELECT `+needCols+needFrom+` WHERE n.id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("需求")
 	}
@@ -297,9 +309,12 @@ func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		old, err := s.need(ctx, tx, n.ID)
+		old, err := s.lockNeed(ctx, tx, n.ID)
 		if err != nil {
 			return err
+		}
+		if !zhuxiang.CanSeeNeed(a, old) {
+			return notFound("需求")
 		}
 		if err := zhuxiang.CanEditNeed(a, old); err != nil {
 			return err
@@ -335,7 +350,7 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.need(ctx, tx, id)
+		n, err := s.lockNeed(ctx, tx, id)
 		if err != nil {
 			return err
 		}

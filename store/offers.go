@@ -146,7 +146,24 @@ func (s *Store) Offer(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxia
 }
 
 func (s *Store) offer(ctx context.Context, q querier, id string) (*zhuxiang.Offer, error) {
-	o, err := scanOffer(q.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE f.id = $1`, id))
+	return s.offerRow(ctx, q, id, "")
+}
+
+// lockOffer reads an offer inside a write transaction and locks its row on
+// PostgreSQL, so that two confirmations cannot both take its last place.
+func (s *Store) lockOffer(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, id string) (*zhuxiang.Offer, error) {
+	o, err := s.offerRow(ctx, tx, id, s.forUpdateOf("f"))
+	if err != nil {
+		return nil, err
+	}
+	if o.Status == zhuxiang.OfferClosed && !a.IsAdmin() && !a.System && a.OrgID != o.OrgID {
+		return nil, notFound("资源") // closed offers are visible to their organization only
+	}
+	return o, nil
+}
+
+func (s *Store) offerRow(ctx context.Context, q querier, id, lock string) (*zhuxiang.Offer, error) {
+	o, err := scanOffer(q.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE f.id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("资源")
 	}
@@ -230,7 +247,7 @@ func (s *Store) UpdateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		old, err := s.offer(ctx, tx, o.ID)
+		old, err := s.lockOffer(ctx, tx, a, o.ID)
 		if err != nil {
 			return err
 		}
@@ -256,7 +273,7 @@ func (s *Store) UpdateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 // interests still waiting on it.
 func (s *Store) SetOfferStatus(ctx context.Context, a zhuxiang.Actor, id string, to zhuxiang.OfferStatus) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		o, err := s.offer(ctx, tx, id)
+		o, err := s.lockOffer(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}

@@ -161,7 +161,9 @@ func pairingKV(p *zhuxiang.Pairing) []kv {
 // an optional agreement file checked by content: PDF, JPEG or PNG, at most
 // 10 MB.
 func (s *Store) CreatePairing(ctx context.Context, a zhuxiang.Actor, p *zhuxiang.Pairing, file *Agreement) (string, error) {
-	p.Source = zhuxiang.PairingDirect
+	// Only a confirmed match links a pairing to a need (and so shows the
+	// organization the village's contact); a direct entry never does.
+	p.Source, p.NeedID, p.MatchID = zhuxiang.PairingDirect, "", ""
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
@@ -245,8 +247,11 @@ func (s *Store) insertPairing(ctx context.Context, tx querier, a zhuxiang.Actor,
 		if err := s.audit(ctx, sqlTx, a, "create", "pairing", p.ID, diff(nil, pairingKV(p))); err != nil {
 			return "", err
 		}
-		if err := s.notifyOrg(ctx, sqlTx, p.OrgID, "新的结对帮扶已登记", "/pairings/"+p.ID); err != nil {
-			return "", err
+		// An import of last year's pairings is not news to anyone.
+		if p.Source != zhuxiang.PairingImported {
+			if err := s.notifyOrg(ctx, sqlTx, p.OrgID, "新的结对帮扶已登记", "/pairings/"+p.ID); err != nil {
+				return "", err
+			}
 		}
 	}
 	return p.ID, nil

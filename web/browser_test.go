@@ -21,15 +21,7 @@ const chromiumPath = "/usr/bin/chromium"
 // and another county's refusal. Set ZHUXIANG_SCREENSHOTS to keep PNGs of
 // the pages in testdata/screenshots for a person to look at.
 func TestBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but %s is missing: install Debian's chromium package", chromiumPath)
-		}
-		t.Skipf("%s not found; skipping the browser test (install chromium to run it)", chromiumPath)
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	needChromium(t)
 	e := newEnv(t)
 	e.townships()
 	village := e.village("和静县", "巴伦台镇", "测试一村")
@@ -47,36 +39,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	shots := ""
-	if os.Getenv("ZHUXIANG_SCREENSHOTS") != "" {
-		shots = filepath.Join("testdata", "screenshots")
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	ctx, cancel := context.WithTimeout(bctx, 120*time.Second)
-	defer cancel()
-
-	b := &browser{t: t, ctx: ctx, base: e.srv.URL, shots: shots}
-	b.do(chromedp.EmulateViewport(1280, 900))
+	b := startBrowser(t, e.srv.URL, 120*time.Second)
 
 	// The county user signs in and must change the initial password first.
 	b.signIn("hejing")
@@ -172,6 +135,55 @@ func TestBrowser(t *testing.T) {
 	b.shot("refusal")
 }
 
+// needChromium skips a browser test where Debian's chromium is missing
+// (and fails it in CI, where a skip would hide that nothing ran).
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is missing: install Debian's chromium package", chromiumPath)
+		}
+		t.Skipf("%s not found; skipping the browser test (install chromium to run it)", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+}
+
+// startBrowser runs a headless Chromium with a fresh profile for one test,
+// closed at its end, with a desktop viewport. Screenshots go to
+// testdata/screenshots when ZHUXIANG_SCREENSHOTS is set.
+func startBrowser(t *testing.T, base string, timeout time.Duration) *browser {
+	t.Helper()
+	shots := ""
+	if os.Getenv("ZHUXIANG_SCREENSHOTS") != "" {
+		shots = filepath.Join("testdata", "screenshots")
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	ctx, cancel := context.WithTimeout(bctx, timeout)
+	t.Cleanup(func() { cancel(); cancelBrowser(); cancelAlloc() })
+	b := &browser{t: t, ctx: ctx, base: base, shots: shots}
+	b.do(chromedp.EmulateViewport(1280, 900))
+	return b
+}
+
 // browser runs steps in one tab and fails the test on the first error.
 type browser struct {
 	t     *testing.T
@@ -251,4 +263,21 @@ func (b *browser) shot(name string) {
 	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
+}
+
+// login signs in an account that has already set its own password.
+func (b *browser) login(name string) {
+	b.t.Helper()
+	b.navigate("/login")
+	b.do(chromedp.SetValue(chromedp.ID("name"), name), chromedp.SetValue(chromedp.ID("password"), newPassword))
+	b.submit(`button[type="submit"]`)
+	if !strings.HasSuffix(b.location(), "/") {
+		b.t.Fatalf("%s: login landed on %s", name, b.location())
+	}
+}
+
+// logout presses 退出 in the top bar.
+func (b *browser) logout() {
+	b.t.Helper()
+	b.submit(`header form button[type="submit"]`)
 }

@@ -37,12 +37,77 @@ func (s *server) funcs() template.FuncMap {
 		"inspResults": func() []string {
 			return []string{zhuxiang.InspectionPass, zhuxiang.InspectionBasic, zhuxiang.InspectionFail}
 		},
-		"ratings":    func() []int { return []int{1, 2, 3, 4, 5} },
-		"deptRole":   deptRole,
-		"countyName": func(m map[string]string, code string) string { return m[code] },
-		"inc":        func(i int) int { return i + 1 },
-		"options":    selectOptions,
+		"ratings":               func() []int { return []int{1, 2, 3, 4, 5} },
+		"deptRole":              deptRole,
+		"countyName":            func(m map[string]string, code string) string { return m[code] },
+		"inc":                   func(i int) int { return i + 1 },
+		"options":               selectOptions,
+		"yuan":                  yuan,
+		"urgency":               zhuxiang.UrgencyLabel,
+		"needBadge":             needBadge,
+		"matchBadge":            matchBadge,
+		"offerBadge":            offerBadge,
+		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },
+		"beneficiaryCategories": func() []string { return zhuxiang.BeneficiaryCategories },
+		"needCategories":        needCategories,
+		"offerKinds":            func() []zhuxiang.OfferKind { return zhuxiang.OfferKinds },
+		"urgencies":             func() []int { return []int{zhuxiang.UrgencyNormal, zhuxiang.UrgencyHigh, zhuxiang.UrgencyUrgent} },
 	}
+}
+
+// needBadge picks the badge colour of a need's status; the badge always
+// carries the status's words too, colour only helps.
+func needBadge(s zhuxiang.NeedStatus) string {
+	switch s {
+	case zhuxiang.NeedSubmitted:
+		return "badge-warn"
+	case zhuxiang.NeedRejected:
+		return "badge-danger"
+	case zhuxiang.NeedOpen:
+		return "badge-rating"
+	case zhuxiang.NeedMatched, zhuxiang.NeedDone:
+		return "badge-ok"
+	}
+	return "badge-todo"
+}
+
+// matchBadge picks the badge colour of a match's status.
+func matchBadge(s zhuxiang.MatchStatus) string {
+	switch s {
+	case zhuxiang.MatchPending, zhuxiang.MatchAccepted:
+		return "badge-warn"
+	case zhuxiang.MatchConfirmed:
+		return "badge-ok"
+	case zhuxiang.MatchDeclined:
+		return "badge-danger"
+	}
+	return "badge-todo"
+}
+
+// offerBadge picks the badge colour of an offer's status.
+func offerBadge(s zhuxiang.OfferStatus) string {
+	switch s {
+	case zhuxiang.OfferOpen:
+		return "badge-ok"
+	case zhuxiang.OfferPaused:
+		return "badge-warn"
+	}
+	return "badge-todo"
+}
+
+// needCategories is every suggested category once, in the plan's order of
+// actions, for the form's datalist: without script the list cannot follow
+// the chosen action, and the field is free text anyway.
+func needCategories() []string {
+	var out []string
+	for _, a := range zhuxiang.Actions {
+		for _, c := range zhuxiang.NeedCategories[a] {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // date shows a day as 2026-11-30, from a time or from a stored date text.
@@ -195,7 +260,7 @@ func (v *view) Can(area string) bool {
 		return a.Role != zhuxiang.RoleVillage
 	case "createOrg":
 		return store.CanCreateOrg(a)
-	case "import":
+	case "import", "plan":
 		return a.IsAdmin() || a.Role == zhuxiang.RoleCounty
 	case "users", "audit", "admin":
 		return a.IsAdmin()

@@ -240,3 +240,88 @@ func excerpt(body string) string {
 	}
 	return body
 }
+
+// orgUser creates an account for an organization's staff.
+func (e *env) orgUser(name, orgID string) *zhuxiang.User {
+	e.t.Helper()
+	u, err := e.st.CreateUser(context.Background(), zhuxiang.SystemActor, store.NewUser{
+		Name: name, DisplayName: name + "姓名", Role: zhuxiang.RoleOrg, OrgID: orgID, Password: initialPassword})
+	if err != nil {
+		e.t.Fatalf("create org user %s: %v", name, err)
+	}
+	return u
+}
+
+// actor returns the actor of an existing account, for setting up records
+// through the store as that user would.
+func (e *env) actor(name string) zhuxiang.Actor {
+	e.t.Helper()
+	u, err := e.st.UserByName(context.Background(), name)
+	if err != nil {
+		e.t.Fatalf("user %s: %v", name, err)
+	}
+	return u.Actor()
+}
+
+// need publishes a need through the store as a, with the given status
+// reached by the lifecycle (draft, submitted or open).
+func (e *env) need(a zhuxiang.Actor, village, title string, action zhuxiang.Action, status zhuxiang.NeedStatus) *zhuxiang.Need {
+	e.t.Helper()
+	ctx := context.Background()
+	n := &zhuxiang.Need{VillageCode: village, Action: action, Title: title, Description: "村里需要帮助", Contact: "王村长",
+		Phone: "13800138000", Urgency: zhuxiang.UrgencyHigh, People: 120}
+	if village == "" {
+		n.CountyCode = a.CountyCode
+	}
+	if status != zhuxiang.NeedDraft {
+		n.Status = zhuxiang.NeedSubmitted
+	}
+	id, err := e.st.CreateNeed(ctx, a, n)
+	if err != nil {
+		e.t.Fatalf("create need %s: %v", title, err)
+	}
+	if status == zhuxiang.NeedOpen {
+		if err := e.st.TransitionNeed(ctx, zhuxiang.SystemActor, id, "approve", "", 0); err != nil {
+			e.t.Fatalf("approve need %s: %v", title, err)
+		}
+	}
+	got, err := e.st.Need(ctx, zhuxiang.SystemActor, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return got
+}
+
+// offer publishes an open offer for an organization that serves the
+// whole prefecture.
+func (e *env) offer(orgID, title string, action zhuxiang.Action, kind zhuxiang.OfferKind) *zhuxiang.Offer {
+	e.t.Helper()
+	o := &zhuxiang.Offer{OrgID: orgID, Action: action, Kind: kind, Title: title, Capacity: 3, Area: zhuxiang.AreaPrefecture}
+	if _, err := e.st.CreateOffer(context.Background(), zhuxiang.SystemActor, o); err != nil {
+		e.t.Fatalf("create offer %s: %v", title, err)
+	}
+	return o
+}
+
+// mustNotContain fails when the body holds any of the strings.
+func mustNotContain(t testing.TB, r *resp, not ...string) {
+	t.Helper()
+	for _, n := range not {
+		if strings.Contains(r.Body, n) {
+			t.Errorf("status %d: body contains %q\n%s", r.Status, n, excerpt(r.Body))
+		}
+	}
+}
+
+// idFrom takes the id out of a redirect such as /needs/{id}?done=submit.
+func idFrom(t testing.TB, location, prefix string) string {
+	t.Helper()
+	if !strings.HasPrefix(location, prefix) {
+		t.Fatalf("redirect %q does not start with %q", location, prefix)
+	}
+	id := strings.TrimPrefix(location, prefix)
+	if i := strings.IndexAny(id, "?#/"); i >= 0 {
+		id = id[:i]
+	}
+	return id
+}

@@ -20,7 +20,7 @@ import (
 const maxUploadBytes = 50<<20 + 1<<20
 
 type importPageData struct {
-	Kind  string // which form the message belongs to: "orgs" or "regions"
+	Kind  string // which form the message belongs to: "orgs", "regions" or "pairings"
 	Error string
 }
 
@@ -49,6 +49,10 @@ func (s *server) importTemplateOrgs(w http.ResponseWriter, r *http.Request, q *r
 	return s.sendTemplate(w, q, "社会组织导入模板.xlsx", importer.OrgTemplate)
 }
 
+func (s *server) importTemplatePairings(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.sendTemplate(w, q, "结对帮扶导入模板.xlsx", importer.PairingTemplate)
+}
+
 func (s *server) importTemplateVillages(w http.ResponseWriter, r *http.Request, q *request) error {
 	return s.sendTemplate(w, q, "重点村导入模板.xlsx", func(w io.Writer) error { return importer.VillageTemplate(w) })
 }
@@ -73,6 +77,12 @@ type importFunc func(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *
 
 func (s *server) importOrgs(w http.ResponseWriter, r *http.Request, q *request) error {
 	return s.runImport(w, r, q, "orgs", "社会组织", importer.Orgs)
+}
+
+// importPairings loads the plan's existing pairings; a county user's rows
+// outside its county are refused row by row by the store.
+func (s *server) importPairings(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.runImport(w, r, q, "pairings", "结对帮扶", importer.Pairings)
 }
 
 func (s *server) importRegions(w http.ResponseWriter, r *http.Request, q *request) error {

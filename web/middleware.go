@@ -127,16 +127,27 @@ const (
 	// upload marks a route that takes multipart uploads; others refuse
 	// them, so a file cannot be posted where nobody checks its size.
 	upload routeOpt = iota + 1
+	// agreementUpload marks a form with one agreement file (at most
+	// zhuxiang.AgreementMaxBytes): its body is cut far sooner than an
+	// import's, so a stray 50 MB video is refused before it is read.
+	agreementUpload
 )
+
+// maxAgreementBytes bounds a request carrying an agreement file: the file's
+// 10 MB plus room for the other fields and the multipart framing.
+const maxAgreementBytes = zhuxiang.AgreementMaxBytes + 1<<20
 
 // auth wraps a handler for signed-in users: it finds the session, sends
 // the user to the login page or to the password change when needed, checks
 // the form token of every POST and maps the handler's error to a page.
 func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
-	isUpload := false
+	var limit int64
 	for _, o := range opts {
-		if o == upload {
-			isUpload = true
+		switch o {
+		case upload:
+			limit = maxUploadBytes
+		case agreementUpload:
+			limit = maxAgreementBytes
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -160,7 +171,7 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, q))
 		if r.Method == http.MethodPost {
-			if !s.checkCSRF(w, r, q, isUpload) {
+			if !s.checkCSRF(w, r, q, limit) {
 				return
 			}
 		}
@@ -186,16 +197,17 @@ func (s *server) session(r *http.Request) (*request, error) {
 
 // checkCSRF compares the form's csrf field with the session's token in
 // constant time. For uploads the field must come first in the body, so the
-// check happens before any of the file is read.
-func (s *server) checkCSRF(w http.ResponseWriter, r *http.Request, q *request, isUpload bool) bool {
+// check happens before any of the file is read. uploadLimit bounds a
+// multipart body; zero refuses multipart bodies altogether.
+func (s *server) checkCSRF(w http.ResponseWriter, r *http.Request, q *request, uploadLimit int64) bool {
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var token string
 	if ctype == "multipart/form-data" {
-		if !isUpload {
+		if uploadLimit == 0 {
 			s.renderError(w, r, http.StatusUnsupportedMediaType, "此处不接受文件上传")
 			return false
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, uploadLimit)
 		mr, err := r.MultipartReader()
 		if err != nil {
 			s.renderError(w, r, http.StatusBadRequest, "上传的内容无效，请重新选择文件")

@@ -38,6 +38,8 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /import/template/villages.xlsx", s.auth(s.importTemplateVillages))
 	mux.Handle("POST /import/orgs", s.auth(s.importOrgs, upload))
 	mux.Handle("POST /import/regions", s.auth(s.importRegions, upload))
+	mux.Handle("GET /import/template/pairings.xlsx", s.auth(s.importTemplatePairings))
+	mux.Handle("POST /import/pairings", s.auth(s.importPairings, upload))
 
 	mux.Handle("GET /users", s.auth(s.userList))
 	mux.Handle("POST /users", s.auth(s.userCreate))
@@ -52,6 +54,48 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /departments/{id}/edit", s.auth(s.departmentSave))
 
 	mux.Handle("GET /audit", s.auth(s.auditList))
+
+	mux.Handle("GET /needs", s.auth(s.needList))
+	mux.Handle("GET /needs/new", s.auth(s.needNew))
+	mux.Handle("POST /needs/new", s.auth(s.needCreate))
+	mux.Handle("GET /needs/{id}", s.auth(s.needDetail))
+	mux.Handle("GET /needs/{id}/edit", s.auth(s.needEdit))
+	mux.Handle("POST /needs/{id}/edit", s.auth(s.needUpdate))
+	mux.Handle("POST /needs/{id}/transition", s.auth(s.needTransition))
+	mux.Handle("POST /needs/{id}/interest", s.auth(s.needInterest))
+	mux.Handle("POST /needs/{id}/matches/{mid}", s.auth(s.needMatch))
+
+	mux.Handle("GET /offers", s.auth(s.offerList))
+	mux.Handle("GET /offers/new", s.auth(s.offerNew))
+	mux.Handle("POST /offers/new", s.auth(s.offerCreate))
+	mux.Handle("GET /offers/{id}", s.auth(s.offerDetail))
+	mux.Handle("GET /offers/{id}/edit", s.auth(s.offerEdit))
+	mux.Handle("POST /offers/{id}/edit", s.auth(s.offerUpdate))
+	mux.Handle("POST /offers/{id}/status", s.auth(s.offerStatus))
+	mux.Handle("POST /offers/{id}/interest", s.auth(s.offerInterest))
+	mux.Handle("POST /offers/{id}/matches/{mid}", s.auth(s.offerMatch))
+
+	mux.Handle("GET /plan", s.auth(s.planList))
+	mux.Handle("POST /plan", s.auth(s.planRun))
+	mux.Handle("GET /plan/weights", s.auth(s.weightsPage))
+	mux.Handle("POST /plan/weights", s.auth(s.weightsSave))
+	mux.Handle("GET /plan/{id}", s.auth(s.planShow))
+	mux.Handle("GET /plan/{id}/export.xlsx", s.auth(s.planExport))
+
+	mux.Handle("GET /pairings", s.auth(s.pairingList))
+	mux.Handle("GET /pairings/export.xlsx", s.auth(s.pairingExport))
+	mux.Handle("GET /pairings/new", s.auth(s.pairingNew))
+	mux.Handle("POST /pairings/new", s.auth(s.pairingCreate, agreementUpload))
+	mux.Handle("GET /pairings/{id}", s.auth(s.pairingDetail))
+	mux.Handle("GET /pairings/{id}/agreement", s.auth(s.pairingAgreement))
+
+	mux.Handle("GET /notifications", s.auth(s.notificationList))
+	mux.Handle("POST /notifications/read", s.auth(s.notificationsRead))
+	mux.Handle("POST /notifications/{id}/open", s.auth(s.notificationOpen))
+
+	// Open needs for anyone, without an account (DESIGN §3: public).
+	mux.HandleFunc("GET /public/needs", s.publicNeeds)
+	mux.HandleFunc("GET /public/needs/{id}", s.publicNeed)
 
 	// The JSON API answers every path under /api/v1 in its own error shape;
 	// it shares the security headers and the cross-origin check.

@@ -206,6 +206,11 @@ type view struct {
 	Flash string
 	Warn  string
 	Data  any
+	// Unread counts the user's unread notifications for the top bar.
+	Unread int
+	// Public marks a page for visitors without an account: the plain
+	// layout, but as wide as a list needs.
+	Public bool
 	// NavHTML is the navigation, rendered once per role and page and
 	// reused, because it is the same for every request that shares them.
 	NavHTML template.HTML
@@ -230,6 +235,11 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v.Year = time.Now().In(s.loc).Year()
 	if v.User != nil {
 		v.NavHTML = s.navHTML(v)
+		// One indexed count per page: the badge must be true on every
+		// page, or people stop trusting it.
+		if n, err := s.st.UnreadNotifications(r.Context(), v.Actor); err == nil {
+			v.Unread = n
+		}
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -358,7 +368,7 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 // for everyone who may use the same areas.
 func (s *server) navHTML(v *view) template.HTML {
 	key := v.Nav
-	for _, area := range []string{"orgs", "users", "audit", "import"} {
+	for _, area := range []string{"orgs", "users", "audit", "import", "plan"} {
 		if v.Can(area) {
 			key += "|" + area
 		}

@@ -1,0 +1,189 @@
+package api
+
+import (
+	"encoding/base64"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// pairingJSON is an organization paired with a county or a village.
+type pairingJSON struct {
+	ID          string         `json:"id"`
+	OrgID       string         `json:"org_id"`
+	Org         string         `json:"org"`
+	CountyCode  string         `json:"county_code"`
+	VillageCode string         `json:"village_code"`
+	County      string         `json:"county"`
+	Village     string         `json:"village"`
+	Place       string         `json:"place"`
+	Action      string         `json:"action"`
+	ActionLabel string         `json:"action_label"`
+	NeedID      string         `json:"need_id"`
+	MatchID     string         `json:"match_id"`
+	StartDate   string         `json:"start_date"`
+	EndDate     string         `json:"end_date"`
+	Source      string         `json:"source"`
+	SourceLabel string         `json:"source_label"`
+	Note        string         `json:"note"`
+	Agreement   *agreementJSON `json:"agreement"` // null when none was uploaded
+	Version     int            `json:"version"`
+	CreatedAt   string         `json:"created_at"`
+	CreatedBy   string         `json:"created_by"`
+	UpdatedAt   string         `json:"updated_at"`
+}
+
+// agreementJSON describes the agreement file; the file itself is fetched
+// from URL, so that lists stay small.
+type agreementJSON struct {
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+	URL    string `json:"url"`
+}
+
+func toPairingJSON(p *zhuxiang.Pairing) pairingJSON {
+	out := pairingJSON{ID: p.ID, OrgID: p.OrgID, Org: p.Org, CountyCode: p.CountyCode, VillageCode: p.VillageCode, County: p.County,
+		Village: p.Village, Place: p.Place(), Action: string(p.Action), ActionLabel: p.Action.Label(), NeedID: p.NeedID, MatchID: p.MatchID,
+		StartDate: p.StartDate, EndDate: p.EndDate, Source: string(p.Source), SourceLabel: p.Source.Label(), Note: p.Note, Version: p.Version,
+		CreatedAt: rfc3339(p.CreatedAt), CreatedBy: p.CreatedBy, UpdatedAt: rfc3339(p.UpdatedAt)}
+	if p.FileSHA != "" {
+		out.Agreement = &agreementJSON{Name: p.FileName, Type: p.FileType, Size: p.FileSize, SHA256: p.FileSHA,
+			URL: Prefix + "/pairings/" + url.PathEscape(p.ID) + "/agreement"}
+	}
+	return out
+}
+
+func (s *server) listPairings(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	q := newQuery(r)
+	f := store.PairingFilter{County: q.county("county"), Org: q.str("org"), Action: q.action("action"), Q: q.str("q")}
+	switch v := zhuxiang.PairingSource(q.str("source")); v {
+	case "", zhuxiang.PairingFromMatch, zhuxiang.PairingDirect, zhuxiang.PairingImported:
+		f.Source = v
+	default:
+		q.fail("source", "来源“%s”无效（可选：match、direct、import）", v)
+	}
+	f.Offset = q.offsetCursor()
+	f.Limit = q.limit(50, 500)
+	if q.err != nil {
+		return q.err
+	}
+	page, err := s.st.ListPairings(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	items := make([]pairingJSON, 0, len(page.Pairings))
+	for _, p := range page.Pairings {
+		items = append(items, toPairingJSON(p))
+	}
+	next := ""
+	if end := f.Offset + len(page.Pairings); len(page.Pairings) > 0 && end < page.Total {
+		next = strconv.FormatInt(int64(end), 36)
+	}
+	// The store counts pairings exactly; there is no cap to report.
+	writeJSON(w, http.StatusOK, list[pairingJSON]{items, next, page.Total, false})
+	return nil
+}
+
+func (s *server) getPairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	p, err := s.st.Pairing(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toPairingJSON(p))
+	return nil
+}
+
+// pairingInput is the body of POST /pairings. The agreement travels base64
+// encoded (encoding/json's form for bytes), so that a pairing and its file
+// arrive in one request and are stored in one transaction.
+type pairingInput struct {
+	OrgID       string          `json:"org_id"`
+	CountyCode  string          `json:"county_code"`
+	VillageCode string          `json:"village_code"`
+	Action      string          `json:"action"`
+	StartDate   string          `json:"start_date"`
+	EndDate     string          `json:"end_date"`
+	Note        string          `json:"note"`
+	Agreement   *agreementInput `json:"agreement"`
+}
+
+// agreementInput carries the file as base64 text. It is decoded here rather
+// than by encoding/json, whose error for bad base64 names no field.
+type agreementInput struct {
+	Name string `json:"name"`
+	Data string `json:"data"`
+}
+
+func (in *agreementInput) decode() (*store.Agreement, error) {
+	data, err := base64.StdEncoding.DecodeString(in.Data)
+	if err != nil {
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "agreement.data", "协议文件内容应为base64编码")
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	return &store.Agreement{Name: in.Name, Data: data}, nil
+}
+
+func (s *server) createPairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	var in pairingInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	// A county user enters pairings for its own county unless it names a
+	// village, from which the store finds the county.
+	if in.CountyCode == "" && in.VillageCode == "" && a.Role == zhuxiang.RoleCounty {
+		in.CountyCode = a.CountyCode
+	}
+	p := &zhuxiang.Pairing{OrgID: in.OrgID, CountyCode: in.CountyCode, VillageCode: in.VillageCode, StartDate: in.StartDate, EndDate: in.EndDate, Note: in.Note}
+	if in.Action != "" {
+		p.Action = parseAction(in.Action)
+	}
+	var file *store.Agreement
+	if in.Agreement != nil {
+		var err error
+		if file, err = in.Agreement.decode(); err != nil {
+			return err
+		}
+	}
+	id, err := s.st.CreatePairing(r.Context(), a, p, file)
+	if err != nil {
+		return err
+	}
+	if saved, err := s.st.Pairing(r.Context(), a, id); err == nil {
+		p = saved
+	}
+	created(w, "/pairings/"+url.PathEscape(id), toPairingJSON(p))
+	return nil
+}
+
+// getPairingAgreement sends the agreement file itself, the one answer of
+// the API that is not JSON.
+func (s *server) getPairingAgreement(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	ag, err := s.st.PairingAgreement(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	// The type was recognised from the file's content when it was stored,
+	// so it can be trusted; nosniff keeps a browser from guessing another.
+	h.Set("Content-Type", ag.Type)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(ag.Data)))
+	// FormatMediaType encodes a Chinese name per RFC 2231 and gives up (""),
+	// rather than emit a broken header, on a name it cannot encode.
+	cd := mime.FormatMediaType("attachment", map[string]string{"filename": ag.Name})
+	if cd == "" {
+		cd = "attachment"
+	}
+	h.Set("Content-Disposition", cd)
+	w.WriteHeader(http.StatusOK)
+	w.Write(ag.Data)
+	return nil
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"zhuxiang"
+)
+
+// yuanPattern is an amount as people type it once the currency sign and
+// thousands separators are gone: whole yuan and at most two decimals (fen).
+var yuanPattern = regexp.MustCompile(`^(\d{1,13})(?:\.(\d{0,2}))?$`)
+
+// parseYuan reads an amount in yuan ("1234.56", "¥1,234.5", "1234元") into
+// fen. Money is stored as integer fen (DESIGN §4), so the text is split at
+// the decimal point and read as integers: a float would turn 0.29 into 28
+// fen. Empty text is zero. field names the form field in the error.
+func parseYuan(field, s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer("¥", "", "￥", "", ",", "", "，", "", " ", "", "元", "").Replace(s)
+	if s == "" {
+		return 0, nil
+	}
+	m := yuanPattern.FindStringSubmatch(s)
+	if m == nil {
+		if strings.HasPrefix(s, "-") {
+			return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "金额不能为负数")
+		}
+		return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "金额“%s”格式不正确，应为元，最多两位小数，如 1234.56", s)
+	}
+	whole, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "金额过大")
+	}
+	frac := m[2]
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return whole*100 + f, nil
+}
+
+// yuanInput shows fen as the form field shows it: plain yuan without a
+// sign or separators, so that it parses back unchanged; zero is blank.
+func yuanInput(fen int64) string {
+	if fen == 0 {
+		return ""
+	}
+	s := strconv.FormatInt(fen/100, 10)
+	if c := fen % 100; c != 0 {
+		s += "." + strconv.FormatInt(c/10, 10) + strconv.FormatInt(c%10, 10)
+	}
+	return s
+}
+
+// yuan shows fen as ¥1,234.56, the way DESIGN §5a writes money.
+func yuan(fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	whole := strconv.FormatInt(fen/100, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	b.WriteString("¥")
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	c := fen % 100
+	b.WriteByte('.')
+	b.WriteByte(byte('0' + c/10))
+	b.WriteByte(byte('0' + c%10))
+	return b.String()
+}
+
+// parseCount reads a whole number of things (people, capacity, quantity)
+// typed into a form; empty is zero.
+func parseCount(field, label, s string) (int64, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 1_000_000_000 {
+		return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "%s应为不小于0的整数", label)
+	}
+	return n, nil
+}

@@ -1,0 +1,271 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"zhuxiang"
+	"zhuxiang/match"
+	"zhuxiang/sheet"
+	"zhuxiang/store"
+)
+
+type planData struct {
+	Plan      *store.SavedPlan // nil before the first run
+	Assigned  []store.PlanItem
+	Unmatched []store.PlanItem
+	Previous  *store.SavedPlan
+	Changes   []store.PlanChange
+	History   []*store.SavedPlan
+	Reached   int // key villages paired so far, whatever plan
+	KeyTotal  int
+	CanRun    bool
+	Latest    bool
+}
+
+// planList shows the latest saved plan; planShow an earlier one. Both
+// compare with the plan saved just before the one shown.
+func (s *server) planList(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.renderPlan(w, r, q, "")
+}
+
+func (s *server) planShow(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.renderPlan(w, r, q, r.PathValue("id"))
+}
+
+func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, id string) error {
+	ctx, a := r.Context(), q.actor
+	history, err := s.st.Plans(ctx, a, 100)
+	if err != nil {
+		return err
+	}
+	d := planData{History: history, CanRun: a.IsAdmin()}
+	if d.Reached, d.KeyTotal, err = s.st.KeyVillageCoverage(ctx); err != nil {
+		return err
+	}
+	idx := -1
+	switch {
+	case id == "" && len(history) > 0:
+		idx, id = 0, history[0].ID
+	case id != "":
+		for i, p := range history {
+			if p.ID == id {
+				idx = i
+			}
+		}
+	}
+	if id != "" {
+		if d.Plan, err = s.st.Plan(ctx, a, id); err != nil {
+			return err
+		}
+		d.Latest = idx == 0
+		for _, it := range d.Plan.Items {
+			if it.OfferID != "" {
+				d.Assigned = append(d.Assigned, it)
+			} else {
+				d.Unmatched = append(d.Unmatched, it)
+			}
+		}
+		if idx >= 0 && idx+1 < len(history) {
+			if d.Previous, err = s.st.Plan(ctx, a, history[idx+1].ID); err != nil {
+				return err
+			}
+			d.Changes = store.ComparePlans(d.Previous, d.Plan)
+		}
+	}
+	v := &view{Title: "对接方案", Nav: "plan", Data: d}
+	if r.URL.Query().Get("done") != "" && d.Plan != nil {
+		v.Flash = fmt.Sprintf("已计算新的对接方案：%d 条需求中匹配 %d 条，用时 %.2f 秒。", d.Plan.Needs, d.Plan.Matched, d.Plan.Seconds)
+	}
+	s.render(w, r, http.StatusOK, "plan", v)
+	return nil
+}
+
+// planRun computes and saves a new plan; the store allows only the admin.
+func (s *server) planRun(w http.ResponseWriter, r *http.Request, q *request) error {
+	p, _, err := s.st.RunPlan(r.Context(), q.actor)
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/plan/"+url.PathEscape(p.ID)+"?done=1")
+	return nil
+}
+
+// planExport writes a saved plan as a workbook: assignments and unmatched
+// needs on two sheets, the way the prefecture circulates it.
+func (s *server) planExport(w http.ResponseWriter, r *http.Request, q *request) error {
+	p, err := s.st.Plan(r.Context(), q.actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	at := p.CreatedAt.In(s.loc).Format("2006-01-02 15:04")
+	assigned := sheet.Sheet{Name: "对接方案", Header: []string{"需求", "所在地", "行动", "重点村", "社会组织", "资源", "得分", "理由"}}
+	unmatched := sheet.Sheet{Name: "未匹配需求", Header: []string{"需求", "所在地", "行动", "重点村", "原因"}}
+	for _, it := range p.Items {
+		key := ""
+		if it.KeyVillage {
+			key = "是"
+		}
+		if it.OfferID != "" {
+			assigned.Rows = append(assigned.Rows, []any{it.NeedTitle, it.Place, it.Action.Short(), key, it.Org, it.OfferTitle, it.Score, strings.Join(it.Reasons, "；")})
+		} else {
+			unmatched.Rows = append(unmatched.Rows, []any{it.NeedTitle, it.Place, it.Action.Short(), key, strings.Join(it.Reasons, "；")})
+		}
+	}
+	summary := sheet.Sheet{Name: "概况", Header: []string{"项目", "数值"}, Rows: [][]any{
+		{"计算时间", at}, {"计算人", p.CreatedBy}, {"对接中的需求", p.Needs}, {"有余量的资源", p.Offers}, {"匹配的需求", p.Matched},
+		{"尚未结对且有需求的重点村", p.KeyVillages}, {"本方案覆盖其中", p.KeyReached}, {"总得分", p.TotalScore},
+	}}
+	name := "对接方案-" + p.CreatedAt.In(s.loc).Format("20060102-1504") + ".xlsx"
+	hw := &headerOnWrite{ResponseWriter: w, set: func(h http.Header) {
+		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		h.Set("Content-Disposition", "attachment; filename=\"plan.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+		h.Set("Cache-Control", "no-store")
+	}}
+	if err := sheet.WriteXLSX(hw, summary, assigned, unmatched); err != nil {
+		if hw.started {
+			s.log.Error("plan export aborted", "err", err)
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// weightInfo says what a weight means, in the words of the plan.
+type weightInfo struct {
+	Key, Label, Help, Unit string
+}
+
+// weightInfos lists the weights in the order of match.Weights, keyed by
+// their JSON names so that the form and the stored settings agree.
+var weightInfos = []weightInfo{
+	{"action", "行动一致", "资源与需求属于同一项行动（必须一致才会推荐）", "分"},
+	{"kind_fit", "组织类别对口", "组织属于方案为该行动点名的类别，如产业发展对行业协会商会、农业农村类", "分"},
+	{"offer_kind_fit", "资源类型适合", "资源类型适合该行动，如产业发展配销售渠道、资金", "分"},
+	{"same_county", "同县", "组织登记在需求所在县市", "分"},
+	{"same_prefecture", "同州", "组织登记在州内其他县市", "分"},
+	{"aid_province", "对口援疆", "组织在州外登记（对口援疆省市），各县市一律欢迎", "分"},
+	{"rating_per_a", "评估等级", "有效期内的评估等级，每 A 加分", "分/A"},
+	{"inspection_pass", "年检合格", "最近一次年检结论为合格", "分"},
+	{"inspection_basic", "年检基本合格", "最近一次年检结论为基本合格", "分"},
+	{"track_per_item", "帮扶记录", "每项已完成并经村里确认的帮扶", "分/项"},
+	{"track_max", "帮扶记录上限", "帮扶记录加分的上限", "分"},
+	{"capacity", "承接余量", "按资源剩余承接能力的比例折算", "分"},
+	{"key_village", "重点帮扶村", "需求来自重点帮扶村（任一标签）", "分"},
+	{"key_village_extra", "多重标签", "重点村每多一个标签（如既是脱贫村又是示范村）", "分/个"},
+	{"leading_county", "示范引领县", "需求在示范引领县（和静县、若羌县）", "分"},
+	{"urgency_per_level", "紧急程度", "需求每高一级（较急、紧急）", "分/级"},
+	{"deadline", "期限临近", "期望完成日期在下面的天数之内", "分"},
+	{"deadline_days", "期限临近天数", "多少天之内算期限临近", "天"},
+}
+
+// weightRow is one line of the weights form.
+type weightRow struct {
+	weightInfo
+	Default int
+	Value   string
+	Error   string
+}
+
+type weightsData struct {
+	Rows []weightRow
+	Form string // an error about the whole form
+}
+
+// weightsMap turns weights into their JSON names and back, so the form
+// never lists a weight under a name the store does not read.
+func weightsMap(w match.Weights) map[string]int {
+	b, _ := json.Marshal(w)
+	m := map[string]int{}
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+func requirePlanAdmin(a zhuxiang.Actor) error {
+	if !a.IsAdmin() {
+		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员可以调整匹配权重")
+	}
+	return nil
+}
+
+func (s *server) weightsPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := requirePlanAdmin(q.actor); err != nil {
+		return err
+	}
+	cur, err := s.st.MatchWeights(r.Context())
+	if err != nil {
+		return err
+	}
+	vals := weightsMap(cur)
+	typed := map[string]string{}
+	for k, v := range vals {
+		typed[k] = strconv.Itoa(v)
+	}
+	v := &view{}
+	if r.URL.Query().Get("saved") != "" {
+		v.Flash = "已保存。新的权重用于此后的推荐和下一次计算的对接方案。"
+	}
+	s.renderWeights(w, r, http.StatusOK, v, typed, nil, "")
+	return nil
+}
+
+func (s *server) renderWeights(w http.ResponseWriter, r *http.Request, status int, v *view, typed map[string]string, errs map[string]string, formErr string) {
+	defaults := weightsMap(match.DefaultWeights)
+	d := weightsData{Form: formErr}
+	for _, info := range weightInfos {
+		d.Rows = append(d.Rows, weightRow{weightInfo: info, Default: defaults[info.Key], Value: typed[info.Key], Error: errs[info.Key]})
+	}
+	v.Title, v.Nav, v.Data = "匹配权重", "plan", d
+	s.render(w, r, status, "plan_weights", v)
+}
+
+func (s *server) weightsSave(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := requirePlanAdmin(q.actor); err != nil {
+		return err
+	}
+	typed, errs, vals := map[string]string{}, map[string]string{}, map[string]int{}
+	if r.PostForm.Get("reset") != "" {
+		vals = weightsMap(match.DefaultWeights)
+	} else {
+		for _, info := range weightInfos {
+			t := strings.TrimSpace(r.PostForm.Get(info.Key))
+			typed[info.Key] = t
+			n, err := strconv.Atoi(t)
+			if err != nil {
+				errs[info.Key] = "请填写 0 至 10000 的整数"
+				continue
+			}
+			vals[info.Key] = n
+		}
+	}
+	if len(errs) > 0 {
+		s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, errs, "")
+		return nil
+	}
+	var wt match.Weights
+	b, _ := json.Marshal(vals)
+	if err := json.Unmarshal(b, &wt); err != nil {
+		return err
+	}
+	err := s.st.SetMatchWeights(r.Context(), q.actor, wt)
+	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
+		f := zhuxiang.ErrorField(err)
+		if _, ok := vals[f]; ok {
+			errs[f] = zhuxiang.ErrorMessage(err)
+			s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, errs, "")
+		} else {
+			s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, nil, zhuxiang.ErrorMessage(err))
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/plan/weights?saved=1")
+	return nil
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+
+	"zhuxiang"
+	"zhuxiang/store"
+)
+
+// The public pages show what DESIGN §3 lets anyone see: open, matched and
+// done needs without personal data. They read as the zero actor, for which
+// the store returns public needs only and strips contact details, so these
+// handlers cannot leak a phone number even by mistake.
+
+type publicNeedsData struct {
+	F        needFilters
+	Page     *store.NeedPage
+	Counties []option
+	Actions  []option
+	FirstURL string
+	NextURL  string
+}
+
+// publicCounties names the counties for the filter. Region names are
+// public facts, but the store lists regions to signed-in actors only, so
+// this read (reference data, cached) runs as the system.
+func (s *server) publicCounties(r *http.Request) []option {
+	c, err := s.st.ListRegions(r.Context(), zhuxiang.SystemActor, store.RegionFilter{Level: zhuxiang.LevelCounty})
+	if err != nil {
+		return nil
+	}
+	return countyOptions(c)
+}
+
+func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) {
+	qs := r.URL.Query()
+	full := readNeedFilters(qs)
+	f := needFilters{County: full.County, Action: full.Action, Cursor: full.Cursor}
+	sf := store.NeedFilter{County: f.County, Action: zhuxiang.Action(f.Action), Cursor: f.Cursor, Limit: 20}
+	page, err := s.st.ListNeeds(r.Context(), zhuxiang.Actor{}, sf)
+	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid && f.Cursor != "" {
+		f.Cursor, sf.Cursor = "", ""
+		page, err = s.st.ListNeeds(r.Context(), zhuxiang.Actor{}, sf)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := publicNeedsData{F: f, Page: page, Counties: s.publicCounties(r), Actions: actionOptions}
+	d.FirstURL, d.NextURL = pageLinks("/public/needs", f.query(), page.Next)
+	s.render(w, r, http.StatusOK, "public_needs", &view{Title: "公开的帮扶需求", Public: true, Data: d})
+}
+
+func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) {
+	n, err := s.st.Need(r.Context(), zhuxiang.Actor{}, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Public() again, whatever the store did: this page must never show
+	// contact, phone or review notes.
+	n = n.Public()
+	s.render(w, r, http.StatusOK, "public_need", &view{Title: n.Title, Public: true, Data: n})
+}
