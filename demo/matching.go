@@ -123,7 +123,7 @@ func loadMatching(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		}
 		t := offerTitles[a][rng.IntN(len(offerTitles[a]))]
 		o := &zhuxiang.Offer{OrgID: org.ID, Action: a, Kind: t.kind, Title: t.title, Description: "演示数据：" + org.Name + "提供，内容为虚构。",
-			Capacity: 1 + rng.IntN(4), Area: zhuxiang.AreaPrefecture, ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}
+			Capacity: 1 + rng.IntN(2), Area: zhuxiang.AreaPrefecture, ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}
 		if org.RegCounty != "" && rng.IntN(3) == 0 {
 			o.Area, o.Counties = zhuxiang.AreaCounties, []string{org.RegCounty}
 		}
