@@ -388,3 +388,27 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 	res.Stored = true
 	return res, nil
 }
+
+// OrgRef is an organization's id and name: what other records need to
+// name it.
+type OrgRef struct {
+	ID         string
+	Name       string
+	CreditCode string
+}
+
+// OrgByCreditCode finds an organization by its credit code for any
+// signed-in user, whatever their scope: a credit code is a public registry
+// fact, pairings are often with organizations registered elsewhere (the
+// aiding provinces), and only the id and name come back, never the profile.
+func (s *Store) OrgByCreditCode(ctx context.Context, a zhuxiang.Actor, code string) (*OrgRef, error) {
+	if err := signedIn(a); err != nil {
+		return nil, err
+	}
+	ref := &OrgRef{CreditCode: zhuxiang.NormalizeCreditCode(code)}
+	err := s.queryRow(ctx, `SELECT id, name FROM orgs WHERE credit_code = $1`, ref.CreditCode).Scan(&ref.ID, &ref.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhuxiang.Errorf(zhuxiang.ENotFound, "org", "统一社会信用代码“%s”的社会组织尚未登记", ref.CreditCode)
+	}
+	return ref, err
+}

@@ -206,18 +206,13 @@ func (s *server) findOrg(r *http.Request, a zhuxiang.Actor, text string) (*zhuxi
 	}
 	ctx := r.Context()
 	if code, err := zhuxiang.ValidateCreditCode(text); err == nil {
-		// The lookup runs as the system because a county user's scope
-		// ends at its county's registry; only the id and name leave here.
-		p, err := s.st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: code, Limit: 5})
-		if err != nil {
+		ref, err := s.st.OrgByCreditCode(ctx, a, code)
+		if zhuxiang.ErrorCodeOf(err) == zhuxiang.ENotFound {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "%s", zhuxiang.ErrorMessage(err))
+		} else if err != nil {
 			return nil, err
 		}
-		for _, o := range p.Orgs {
-			if o.CreditCode == code {
-				return &zhuxiang.Org{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode}, nil
-			}
-		}
-		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "统一社会信用代码“%s”的社会组织尚未登记", code)
+		return &zhuxiang.Org{ID: ref.ID, Name: ref.Name, CreditCode: ref.CreditCode}, nil
 	}
 	if a.Role == zhuxiang.RoleVillage {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "请填写社会组织的统一社会信用代码")
