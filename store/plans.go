@@ -37,6 +37,7 @@ type SavedPlan struct {
 type PlanItem struct {
 	NeedID     string
 	NeedTitle  string
+	CountyCode string
 	Place      string
 	Action     zhuxiang.Action
 	KeyVillage bool
@@ -150,7 +151,7 @@ func (s *Store) Plan(ctx context.Context, a zhuxiang.Actor, id string) (*SavedPl
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT i.need_id, COALESCE(n.title, ''), COALESCE(c.name, ''), COALESCE(v.name, ''), COALESCE(n.action, ''),
+	rows, err := s.query(ctx, `SELECT i.need_id, COALESCE(n.title, ''), COALESCE(n.county_code, ''), COALESCE(c.name, ''), COALESCE(v.name, ''), COALESCE(n.action, ''),
 		COALESCE(v.tag_lifted + v.tag_key + v.tag_model, 0), i.offer_id, COALESCE(f.title, ''), COALESCE(o.name, ''), i.score, i.reasons
 		FROM plan_items i LEFT JOIN needs n ON n.id = i.need_id LEFT JOIN regions c ON c.code = n.county_code
 		LEFT JOIN regions v ON v.code = n.village_code AND n.village_code <> '' LEFT JOIN offers f ON f.id = i.offer_id AND i.offer_id <> ''
@@ -163,7 +164,7 @@ func (s *Store) Plan(ctx context.Context, a zhuxiang.Actor, id string) (*SavedPl
 		var it PlanItem
 		var county, village, action, reasons string
 		var tags int
-		if err := rows.Scan(&it.NeedID, &it.NeedTitle, &county, &village, &action, &tags, &it.OfferID, &it.OfferTitle, &it.Org, &it.Score, &reasons); err != nil {
+		if err := rows.Scan(&it.NeedID, &it.NeedTitle, &it.CountyCode, &county, &village, &action, &tags, &it.OfferID, &it.OfferTitle, &it.Org, &it.Score, &reasons); err != nil {
 			return nil, err
 		}
 		it.Place = strings.TrimSpace(county + " " + village)

@@ -433,7 +433,13 @@ func TestPlanPages(t *testing.T) {
 	r = admin.get("/plan")
 	mustContain(t, r, "最新方案", "与上次方案比较", "老人生活照护", "未匹配", "和静县电子商务促进会·上门照护服务", "/plan/"+first)
 	r = county.get("/plan/" + first)
-	mustContain(t, r, "历史方案", "这是第一份方案")
+	mustContain(t, r, "历史方案", "这是第一份方案", "电商销售核桃")
+	// A county reads its own lines by default; another county's view of
+	// the same plan has none of them, and "全州" shows everything.
+	r = f.as("ruoqiang").get("/plan/" + first)
+	mustStatus(t, r, http.StatusOK)
+	mustNotContain(t, r, "电商销售核桃", "老人生活照护")
+	mustContain(t, f.as("ruoqiang").get("/plan/"+first+"?county="), "电商销售核桃")
 	r = county.get("/plan/" + first + "/export.xlsx")
 	if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("plan export: %d %q", r.Status, r.Header.Get("Content-Type"))

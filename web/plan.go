@@ -25,6 +25,8 @@ type planData struct {
 	KeyTotal  int
 	CanRun    bool
 	Latest    bool
+	County    string // the county whose lines are shown; "" for all
+	Counties  []option
 }
 
 // planList shows the latest saved plan; planShow an earlier one. Both
@@ -44,6 +46,17 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, 
 		return err
 	}
 	d := planData{History: history, CanRun: a.IsAdmin()}
+	// A county reads its own lines first; anyone may choose another county
+	// or the whole prefecture, because the plan is one for all.
+	d.County = r.URL.Query().Get("county")
+	if _, set := r.URL.Query()["county"]; !set && a.Role == zhuxiang.RoleCounty {
+		d.County = a.CountyCode
+	}
+	counties, err := q.counties(ctx, s.st)
+	if err != nil {
+		return err
+	}
+	d.Counties = countyOptions(counties)
 	if d.Reached, d.KeyTotal, err = s.st.KeyVillageCoverage(ctx); err != nil {
 		return err
 	}
@@ -64,6 +77,9 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, 
 		}
 		d.Latest = idx == 0
 		for _, it := range d.Plan.Items {
+			if d.County != "" && it.CountyCode != d.County {
+				continue
+			}
 			if it.OfferID != "" {
 				d.Assigned = append(d.Assigned, it)
 			} else {
