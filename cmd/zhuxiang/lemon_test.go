@@ -26,7 +26,7 @@ func TestPlanCostMatchesLEMON(t *testing.T) {
 	}
 	dir := t.TempDir()
 	driver := filepath.Join(dir, "lemon_mcf")
-	if out, err := exec.Command(gxx, "-O2", "-std=c++14", "-o", driver, "../../bench/lemon/lemon_mcf.cc", "-lemon").CombinedOutput(); err != nil {
+	if out, err := exec.Command(gxx, "-O2", "-std=c++14", "-o", driver, "../../bench/lemon/lemon_mcf.cc", "-llemon").CombinedOutput(); err != nil {
 		// LEMON is mostly headers; some builds ship no library to link.
 		if out2, err2 := exec.Command(gxx, "-O2", "-std=c++14", "-o", driver, "../../bench/lemon/lemon_mcf.cc").CombinedOutput(); err2 != nil {
 			t.Fatalf("building the LEMON driver: %v\n%s\n%s", err2, out, out2)

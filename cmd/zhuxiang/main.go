@@ -46,6 +46,8 @@ const usage = `用法: zhuxiang <命令> [参数]
   audit verify                                 校验审计日志哈希链
   match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
   match export-dimacs 文件                      把对接方案的最小费用流问题写成 DIMACS 文件（供 LEMON 等校验）
+  bench match --needs N --offers M --candidates K [--seed S] [--dimacs 文件]
+                                               在合成算例上测试方案求解器：用时、峰值内存、最优费用
 
 所有命令都接受 --db；默认取环境变量 ZHUXIANG_DB，否则为当前目录下的 zhuxiang.db。
 角色: admin county department org village
@@ -242,6 +244,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stdout, "已导出：", fs.Arg(0))
 			return nil
 		})
+	case "bench match":
+		return cmdBenchMatch(rest, stdout)
 	case "match plan":
 		asJSON := fs.Bool("json", false, "以 JSON 输出")
 		return with(func(st *store.Store) error { return matchPlan(ctx, st, *asJSON, stdout) })
