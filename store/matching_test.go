@@ -465,3 +465,48 @@ func TestDirectPairingAndPlan(t *testing.T) {
 		}
 	})
 }
+
+// TestProposalsFollowWrites checks that the cached match input never
+// outlives a write: each change shows in the next proposals.
+func TestProposalsFollowWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newMatchFixture(t, st)
+		n := f.need(t, f.vil1, f.village1, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+		count := func() int {
+			t.Helper()
+			p, err := st.ProposalsForNeed(ctx, f.county1, n.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(p)
+		}
+		if count() != 0 {
+			t.Fatal("proposals before any offer")
+		}
+		o := f.offer(t, f.orgU1, zhuxiang.ActionIndustry, 1)
+		if count() != 1 {
+			t.Fatal("a new offer is not proposed")
+		}
+		if err := st.SetOfferStatus(ctx, f.orgU1, o.ID, zhuxiang.OfferPaused); err != nil {
+			t.Fatal(err)
+		}
+		if count() != 0 {
+			t.Fatal("a paused offer is still proposed")
+		}
+		if err := st.SetOfferStatus(ctx, f.orgU1, o.ID, zhuxiang.OfferOpen); err != nil {
+			t.Fatal(err)
+		}
+		if count() != 1 {
+			t.Fatal("a resumed offer is not proposed")
+		}
+		// A flag recorded on the organization (an orgs write) ends it.
+		org, _ := st.Org(ctx, f.admin, f.org1.ID)
+		org.Flags = []zhuxiang.OrgFlag{{Kind: zhuxiang.FlagDishonest, Source: "信用中国", Date: "2026-11-01"}}
+		if _, err := st.UpdateOrg(ctx, f.admin, org); err != nil {
+			t.Fatal(err)
+		}
+		if count() != 0 {
+			t.Fatal("an organization flagged 失信 is still proposed")
+		}
+	})
+}

@@ -291,6 +291,9 @@ func (s *Store) CreateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, n.Phone, string(n.Status), now, a.Name); err != nil {
 			return err
 		}
+		if err := bumpMatch(ctx, tx); err != nil {
+			return err
+		}
 		if err := s.audit(ctx, tx, a, "create", "need", n.ID, diff(nil, append(needKV(n), kv{"状态", n.Status.Label()}))); err != nil {
 			return err
 		}
@@ -333,6 +336,9 @@ func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 			return err
 		}
 		n.Version++
+		if err := bumpMatch(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, "update", "need", n.ID, diff(needKV(old), needKV(n)))
 	})
 }
@@ -372,6 +378,9 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 			reason = ""
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE needs SET `+set+` WHERE id = $5`, string(t.To), reason, now, a.Name, id); err != nil {
+			return err
+		}
+		if err := bumpMatch(ctx, tx); err != nil {
 			return err
 		}
 		changes := []kv{{"状态", t.To.Label()}}

@@ -233,6 +233,9 @@ func (s *Store) CreateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 			o.ValidFrom, o.ValidTo, string(o.Status), now, a.Name); err != nil {
 			return err
 		}
+		if err := bumpMatch(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, "create", "offer", o.ID, diff(nil, offerKV(o)))
 	})
 	return o.ID, err
@@ -265,6 +268,9 @@ func (s *Store) UpdateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 			return err
 		}
 		o.Version++
+		if err := bumpMatch(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, "update", "offer", o.ID, diff(offerKV(old), offerKV(o)))
 	})
 }
@@ -282,6 +288,9 @@ func (s *Store) SetOfferStatus(ctx context.Context, a zhuxiang.Actor, id string,
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4`,
 			string(to), ts(s.Now()), a.Name, id); err != nil {
+			return err
+		}
+		if err := bumpMatch(ctx, tx); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, a, "status", "offer", id, diff([]kv{{"状态", o.Status.Label()}}, []kv{{"状态", to.Label()}})); err != nil {

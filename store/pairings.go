@@ -235,6 +235,9 @@ func (s *Store) insertPairing(ctx context.Context, tx querier, a zhuxiang.Actor,
 			return "", err
 		}
 	}
+	if err := bumpMatch(ctx, tx); err != nil {
+		return "", err
+	}
 	now := ts(s.Now())
 	p.ID, p.Version = secure.NewID(), 1
 	if _, err := tx.ExecContext(ctx, `INSERT INTO pairings (id, org_id, county_code, village_code, action, need_id, match_id, start_date, end_date, source, note,

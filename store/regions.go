@@ -197,6 +197,9 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 			regionSearch(r.Name, r.Code), ts(s.Now()), a.Name, r.Code); err != nil {
 			return err
 		}
+		if err := bumpMatch(ctx, tx); err != nil { // tags and classes weigh in scoring
+			return err
+		}
 		return s.audit(ctx, tx, a, "update", "region", r.Code, ch)
 	})
 }
@@ -289,6 +292,9 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 			}
 		}
 		res.Stored = true
+		if err := bumpMatch(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, "import", "region", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
 	})
 	if err != nil {

@@ -47,6 +47,9 @@ type Store struct {
 	nstmts  atomic.Int32
 	ref     refCache
 	pages   *pageCache
+	// matchCache keeps the last match input (proposals on every need and
+	// offer page read it).
+	matchCache matchCache
 	// Now is the clock; tests replace it to cross lockout and idle limits.
 	Now func() time.Time
 }
