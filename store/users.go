@@ -325,9 +325,10 @@ func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSessio
 
 // Session is a signed-in browser.
 type Session struct {
-	Token string // only known when created; the database keeps its digest
-	CSRF  string
-	User  *zhuxiang.User
+	Token  string // only known when created; the database keeps its digest
+	CSRF   string
+	User   *zhuxiang.User
+	Unread int // unread notifications, read with the session: every page shows the count
 }
 
 // CreateSession starts a session for u and returns its token.
@@ -348,8 +349,11 @@ const touchEvery = time.Minute
 func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error) {
 	digest := secure.TokenDigest(token)
 	var lastSeen, csrf string
-	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version, s.last_seen, s.csrf
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf)
+	var unread int
+	// The unread count rides along: one read per page instead of two.
+	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version, s.last_seen, s.csrf,
+		(SELECT COUNT(*) FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at = '')
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
@@ -367,7 +371,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error)
 			return nil, err
 		}
 	}
-	return &Session{CSRF: csrf, User: u}, nil
+	return &Session{CSRF: csrf, User: u, Unread: unread}, nil
 }
 
 // DeleteSession ends a session (logout).

@@ -236,10 +236,10 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v.Year = time.Now().In(s.loc).Year()
 	if v.User != nil {
 		v.NavHTML = s.navHTML(v)
-		// One indexed count per page: the badge must be true on every
-		// page, or people stop trusting it.
-		if n, err := s.st.UnreadNotifications(r.Context(), v.Actor); err == nil {
-			v.Unread = n
+		// The badge must be true on every page, or people stop trusting
+		// it: the count is read with the session, at the request's start.
+		if q := reqOf(r); q != nil && q.sess != nil {
+			v.Unread = q.sess.Unread
 		}
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
