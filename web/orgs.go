@@ -141,27 +141,17 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) err
 			d.Depts = append(d.Depts, option{dep.ID, dep.Name})
 		}
 	}
-	d.Rows = make([]orgRow, len(page.Orgs))
-	var kinds strings.Builder
-	for i, o := range page.Orgs {
-		kinds.Reset()
-		for j, k := range o.Kinds {
-			if j > 0 {
-				kinds.WriteString("、")
-			}
-			kinds.WriteString(k.Label())
-		}
-		row := orgRow{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode, Form: o.LegalForm.Label(), Kinds: kinds.String(),
-			Department: o.Department, County: names[o.RegCounty], Place: o.RegPlace}
-		if o.Rating > 0 {
-			row.Rating = o.RatingLabel()
-		}
-		for _, fl := range o.Flags {
-			row.Flags = append(row.Flags, fl.Kind.Label())
-		}
-		d.Rows[i] = row
+	// The rows depend on the page and the county names only: built once
+	// per cached page (the page's Memo), not once per request.
+	var namesKey strings.Builder
+	for _, c := range counties {
+		namesKey.WriteString(c.Code + c.Name)
 	}
-	d.RowsHTML = orgRowsHTML(d.Rows)
+	memo := page.Memo.Get(namesKey.String(), func() any {
+		rows := buildOrgRows(page, names)
+		return orgRowsMemo{rows: rows, html: orgRowsHTML(rows)}
+	}).(orgRowsMemo)
+	d.Rows, d.RowsHTML = memo.rows, memo.html
 	base := f.query()
 	d.FirstURL, d.ExportURL = "/orgs", "/orgs/export.xlsx"
 	if base != "" {
@@ -580,4 +570,36 @@ func orgRowsHTML(rows []orgRow) template.HTML {
 		b.WriteString("</td></tr>\n")
 	}
 	return template.HTML(b.String())
+}
+
+// orgRowsMemo is what orgList keeps beside a cached page.
+type orgRowsMemo struct {
+	rows []orgRow
+	html template.HTML
+}
+
+// buildOrgRows turns a page of organizations into display rows, with the
+// county names given.
+func buildOrgRows(page *store.OrgPage, names map[string]string) []orgRow {
+	rows := make([]orgRow, len(page.Orgs))
+	var kinds strings.Builder
+	for i, o := range page.Orgs {
+		kinds.Reset()
+		for j, k := range o.Kinds {
+			if j > 0 {
+				kinds.WriteString("、")
+			}
+			kinds.WriteString(k.Label())
+		}
+		row := orgRow{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode, Form: o.LegalForm.Label(), Kinds: kinds.String(),
+			Department: o.Department, County: names[o.RegCounty], Place: o.RegPlace}
+		if o.Rating > 0 {
+			row.Rating = o.RatingLabel()
+		}
+		for _, fl := range o.Flags {
+			row.Flags = append(row.Flags, fl.Kind.Label())
+		}
+		rows[i] = row
+	}
+	return rows
 }
