@@ -75,6 +75,61 @@ func splitComma(s string) []string {
 	return out
 }
 
+// seqQuery is a newest-first list over a table with a seq column: the
+// columns and FROM clause, the table's alias, the WHERE condition and its
+// arguments, and where to continue.
+type seqQuery struct {
+	cols, from, alias, cond string
+	args                    []any
+	cursor                  string
+	limit                   int
+}
+
+// seqPage counts the matches (up to CountCap) and reads one page of them,
+// newest first, continuing after the cursor (keyset pagination: page 500
+// costs what page 1 costs). It returns the cursor of the next page, or "".
+func seqPage[T any](ctx context.Context, s *Store, q seqQuery, scan func(interface{ Scan(...any) error }) (T, error), seq func(T) int64) ([]T, string, int, error) {
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+q.from+` WHERE `+q.cond+` LIMIT `+strconv.Itoa(CountCap)+`) t`, q.args...).Scan(&total); err != nil {
+		return nil, "", 0, err
+	}
+	limit := q.limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	cond, args := q.cond, q.args
+	if q.cursor != "" {
+		after, err := strconv.ParseInt(q.cursor, 36, 64)
+		if err != nil {
+			return nil, "", 0, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "翻页参数无效")
+		}
+		args = append(args[:len(args):len(args)], after)
+		cond += " AND " + q.alias + ".seq < $" + strconv.Itoa(len(args))
+	}
+	rows, err := s.query(ctx, `SELECT `+q.cols+q.from+` WHERE `+cond+` ORDER BY `+q.alias+`.seq DESC LIMIT `+strconv.Itoa(limit+1), args...)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	defer rows.Close()
+	var items []T
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", 0, err
+	}
+	next := ""
+	if len(items) > limit {
+		items = items[:limit]
+		next = strconv.FormatInt(seq(items[limit-1]), 36)
+	}
+	return items, next, total, nil
+}
+
 // publicStatuses is the SQL list of statuses anyone may see.
 const publicStatuses = `('open', 'matched', 'done')`
 
@@ -133,44 +188,17 @@ func (s *Store) ListNeeds(ctx context.Context, a zhuxiang.Actor, f NeedFilter) (
 		where = append(where, "n.title LIKE "+arg(like(q)))
 	}
 	cond := strings.Join(where, " AND ")
-	page := &NeedPage{}
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+needFrom+` WHERE `+cond+` LIMIT `+strconv.Itoa(CountCap)+`) t`, args...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	if f.Cursor != "" {
-		seq, err := strconv.ParseInt(f.Cursor, 36, 64)
-		if err != nil {
-			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "翻页参数无效")
-		}
-		cond += " AND n.seq < " + arg(seq)
-	}
-	rows, err := s.query(ctx, `SELECT `+needCols+needFrom+` WHERE `+cond+` ORDER BY n.seq DESC LIMIT `+strconv.Itoa(limit+1), args...)
+	items, next, total, err := seqPage(ctx, s, seqQuery{cols: needCols, from: needFrom, alias: "n", cond: cond, args: args,
+		cursor: f.Cursor, limit: f.Limit}, scanNeed, func(n *zhuxiang.Need) int64 { return n.Seq })
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		n, err := scanNeed(rows)
-		if err != nil {
-			return nil, err
-		}
+	for i, n := range items {
 		if !zhuxiang.NeedInScope(a, n) {
-			n = n.Public()
+			items[i] = n.Public()
 		}
-		page.Needs = append(page.Needs, n)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(page.Needs) > limit {
-		page.Needs = page.Needs[:limit]
-		page.Next = strconv.FormatInt(page.Needs[limit-1].Seq, 36)
-	}
-	return page, nil
+	return &NeedPage{Needs: items, Next: next, Total: total}, nil
 }
 
 // Need returns one need the actor may see. Outside the actor's scope the

@@ -93,41 +93,12 @@ func (s *Store) ListOffers(ctx context.Context, a zhuxiang.Actor, f OfferFilter)
 	if len(where) > 0 {
 		cond = strings.Join(where, " AND ")
 	}
-	page := &OfferPage{}
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+offerFrom+` WHERE `+cond+` LIMIT `+strconv.Itoa(CountCap)+`) t`, args...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	if f.Cursor != "" {
-		seq, err := strconv.ParseInt(f.Cursor, 36, 64)
-		if err != nil {
-			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "翻页参数无效")
-		}
-		cond += " AND f.seq < " + arg(seq)
-	}
-	rows, err := s.query(ctx, `SELECT `+offerCols+offerFrom+` WHERE `+cond+` ORDER BY f.seq DESC LIMIT `+strconv.Itoa(limit+1), args...)
+	items, next, total, err := seqPage(ctx, s, seqQuery{cols: offerCols, from: offerFrom, alias: "f", cond: cond, args: args,
+		cursor: f.Cursor, limit: f.Limit}, scanOffer, func(o *zhuxiang.Offer) int64 { return o.Seq })
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		o, err := scanOffer(rows)
-		if err != nil {
-			return nil, err
-		}
-		page.Offers = append(page.Offers, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(page.Offers) > limit {
-		page.Offers = page.Offers[:limit]
-		page.Next = strconv.FormatInt(page.Offers[limit-1].Seq, 36)
-	}
-	return page, nil
+	return &OfferPage{Offers: items, Next: next, Total: total}, nil
 }
 
 // Offer returns one offer.
