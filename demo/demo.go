@@ -110,7 +110,7 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	if err := loadMatching(ctx, st, villages, needs, offers, home, rng); err != nil {
 		return nil, err
 	}
-	res.Needs, res.Offers = needs+1, offers+1
+	res.Needs, res.Offers = needs+2, offers+1
 	fmt.Fprintf(log, "演示数据：%d 条需求、%d 条资源（虚构）\n", res.Needs, res.Offers)
 	return res, nil
 }

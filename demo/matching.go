@@ -110,6 +110,14 @@ func loadMatching(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 	if err := st.TransitionNeed(ctx, sys, own.ID, "approve", "", 0); err != nil {
 		return err
 	}
+	// And one waiting for the county's review, so the demo county account
+	// sees the review step at first sign-in.
+	waiting := &zhuxiang.Need{VillageCode: home.village.Code, Action: zhuxiang.ActionGovernance, Title: "村文化广场照明改造", Category: "公共服务设施",
+		Description: "演示数据：村文化广场夜间照明不足，需要安装太阳能路灯约 20 盏。", Quantity: 20, Unit: "盏", BudgetFen: 6_000_000, People: 900,
+		Urgency: zhuxiang.UrgencyNormal, Contact: "演示村干部", Phone: "13909960000", Status: zhuxiang.NeedSubmitted}
+	if _, err := st.CreateNeed(ctx, sys, waiting); err != nil {
+		return fmt.Errorf("演示需求: %w", err)
+	}
 	for i := range offers {
 		a := zhuxiang.Actions[i%5]
 		// An organization whose kind suits the action, if one is at hand.
