@@ -15,18 +15,19 @@ import (
 )
 
 type planData struct {
-	Plan      *store.SavedPlan // nil before the first run
-	Assigned  []store.PlanItem
-	Unmatched []store.PlanItem
-	Previous  *store.SavedPlan
-	Changes   []store.PlanChange
-	History   []*store.SavedPlan
-	Reached   int // key villages paired so far, whatever plan
-	KeyTotal  int
-	CanRun    bool
-	Latest    bool
-	County    string // the county whose lines are shown; "" for all
-	Counties  []option
+	Plan       *store.SavedPlan // nil before the first run
+	Assigned   []store.PlanItem
+	Unmatched  []store.PlanItem
+	Previous   *store.SavedPlan
+	Changes    []store.PlanChange
+	History    []*store.SavedPlan
+	Reached    int // key villages paired so far, whatever plan
+	KeyTotal   int
+	CanRun     bool
+	Latest     bool
+	County     string // the county whose lines are shown; "" for all
+	Unmatched0 int    // unmatched needs in the whole plan, whatever the county shown
+	Counties   []option
 }
 
 // planList shows the latest saved plan; planShow an earlier one. Both
@@ -76,6 +77,7 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, 
 			return err
 		}
 		d.Latest = idx == 0
+		d.Unmatched0 = d.Plan.Needs - d.Plan.Matched
 		for _, it := range d.Plan.Items {
 			if d.County != "" && it.CountyCode != d.County {
 				continue
