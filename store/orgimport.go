@@ -211,7 +211,30 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 	if err != nil {
 		return nil, err
 	}
+	if res.Stored && res.Created+res.Updated >= optimizeAfterRows {
+		if err := s.optimizeSearch(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
+}
+
+// optimizeAfterRows is the import size after which the search index is
+// merged into one segment.
+const optimizeAfterRows = 5000
+
+// optimizeSearch merges the SQLite search index into one segment. A large
+// import leaves it in about ten segments, and every search seeks in each:
+// after the 100 000-organization import, searches that miss the page cache
+// ran at 2 700 req/s with p99 48 ms, and at 5 200 req/s with p99 30 ms once
+// merged. Merging took 1.2 s. PostgreSQL's GIN index needs nothing of the
+// kind.
+func (s *Store) optimizeSearch(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO orgs_fts(orgs_fts) VALUES ('optimize')`)
+	return err
 }
 
 // preparedOrg is a new organization with everything derived that its rows
