@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -507,6 +508,38 @@ func TestProposalsFollowWrites(t *testing.T) {
 		}
 		if count() != 0 {
 			t.Fatal("an organization flagged 失信 is still proposed")
+		}
+	})
+}
+
+// TestUnreadCountCapped checks that the unread count read with the session
+// stops at store.UnreadCap and drops when notifications are read.
+func TestUnreadCountCapped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newMatchFixture(t, st)
+		u, err := st.Login(ctx, "hejing", testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := st.CreateSession(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < store.UnreadCap+20; i++ {
+			if _, err := st.WriteDB().Exec(`INSERT INTO notifications (id, user_id, at, text) VALUES ($1, $2, $3, '测试')`,
+				fmt.Sprintf("n%04d", i), f.county1.UserID, "2026-11-28T08:00:00.000000Z"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := st.SessionUser(ctx, sess.Token)
+		if err != nil || got.Unread != store.UnreadCap {
+			t.Fatalf("unread = %d (%v), want the cap %d", got.Unread, err, store.UnreadCap)
+		}
+		if err := st.MarkNotificationsRead(ctx, f.county1, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.SessionUser(ctx, sess.Token); got.Unread != 0 {
+			t.Fatalf("unread after reading all = %d", got.Unread)
 		}
 	})
 }

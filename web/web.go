@@ -207,8 +207,10 @@ type view struct {
 	Flash string
 	Warn  string
 	Data  any
-	// Unread counts the user's unread notifications for the top bar.
-	Unread int
+	// Unread counts the user's unread notifications for the top bar, up
+	// to store.UnreadCap; UnreadLabel shows it ("99+" at the cap).
+	Unread      int
+	UnreadLabel string
 	// Public marks a page for visitors without an account: the plain
 	// layout, but as wide as a list needs.
 	Public bool
@@ -239,7 +241,10 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		// The badge must be true on every page, or people stop trusting
 		// it: the count is read with the session, at the request's start.
 		if q := reqOf(r); q != nil && q.sess != nil {
-			v.Unread = q.sess.Unread
+			v.Unread, v.UnreadLabel = q.sess.Unread, strconv.Itoa(q.sess.Unread)
+			if q.sess.Unread >= store.UnreadCap {
+				v.UnreadLabel = strconv.Itoa(store.UnreadCap-1) + "+"
+			}
 		}
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
