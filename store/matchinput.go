@@ -209,9 +209,12 @@ func (s *Store) ProposalsForNeed(ctx context.Context, a zhuxiang.Actor, needID s
 	if err := signedIn(a); err != nil {
 		return nil, err
 	}
-	n, err := s.Need(ctx, a, needID)
+	n, err := s.need(ctx, s.r, needID)
 	if err != nil {
 		return nil, err
+	}
+	if !zhuxiang.CanSeeNeed(a, n) {
+		return nil, notFound("需求")
 	}
 	if n.Status != zhuxiang.NeedOpen {
 		return nil, nil
@@ -220,11 +223,7 @@ func (s *Store) ProposalsForNeed(ctx context.Context, a zhuxiang.Actor, needID s
 	if err != nil {
 		return nil, err
 	}
-	full, err := s.need(ctx, s.r, needID)
-	if err != nil {
-		return nil, err
-	}
-	return in.ForNeed(full, limit), nil
+	return in.ForNeed(n, limit), nil
 }
 
 // ProposalsForOffer returns the best limit open needs for an offer the
