@@ -381,11 +381,6 @@ func (p *Pairing) Place() string {
 	return p.County
 }
 
-// Active reports whether the pairing runs on day (YYYY-MM-DD).
-func (p *Pairing) Active(day string) bool {
-	return (p.StartDate == "" || p.StartDate <= day) && (p.EndDate == "" || day <= p.EndDate)
-}
-
 // Validate checks the pairing's own fields.
 func (p *Pairing) Validate() error {
 	if p.OrgID == "" {

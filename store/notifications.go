@@ -80,17 +80,6 @@ func (s *Store) Notifications(ctx context.Context, a zhuxiang.Actor, limit int) 
 	return out, rows.Err()
 }
 
-// UnreadNotifications counts the actor's unread notifications, for the
-// badge in the top bar.
-func (s *Store) UnreadNotifications(ctx context.Context, a zhuxiang.Actor) (int, error) {
-	if a.UserID == "" {
-		return 0, nil
-	}
-	var n int
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = ''`, a.UserID).Scan(&n)
-	return n, err
-}
-
 // MarkNotificationsRead marks one notification (or all, when id is empty)
 // of the actor as read.
 func (s *Store) MarkNotificationsRead(ctx context.Context, a zhuxiang.Actor, id string) error {
