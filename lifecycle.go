@@ -381,6 +381,12 @@ func (p *Pairing) Place() string {
 	return p.County
 }
 
+// Active reports whether the pairing runs on day (YYYY-MM-DD); the
+// pairings page marks those that do not.
+func (p *Pairing) Active(day string) bool {
+	return (p.StartDate == "" || p.StartDate <= day) && (p.EndDate == "" || day <= p.EndDate)
+}
+
 // Validate checks the pairing's own fields.
 func (p *Pairing) Validate() error {
 	if p.OrgID == "" {

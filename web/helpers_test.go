@@ -34,9 +34,21 @@ type env struct {
 	srv *httptest.Server
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvOn(t, "sqlite") }
+
+// eachEngine runs fn on SQLite and, when ZHUXIANG_TEST_PG is set, on
+// PostgreSQL: the pages of the matching flow are tested on both databases
+// (the store and API suites run everything on both).
+func eachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng, func(t *testing.T) { fn(t, eng) })
+	}
+}
+
+// newEnvOn is newEnv on the given engine ("sqlite" or "postgres").
+func newEnvOn(t testing.TB, engine string) *env {
 	t.Helper()
-	st := storetest.Open(t, "sqlite")
+	st := storetest.Open(t, engine)
 	h, err := New(st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -25,9 +25,12 @@ type fixture struct {
 	clients           map[string]*client
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureOn(t, "sqlite") }
+
+// newFixtureOn is newFixture on the given engine.
+func newFixtureOn(t *testing.T, engine string) *fixture {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnvOn(t, engine)
 	e.townships()
 	f := &fixture{env: e, clients: map[string]*client{}}
 	f.village = e.village("和静县", "巴伦台镇", "测试一村")
@@ -216,58 +219,60 @@ func TestParseYuan(t *testing.T) {
 }
 
 func TestNeedReviewAndPublicPage(t *testing.T) {
-	f := newFixture(t)
-	need := f.need(f.actor("cun"), f.village, "帮助销售红枣二十吨", zhuxiang.ActionIndustry, zhuxiang.NeedSubmitted)
-	county := f.as("hejing")
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		need := f.need(f.actor("cun"), f.village, "帮助销售红枣二十吨", zhuxiang.ActionIndustry, zhuxiang.NeedSubmitted)
+		county := f.as("hejing")
 
-	// The county is told, in the top bar and on the notifications page.
-	r := county.get("/")
-	mustContain(t, r, `class="badge badge-count"`)
-	r = county.get("/notifications")
-	mustContain(t, r, "新需求待审核：帮助销售红枣二十吨", "/notifications/")
+		// The county is told, in the top bar and on the notifications page.
+		r := county.get("/")
+		mustContain(t, r, `class="badge badge-count"`)
+		r = county.get("/notifications")
+		mustContain(t, r, "新需求待审核：帮助销售红枣二十吨", "/notifications/")
 
-	r = county.get("/needs/" + need.ID)
-	mustContain(t, r, "审核通过", "退回的理由", "13800138000")
-	// A rejection needs a reason; without one the page says so next to
-	// the buttons and nothing changes.
-	r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"reject"}, "version": {"1"}})
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "请填写“退回”的理由", "待审核")
-	// Before approval nobody outside sees it.
-	anon := f.client()
-	mustStatus(t, anon.get("/public/needs/"+need.ID), http.StatusNotFound)
-	mustNotContain(t, anon.get("/public/needs"), "帮助销售红枣二十吨")
+		r = county.get("/needs/" + need.ID)
+		mustContain(t, r, "审核通过", "退回的理由", "13800138000")
+		// A rejection needs a reason; without one the page says so next to
+		// the buttons and nothing changes.
+		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"reject"}, "version": {"1"}})
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "请填写“退回”的理由", "待审核")
+		// Before approval nobody outside sees it.
+		anon := f.client()
+		mustStatus(t, anon.get("/public/needs/"+need.ID), http.StatusNotFound)
+		mustNotContain(t, anon.get("/public/needs"), "帮助销售红枣二十吨")
 
-	r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"approve"}, "version": {"1"}})
-	mustStatus(t, r, http.StatusSeeOther)
-	mustContain(t, county.follow(r), "已审核通过", "对接中")
-	// A second reviewer with the old version is told it was handled.
-	r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"reject"}, "reason": {"重复"}, "version": {"1"}})
-	mustStatus(t, r, http.StatusConflict)
+		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"approve"}, "version": {"1"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, county.follow(r), "已审核通过", "对接中")
+		// A second reviewer with the old version is told it was handled.
+		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"reject"}, "reason": {"重复"}, "version": {"1"}})
+		mustStatus(t, r, http.StatusConflict)
 
-	r = anon.get("/public/needs")
-	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, "帮助销售红枣二十吨", "测试一村", "脱贫村", "/login")
-	mustNotContain(t, r, "13800138000", "王村长", `name="csrf"`)
-	r = anon.get("/public/needs?county=652827&action=industry")
-	mustContain(t, r, "帮助销售红枣二十吨")
-	mustNotContain(t, anon.get("/public/needs?action=tech"), "帮助销售红枣二十吨")
-	r = anon.get("/public/needs/" + need.ID)
-	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, "帮助销售红枣二十吨", "村里需要帮助", "120 人", "联系方式不公开")
-	mustNotContain(t, r, "13800138000", "138****8000", "王村长", "hejing")
-	mustContain(t, anon.get("/login"), `href="/public/needs"`, "公开的帮扶需求")
-	if r.Header.Get("Content-Security-Policy") == "" || strings.Contains(r.Body, "style=\"") {
-		t.Error("public page lacks the security headers or carries inline style")
-	}
-	mustStatus(t, anon.get("/public/needs/nope"), http.StatusNotFound)
+		r = anon.get("/public/needs")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, "帮助销售红枣二十吨", "测试一村", "脱贫村", "/login")
+		mustNotContain(t, r, "13800138000", "王村长", `name="csrf"`)
+		r = anon.get("/public/needs?county=652827&action=industry")
+		mustContain(t, r, "帮助销售红枣二十吨")
+		mustNotContain(t, anon.get("/public/needs?action=tech"), "帮助销售红枣二十吨")
+		r = anon.get("/public/needs/" + need.ID)
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, "帮助销售红枣二十吨", "村里需要帮助", "120 人", "联系方式不公开")
+		mustNotContain(t, r, "13800138000", "138****8000", "王村长", "hejing")
+		mustContain(t, anon.get("/login"), `href="/public/needs"`, "公开的帮扶需求")
+		if r.Header.Get("Content-Security-Policy") == "" || strings.Contains(r.Body, "style=\"") {
+			t.Error("public page lacks the security headers or carries inline style")
+		}
+		mustStatus(t, anon.get("/public/needs/nope"), http.StatusNotFound)
 
-	// Closing needs a reason too, and the village sees it.
-	r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"close"}, "reason": {"村里已自行解决"}, "version": {"2"}})
-	mustStatus(t, r, http.StatusSeeOther)
-	village := f.as("cun")
-	mustContain(t, village.get("/needs/"+need.ID), "已关闭", "关闭理由：村里已自行解决")
-	mustStatus(t, anon.get("/public/needs/"+need.ID), http.StatusNotFound)
+		// Closing needs a reason too, and the village sees it.
+		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"close"}, "reason": {"村里已自行解决"}, "version": {"2"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		village := f.as("cun")
+		mustContain(t, village.get("/needs/"+need.ID), "已关闭", "关闭理由：村里已自行解决")
+		mustStatus(t, anon.get("/public/needs/"+need.ID), http.StatusNotFound)
+	})
 }
 
 func TestCSRFOnMatchingForms(t *testing.T) {
@@ -289,92 +294,94 @@ func TestCSRFOnMatchingForms(t *testing.T) {
 var matchForm = regexp.MustCompile(`/matches/([A-Za-z0-9_-]+)"`)
 
 func TestOfferToPairingOverHTTP(t *testing.T) {
-	f := newFixture(t)
-	need := f.need(f.actor("cun"), f.village, "农产品电商销售", zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
-	org := f.as("orguser")
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		need := f.need(f.actor("cun"), f.village, "农产品电商销售", zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+		org := f.as("orguser")
 
-	// The organization publishes an offer; bad input comes back kept.
-	r := org.get("/offers/new")
-	mustStatus(t, r, http.StatusOK)
-	mustNotContain(t, r, `name="org"`)
-	form := url.Values{"action": {"industry"}, "kind": {"sales"}, "title": {"直播带货助农"}, "description": {"帮村里直播卖货"},
-		"capacity": {"0"}, "amount": {"5万"}, "area": {"counties"}, "valid_from": {"2026-01-01"}, "valid_to": {"2027-12-31"}}
-	r = org.post("/offers/new", form)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "金额“5万”格式不正确", `value="直播带货助农"`, `value="5万"`)
-	form.Set("amount", "50000")
-	r = org.post("/offers/new", form)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "可同时承接的需求数应为 1 至 1000")
-	form.Set("capacity", "2")
-	r = org.post("/offers/new", form)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "请至少选择一个服务的县市", `value="counties" checked`)
-	form["counties"] = []string{"652827", "652824"}
-	r = org.post("/offers/new", form)
-	mustStatus(t, r, http.StatusSeeOther)
-	offerID := idFrom(t, r.Location, "/offers/")
-	r = org.follow(r)
-	mustContain(t, r, "已保存", "开放", "¥50,000.00", "和静县、若羌县", "0</strong> / 可承接 <strong class=\"num-text\">2",
-		"推荐的需求", "农产品电商销售", "表达对接意向", "暂停", "关闭")
+		// The organization publishes an offer; bad input comes back kept.
+		r := org.get("/offers/new")
+		mustStatus(t, r, http.StatusOK)
+		mustNotContain(t, r, `name="org"`)
+		form := url.Values{"action": {"industry"}, "kind": {"sales"}, "title": {"直播带货助农"}, "description": {"帮村里直播卖货"},
+			"capacity": {"0"}, "amount": {"5万"}, "area": {"counties"}, "valid_from": {"2026-01-01"}, "valid_to": {"2027-12-31"}}
+		r = org.post("/offers/new", form)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "金额“5万”格式不正确", `value="直播带货助农"`, `value="5万"`)
+		form.Set("amount", "50000")
+		r = org.post("/offers/new", form)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "可同时承接的需求数应为 1 至 1000")
+		form.Set("capacity", "2")
+		r = org.post("/offers/new", form)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "请至少选择一个服务的县市", `value="counties" checked`)
+		form["counties"] = []string{"652827", "652824"}
+		r = org.post("/offers/new", form)
+		mustStatus(t, r, http.StatusSeeOther)
+		offerID := idFrom(t, r.Location, "/offers/")
+		r = org.follow(r)
+		mustContain(t, r, "已保存", "开放", "¥50,000.00", "和静县、若羌县", "0</strong> / 可承接 <strong class=\"num-text\">2",
+			"推荐的需求", "农产品电商销售", "表达对接意向", "暂停", "关闭")
 
-	// Other users see the offer but not its buttons; departments cannot
-	// publish offers.
-	county := f.as("hejing")
-	r = county.get("/offers/" + offerID)
-	mustStatus(t, r, http.StatusOK)
-	mustNotContain(t, r, "表达对接意向", `name="to"`, "/offers/"+offerID+"/edit")
-	mustStatus(t, county.get("/offers/new"), http.StatusForbidden)
-	mustContain(t, county.get("/offers?county=652827&action=industry"), "直播带货助农")
-	mustNotContain(t, county.get("/offers?county=652801"), "直播带货助农")
+		// Other users see the offer but not its buttons; departments cannot
+		// publish offers.
+		county := f.as("hejing")
+		r = county.get("/offers/" + offerID)
+		mustStatus(t, r, http.StatusOK)
+		mustNotContain(t, r, "表达对接意向", `name="to"`, "/offers/"+offerID+"/edit")
+		mustStatus(t, county.get("/offers/new"), http.StatusForbidden)
+		mustContain(t, county.get("/offers?county=652827&action=industry"), "直播带货助农")
+		mustNotContain(t, county.get("/offers?county=652801"), "直播带货助农")
 
-	// The organization expresses interest from its offer.
-	r = org.post("/offers/"+offerID+"/interest", url.Values{"need": {need.ID}, "note": {"我们有直播团队"}})
-	mustStatus(t, r, http.StatusSeeOther)
-	r = org.follow(r)
-	mustContain(t, r, "已表达对接意向", "待回应", "我们有直播团队", "已在对接", "撤回")
-	// Twice is refused on the page.
-	r = org.post("/offers/"+offerID+"/interest", url.Values{"need": {need.ID}})
-	mustStatus(t, r, http.StatusConflict)
-	mustContain(t, r, "该需求与资源已有进行中的对接")
+		// The organization expresses interest from its offer.
+		r = org.post("/offers/"+offerID+"/interest", url.Values{"need": {need.ID}, "note": {"我们有直播团队"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		r = org.follow(r)
+		mustContain(t, r, "已表达对接意向", "待回应", "我们有直播团队", "已在对接", "撤回")
+		// Twice is refused on the page.
+		r = org.post("/offers/"+offerID+"/interest", url.Values{"need": {need.ID}})
+		mustStatus(t, r, http.StatusConflict)
+		mustContain(t, r, "该需求与资源已有进行中的对接")
 
-	// The county answers on the need page: accept, then confirm.
-	r = county.get("/needs/" + need.ID)
-	mustContain(t, r, "直播带货助农", "接受", "婉拒的理由")
-	m := matchForm.FindStringSubmatch(r.Body)
-	if m == nil {
-		t.Fatalf("no match form on the need page:\n%s", excerpt(r.Body))
-	}
-	mid := m[1]
-	// Another county cannot touch it; a decline without a reason is
-	// refused next to the match.
-	other := f.as("ruoqiang")
-	mustStatus(t, other.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"accept"}}), http.StatusNotFound)
-	r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"decline"}})
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "请填写“婉拒”的理由")
-	// The organization cannot accept its own interest.
-	r = org.post("/offers/"+offerID+"/matches/"+mid, url.Values{"name": {"accept"}})
-	mustStatus(t, r, http.StatusForbidden)
-	mustContain(t, r, "应由县市一方“接受”")
+		// The county answers on the need page: accept, then confirm.
+		r = county.get("/needs/" + need.ID)
+		mustContain(t, r, "直播带货助农", "接受", "婉拒的理由")
+		m := matchForm.FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatalf("no match form on the need page:\n%s", excerpt(r.Body))
+		}
+		mid := m[1]
+		// Another county cannot touch it; a decline without a reason is
+		// refused next to the match.
+		other := f.as("ruoqiang")
+		mustStatus(t, other.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"accept"}}), http.StatusNotFound)
+		r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"decline"}})
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "请填写“婉拒”的理由")
+		// The organization cannot accept its own interest.
+		r = org.post("/offers/"+offerID+"/matches/"+mid, url.Values{"name": {"accept"}})
+		mustStatus(t, r, http.StatusForbidden)
+		mustContain(t, r, "应由县市一方“接受”")
 
-	r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"accept"}})
-	mustStatus(t, r, http.StatusSeeOther)
-	mustContain(t, county.follow(r), "已接受对接", "待县市确认", "确认结对")
-	r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"confirm"}})
-	mustStatus(t, r, http.StatusSeeOther)
-	r = county.follow(r)
-	mustContain(t, r, "已确认结对", "已结对", "和静县电子商务促进会", "查看结对")
+		r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"accept"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, county.follow(r), "已接受对接", "待县市确认", "确认结对")
+		r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"confirm"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		r = county.follow(r)
+		mustContain(t, r, "已确认结对", "已结对", "和静县电子商务促进会", "查看结对")
 
-	// The pairing is listed, and the paired organization now sees the
-	// village's contact to do the work.
-	r = county.get("/pairings")
-	mustContain(t, r, "和静县电子商务促进会", "和静县 测试一村", "平台对接", "共 <span class=\"num\">1</span> 个结对")
-	r = org.get("/needs/" + need.ID)
-	mustContain(t, r, "13800138000", "已结对")
-	mustContain(t, org.get("/offers/"+offerID), "1</strong> / 可承接")
-	// The organization was told.
-	mustContain(t, org.get("/notifications"), "已确认结对")
+		// The pairing is listed, and the paired organization now sees the
+		// village's contact to do the work.
+		r = county.get("/pairings")
+		mustContain(t, r, "和静县电子商务促进会", "和静县 测试一村", "平台对接", "共 <span class=\"num\">1</span> 个结对")
+		r = org.get("/needs/" + need.ID)
+		mustContain(t, r, "13800138000", "已结对")
+		mustContain(t, org.get("/offers/"+offerID), "1</strong> / 可承接")
+		// The organization was told.
+		mustContain(t, org.get("/notifications"), "已确认结对")
+	})
 }
 
 func TestOfferStatusButtons(t *testing.T) {
@@ -400,81 +407,83 @@ func TestOfferStatusButtons(t *testing.T) {
 }
 
 func TestPlanPages(t *testing.T) {
-	f := newFixture(t)
-	cun := f.actor("cun")
-	f.need(cun, f.village, "电商销售核桃", zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
-	f.need(cun, f.village, "老人生活照护", zhuxiang.ActionWelfare, zhuxiang.NeedOpen)
-	f.offer(f.org.ID, "电商平台助销", zhuxiang.ActionIndustry, zhuxiang.OfferSales)
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		cun := f.actor("cun")
+		f.need(cun, f.village, "电商销售核桃", zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+		f.need(cun, f.village, "老人生活照护", zhuxiang.ActionWelfare, zhuxiang.NeedOpen)
+		f.offer(f.org.ID, "电商平台助销", zhuxiang.ActionIndustry, zhuxiang.OfferSales)
 
-	county := f.as("hejing")
-	r := county.get("/plan")
-	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, "还没有计算过对接方案", "重点村已结对", "0/2")
-	mustNotContain(t, r, "计算全州对接方案", "/plan/weights")
-	r = county.post("/plan", nil)
-	mustStatus(t, r, http.StatusForbidden)
-	mustContain(t, r, "仅州级管理员可以计算全州对接方案")
-	mustStatus(t, county.get("/plan/weights"), http.StatusForbidden)
-	dept := f.as("kexie")
-	mustStatus(t, dept.get("/plan"), http.StatusForbidden)
-	mustNotContain(t, dept.get("/"), `href="/plan"`)
+		county := f.as("hejing")
+		r := county.get("/plan")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, "还没有计算过对接方案", "重点村已结对", "0/2")
+		mustNotContain(t, r, "计算全州对接方案", "/plan/weights")
+		r = county.post("/plan", nil)
+		mustStatus(t, r, http.StatusForbidden)
+		mustContain(t, r, "仅州级管理员可以计算全州对接方案")
+		mustStatus(t, county.get("/plan/weights"), http.StatusForbidden)
+		dept := f.as("kexie")
+		mustStatus(t, dept.get("/plan"), http.StatusForbidden)
+		mustNotContain(t, dept.get("/"), `href="/plan"`)
 
-	admin := f.as("admin1")
-	r = admin.post("/plan", nil)
-	mustStatus(t, r, http.StatusSeeOther)
-	first := idFrom(t, r.Location, "/plan/")
-	r = admin.follow(r)
-	mustContain(t, r, "已计算新的对接方案", "电商销售核桃", "电商平台助销", "重点村", "老人生活照护", "暂无“扶弱济困”行动的可用资源",
-		"这是第一份方案", "本方案覆盖重点村", "1/1", "行动一致·产业发展")
-	// A second plan after a new offer compares with the first.
-	f.offer(f.org.ID, "上门照护服务", zhuxiang.ActionWelfare, zhuxiang.OfferVolunteers)
-	r = admin.post("/plan", nil)
-	mustStatus(t, r, http.StatusSeeOther)
-	r = admin.get("/plan")
-	mustContain(t, r, "最新方案", "与上次方案比较", "老人生活照护", "未匹配", "和静县电子商务促进会·上门照护服务", "/plan/"+first)
-	r = county.get("/plan/" + first)
-	mustContain(t, r, "历史方案", "这是第一份方案", "电商销售核桃")
-	// A county reads its own lines by default; another county's view of
-	// the same plan has none of them, and "全州" shows everything.
-	r = f.as("ruoqiang").get("/plan/" + first)
-	mustStatus(t, r, http.StatusOK)
-	mustNotContain(t, r, "电商销售核桃", "老人生活照护")
-	mustContain(t, f.as("ruoqiang").get("/plan/"+first+"?county="), "电商销售核桃")
-	r = county.get("/plan/" + first + "/export.xlsx")
-	if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
-		t.Fatalf("plan export: %d %q", r.Status, r.Header.Get("Content-Type"))
-	}
-	mustStatus(t, county.get("/plan/nope"), http.StatusNotFound)
+		admin := f.as("admin1")
+		r = admin.post("/plan", nil)
+		mustStatus(t, r, http.StatusSeeOther)
+		first := idFrom(t, r.Location, "/plan/")
+		r = admin.follow(r)
+		mustContain(t, r, "已计算新的对接方案", "电商销售核桃", "电商平台助销", "重点村", "老人生活照护", "暂无“扶弱济困”行动的可用资源",
+			"这是第一份方案", "本方案覆盖重点村", "1/1", "行动一致·产业发展")
+		// A second plan after a new offer compares with the first.
+		f.offer(f.org.ID, "上门照护服务", zhuxiang.ActionWelfare, zhuxiang.OfferVolunteers)
+		r = admin.post("/plan", nil)
+		mustStatus(t, r, http.StatusSeeOther)
+		r = admin.get("/plan")
+		mustContain(t, r, "最新方案", "与上次方案比较", "老人生活照护", "未匹配", "和静县电子商务促进会·上门照护服务", "/plan/"+first)
+		r = county.get("/plan/" + first)
+		mustContain(t, r, "历史方案", "这是第一份方案", "电商销售核桃")
+		// A county reads its own lines by default; another county's view of
+		// the same plan has none of them, and "全州" shows everything.
+		r = f.as("ruoqiang").get("/plan/" + first)
+		mustStatus(t, r, http.StatusOK)
+		mustNotContain(t, r, "电商销售核桃", "老人生活照护")
+		mustContain(t, f.as("ruoqiang").get("/plan/"+first+"?county="), "电商销售核桃")
+		r = county.get("/plan/" + first + "/export.xlsx")
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("plan export: %d %q", r.Status, r.Header.Get("Content-Type"))
+		}
+		mustStatus(t, county.get("/plan/nope"), http.StatusNotFound)
 
-	// Weights: each listed with its meaning and default; bad input comes
-	// back next to its field.
-	r = admin.get("/plan/weights")
-	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, "重点帮扶村", "对口援疆", `name="key_village" value="40"`, `name="deadline_days" value="30"`)
-	form := url.Values{}
-	for k, v := range weightsMap(match.DefaultWeights) {
-		form.Set(k, strconv.Itoa(v))
-	}
-	form.Set("key_village", "很多")
-	form.Set("action", "0")
-	r = admin.post("/plan/weights", form)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "请填写 0 至 10000 的整数", `value="很多"`)
-	form.Set("key_village", "80")
-	r = admin.post("/plan/weights", form)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "“行动一致”的权重至少为 1", `value="80"`)
-	form.Set("action", "100")
-	r = admin.post("/plan/weights", form)
-	mustStatus(t, r, http.StatusSeeOther)
-	mustContain(t, admin.follow(r), "已保存", `name="key_village" value="80"`)
-	w, _ := f.st.MatchWeights(context.Background())
-	if w.KeyVillage != 80 {
-		t.Fatalf("key village weight %d, want 80", w.KeyVillage)
-	}
-	r = admin.post("/plan/weights", url.Values{"reset": {"1"}})
-	mustStatus(t, r, http.StatusSeeOther)
-	mustContain(t, admin.follow(r), `name="key_village" value="40"`)
+		// Weights: each listed with its meaning and default; bad input comes
+		// back next to its field.
+		r = admin.get("/plan/weights")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, "重点帮扶村", "对口援疆", `name="key_village" value="40"`, `name="deadline_days" value="30"`)
+		form := url.Values{}
+		for k, v := range weightsMap(match.DefaultWeights) {
+			form.Set(k, strconv.Itoa(v))
+		}
+		form.Set("key_village", "很多")
+		form.Set("action", "0")
+		r = admin.post("/plan/weights", form)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "请填写 0 至 10000 的整数", `value="很多"`)
+		form.Set("key_village", "80")
+		r = admin.post("/plan/weights", form)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "“行动一致”的权重至少为 1", `value="80"`)
+		form.Set("action", "100")
+		r = admin.post("/plan/weights", form)
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, admin.follow(r), "已保存", `name="key_village" value="80"`)
+		w, _ := f.st.MatchWeights(context.Background())
+		if w.KeyVillage != 80 {
+			t.Fatalf("key village weight %d, want 80", w.KeyVillage)
+		}
+		r = admin.post("/plan/weights", url.Values{"reset": {"1"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, admin.follow(r), `name="key_village" value="40"`)
+	})
 }
 
 // agreementPDF is the smallest file the store recognises as a PDF.
@@ -499,72 +508,74 @@ func (c *client) pairingUpload(fields map[string]string, filename string, conten
 }
 
 func TestPairingEntryAndAgreement(t *testing.T) {
-	f := newFixture(t)
-	// An organization from an aiding province, outside the county's
-	// registry: found by its credit code.
-	outside := &zhuxiang.Org{Name: "河北省援疆志愿者协会", CreditCode: creditCode(t, '1', 91), LegalForm: zhuxiang.LegalAssociation, RegPlace: "河北省"}
-	if _, err := f.st.CreateOrg(context.Background(), zhuxiang.SystemActor, outside); err != nil {
-		t.Fatal(err)
-	}
-	c := f.as("hejing")
-	r := c.get("/pairings/new")
-	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, `enctype="multipart/form-data"`, "巴伦台镇 测试一村", "和静县电子商务促进会")
-	for _, u := range []string{"cun", "orguser", "kexie"} {
-		r := f.as(u).get("/pairings/new")
-		mustStatus(t, r, http.StatusForbidden)
-		mustContain(t, r, "只有县市或州级用户可以录入结对")
-	}
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		// An organization from an aiding province, outside the county's
+		// registry: found by its credit code.
+		outside := &zhuxiang.Org{Name: "河北省援疆志愿者协会", CreditCode: creditCode(t, '1', 91), LegalForm: zhuxiang.LegalAssociation, RegPlace: "河北省"}
+		if _, err := f.st.CreateOrg(context.Background(), zhuxiang.SystemActor, outside); err != nil {
+			t.Fatal(err)
+		}
+		c := f.as("hejing")
+		r := c.get("/pairings/new")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `enctype="multipart/form-data"`, "巴伦台镇 测试一村", "和静县电子商务促进会")
+		for _, u := range []string{"cun", "orguser", "kexie"} {
+			r := f.as(u).get("/pairings/new")
+			mustStatus(t, r, http.StatusForbidden)
+			mustContain(t, r, "只有县市或州级用户可以录入结对")
+		}
 
-	fields := map[string]string{"org": outside.CreditCode, "region": f.village, "action": "welfare", "start_date": "2026-03-01", "end_date": "2025-01-01", "note": "关爱留守儿童"}
-	// A text file named .pdf is refused by its content; the rest is kept.
-	r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "结束日期早于开始日期", "关爱留守儿童", `value="`+outside.CreditCode+`"`, "出错后请重新选择文件")
-	fields["end_date"] = "2028-12-31"
-	r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "协议文件只能是 PDF、JPEG 或 PNG")
-	r = c.pairingUpload(map[string]string{"org": "不存在的协会", "region": f.village, "start_date": "2026-03-01"}, "", nil)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "找不到名为“不存在的协会”的社会组织")
-	// Too large: refused before the store, with the fields before it kept.
-	big := append(append([]byte{}, agreementPDF...), bytes.Repeat([]byte("0"), zhuxiang.AgreementMaxBytes)...)
-	r = c.pairingUpload(fields, "大协议.pdf", big)
-	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "协议文件不能超过 10 MB", "关爱留守儿童")
+		fields := map[string]string{"org": outside.CreditCode, "region": f.village, "action": "welfare", "start_date": "2026-03-01", "end_date": "2025-01-01", "note": "关爱留守儿童"}
+		// A text file named .pdf is refused by its content; the rest is kept.
+		r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "结束日期早于开始日期", "关爱留守儿童", `value="`+outside.CreditCode+`"`, "出错后请重新选择文件")
+		fields["end_date"] = "2028-12-31"
+		r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "协议文件只能是 PDF、JPEG 或 PNG")
+		r = c.pairingUpload(map[string]string{"org": "不存在的协会", "region": f.village, "start_date": "2026-03-01"}, "", nil)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "找不到名为“不存在的协会”的社会组织")
+		// Too large: refused before the store, with the fields before it kept.
+		big := append(append([]byte{}, agreementPDF...), bytes.Repeat([]byte("0"), zhuxiang.AgreementMaxBytes)...)
+		r = c.pairingUpload(fields, "大协议.pdf", big)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "协议文件不能超过 10 MB", "关爱留守儿童")
 
-	r = c.pairingUpload(fields, `C:\文件\结对协议.pdf`, agreementPDF)
-	mustStatus(t, r, http.StatusSeeOther)
-	id := idFrom(t, r.Location, "/pairings/")
-	r = c.follow(r)
-	mustContain(t, r, "已录入结对", "河北省援疆志愿者协会", "测试一村", "扶弱济困帮扶行动", "2026-03-01 至 2028-12-31", "直接录入", "结对协议.pdf")
+		r = c.pairingUpload(fields, `C:\文件\结对协议.pdf`, agreementPDF)
+		mustStatus(t, r, http.StatusSeeOther)
+		id := idFrom(t, r.Location, "/pairings/")
+		r = c.follow(r)
+		mustContain(t, r, "已录入结对", "河北省援疆志愿者协会", "测试一村", "扶弱济困帮扶行动", "2026-03-01 至 2028-12-31", "直接录入", "结对协议.pdf")
 
-	r = c.get("/pairings/" + id + "/agreement")
-	mustStatus(t, r, http.StatusOK)
-	if r.Body != string(agreementPDF) || r.Header.Get("Content-Type") != "application/pdf" || r.Header.Get("X-Content-Type-Options") != "nosniff" ||
-		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") || !strings.Contains(r.Header.Get("Content-Disposition"), url.PathEscape("结对协议.pdf")) {
-		t.Fatalf("agreement download: %q %v", r.Body, r.Header)
-	}
-	// Another county sees neither the pairing nor its file.
-	other := f.as("ruoqiang")
-	mustStatus(t, other.get("/pairings/"+id), http.StatusNotFound)
-	mustStatus(t, other.get("/pairings/"+id+"/agreement"), http.StatusNotFound)
-	mustNotContain(t, other.get("/pairings"), "河北省援疆志愿者协会")
+		r = c.get("/pairings/" + id + "/agreement")
+		mustStatus(t, r, http.StatusOK)
+		if r.Body != string(agreementPDF) || r.Header.Get("Content-Type") != "application/pdf" || r.Header.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") || !strings.Contains(r.Header.Get("Content-Disposition"), url.PathEscape("结对协议.pdf")) {
+			t.Fatalf("agreement download: %q %v", r.Body, r.Header)
+		}
+		// Another county sees neither the pairing nor its file.
+		other := f.as("ruoqiang")
+		mustStatus(t, other.get("/pairings/"+id), http.StatusNotFound)
+		mustStatus(t, other.get("/pairings/"+id+"/agreement"), http.StatusNotFound)
+		mustNotContain(t, other.get("/pairings"), "河北省援疆志愿者协会")
 
-	// The list filters and exports with the same filters.
-	r = c.get("/pairings?action=welfare&source=direct&q=" + url.QueryEscape("援疆"))
-	mustContain(t, r, "河北省援疆志愿者协会", `href="/pairings/export.xlsx?`)
-	mustNotContain(t, c.get("/pairings?action=tech"), "河北省援疆志愿者协会")
-	r = c.get("/pairings/export.xlsx?action=welfare")
-	if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
-		t.Fatalf("pairing export: %d %q", r.Status, r.Header.Get("Content-Type"))
-	}
-	// The home page counts it: the village is a key village, now paired.
-	r = c.get("/")
-	mustContain(t, r, "重点村已结对", "1/2")
-	// An ordinary form post cannot carry a file there.
-	mustStatus(t, c.post("/pairings/new", url.Values{"org": {outside.CreditCode}}), http.StatusBadRequest)
+		// The list filters and exports with the same filters.
+		r = c.get("/pairings?action=welfare&source=direct&q=" + url.QueryEscape("援疆"))
+		mustContain(t, r, "河北省援疆志愿者协会", `href="/pairings/export.xlsx?`)
+		mustNotContain(t, c.get("/pairings?action=tech"), "河北省援疆志愿者协会")
+		r = c.get("/pairings/export.xlsx?action=welfare")
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("pairing export: %d %q", r.Status, r.Header.Get("Content-Type"))
+		}
+		// The home page counts it: the village is a key village, now paired.
+		r = c.get("/")
+		mustContain(t, r, "重点村已结对", "1/2")
+		// An ordinary form post cannot carry a file there.
+		mustStatus(t, c.post("/pairings/new", url.Values{"org": {outside.CreditCode}}), http.StatusBadRequest)
+	})
 }
 
 func TestNotificationsPage(t *testing.T) {
