@@ -469,3 +469,18 @@ type shortList[T any] struct {
 	Items     []T  `json:"items"`
 	Truncated bool `json:"truncated"`
 }
+
+// putTarget checks a PUT body against its address: an id in the body must
+// be the one in the path, and the version the client read is required,
+// because a PUT without it would overwrite whatever someone else saved in
+// between, which is what versions exist to stop.
+func putTarget(r *http.Request, bodyID string, version *int) (string, int, error) {
+	id := r.PathValue("id")
+	if bodyID != "" && bodyID != id {
+		return "", 0, zhuxiang.Errorf(zhuxiang.EInvalid, "id", "请求体中的id与地址中的不一致")
+	}
+	if version == nil || *version < 1 {
+		return "", 0, zhuxiang.Errorf(zhuxiang.EInvalid, "version", "须提供所修改记录的version（先读取再修改）")
+	}
+	return id, *version, nil
+}

@@ -280,12 +280,9 @@ func (s *server) putNeed(w http.ResponseWriter, r *http.Request, a zhuxiang.Acto
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	if in.ID != "" && in.ID != id {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "id", "请求体中的id与地址中的不一致")
-	}
-	if in.Version == nil || *in.Version < 1 {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "version", "须提供所修改记录的version（先读取再修改）")
+	id, version, err := putTarget(r, in.ID, in.Version)
+	if err != nil {
+		return err
 	}
 	// Reading first makes a need the caller may not see answer 404, as a
 	// GET would, rather than a refusal that betrays that it exists.
@@ -296,7 +293,7 @@ func (s *server) putNeed(w http.ResponseWriter, r *http.Request, a zhuxiang.Acto
 	n := in.toNeed()
 	// The place of a need does not move (the store keeps it); the body's
 	// place is therefore not an error, only not applied.
-	n.ID, n.Version, n.CountyCode, n.VillageCode = id, *in.Version, cur.CountyCode, cur.VillageCode
+	n.ID, n.Version, n.CountyCode, n.VillageCode = id, version, cur.CountyCode, cur.VillageCode
 	if err := s.st.UpdateNeed(r.Context(), a, n); err != nil {
 		return err
 	}

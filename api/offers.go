@@ -176,12 +176,9 @@ func (s *server) putOffer(w http.ResponseWriter, r *http.Request, a zhuxiang.Act
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	if in.ID != "" && in.ID != id {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "id", "请求体中的id与地址中的不一致")
-	}
-	if in.Version == nil || *in.Version < 1 {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "version", "须提供所修改记录的version（先读取再修改）")
+	id, version, err := putTarget(r, in.ID, in.Version)
+	if err != nil {
+		return err
 	}
 	// Read first so that an offer the caller may not see is "not found",
 	// as a GET would say, not a refusal that shows it exists.
@@ -190,7 +187,7 @@ func (s *server) putOffer(w http.ResponseWriter, r *http.Request, a zhuxiang.Act
 		return err
 	}
 	o := in.toOffer()
-	o.ID, o.Version, o.OrgID = id, *in.Version, cur.OrgID
+	o.ID, o.Version, o.OrgID = id, version, cur.OrgID
 	if err := s.st.UpdateOffer(r.Context(), a, o); err != nil {
 		return err
 	}

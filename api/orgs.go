@@ -273,20 +273,15 @@ func (s *server) putOrg(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	if in.ID != "" && in.ID != id {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "id", "请求体中的id与地址中的不一致")
-	}
-	// A PUT without the version it was based on would overwrite whatever
-	// someone else saved in between, which is what versions exist to stop.
-	if in.Version == nil || *in.Version < 1 {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "version", "须提供所修改记录的version（先读取再修改）")
+	id, version, err := putTarget(r, in.ID, in.Version)
+	if err != nil {
+		return err
 	}
 	o, err := in.toOrg()
 	if err != nil {
 		return err
 	}
-	o.ID, o.Version = id, *in.Version
+	o.ID, o.Version = id, version
 	warn, err := s.st.UpdateOrg(r.Context(), a, o)
 	if err != nil {
 		return err
