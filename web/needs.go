@@ -561,19 +561,27 @@ func (s *server) needTransition(w http.ResponseWriter, r *http.Request, q *reque
 
 // needInterest is the county side's "表达对接意向" on a proposed offer.
 func (s *server) needInterest(w http.ResponseWriter, r *http.Request, q *request) error {
-	ctx, a := r.Context(), q.actor
 	id := r.PathValue("id")
-	_, err := s.st.ExpressInterest(ctx, a, id, r.PostForm.Get("offer"), r.PostForm.Get("note"))
+	_, err := s.st.ExpressInterest(r.Context(), q.actor, id, r.PostForm.Get("offer"), r.PostForm.Get("note"))
+	return s.interestDone(w, r, err, "/needs/"+url.PathEscape(id), func(status int, errs formErrors) error {
+		n, err := s.st.Need(r.Context(), q.actor, id)
+		if err != nil {
+			return err
+		}
+		return s.renderNeed(w, r, q, status, &view{}, n, errs, nil)
+	})
+}
+
+// interestDone finishes an interest expressed from a need's or an offer's
+// page: back to the page on success, or the page again with the refusal
+// beside the proposals.
+func (s *server) interestDone(w http.ResponseWriter, r *http.Request, err error, back string, again func(status int, errs formErrors) error) error {
 	switch code := zhuxiang.ErrorCodeOf(err); code {
 	case "":
-		redirect(w, r, "/needs/"+url.PathEscape(id)+"?done=interest#matches")
+		redirect(w, r, back+"?done=interest#matches")
 		return nil
 	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		n, nerr := s.st.Need(ctx, a, id)
-		if nerr != nil {
-			return nerr
-		}
-		return s.renderNeed(w, r, q, code.HTTPStatus(), &view{}, n, formErrors{"interest": zhuxiang.ErrorMessage(err)}, nil)
+		return again(code.HTTPStatus(), formErrors{"interest": zhuxiang.ErrorMessage(err)})
 	}
 	return err
 }

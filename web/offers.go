@@ -393,21 +393,15 @@ func (s *server) offerStatus(w http.ResponseWriter, r *http.Request, q *request)
 
 // offerInterest is the organization's "表达对接意向" on a proposed need.
 func (s *server) offerInterest(w http.ResponseWriter, r *http.Request, q *request) error {
-	ctx, a := r.Context(), q.actor
 	id := r.PathValue("id")
-	_, err := s.st.ExpressInterest(ctx, a, r.PostForm.Get("need"), id, r.PostForm.Get("note"))
-	switch code := zhuxiang.ErrorCodeOf(err); code {
-	case "":
-		redirect(w, r, "/offers/"+url.PathEscape(id)+"?done=interest#matches")
-		return nil
-	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		o, oerr := s.st.Offer(ctx, a, id)
-		if oerr != nil {
-			return oerr
+	_, err := s.st.ExpressInterest(r.Context(), q.actor, r.PostForm.Get("need"), id, r.PostForm.Get("note"))
+	return s.interestDone(w, r, err, "/offers/"+url.PathEscape(id), func(status int, errs formErrors) error {
+		o, err := s.st.Offer(r.Context(), q.actor, id)
+		if err != nil {
+			return err
 		}
-		return s.renderOffer(w, r, q, code.HTTPStatus(), &view{}, o, formErrors{"interest": zhuxiang.ErrorMessage(err)}, nil)
-	}
-	return err
+		return s.renderOffer(w, r, q, status, &view{}, o, errs, nil)
+	})
 }
 
 // offerMatch answers a match from the offer's page.
