@@ -158,3 +158,31 @@ func (p *Problem) Evaluate(assign []int32) (*Solution, error) {
 	s.Cost = -s.Score + p.Bonus()*int64(nonEmpty-s.Reached)
 	return s, nil
 }
+
+// groupMembers lists the needs of each group (CSR: the needs of group g are
+// member[gStart[g]:gStart[g+1]]) and each grouped need's index in member;
+// both solvers keep a group's members together this way.
+func groupMembers(p *Problem) (gStart, member, gPos []int32) {
+	g := int32(p.Groups)
+	gStart = make([]int32, g+1)
+	for _, gi := range p.Group {
+		if gi >= 0 {
+			gStart[gi+1]++
+		}
+	}
+	for i := int32(0); i < g; i++ {
+		gStart[i+1] += gStart[i]
+	}
+	member = make([]int32, gStart[g])
+	gPos = make([]int32, p.Needs)
+	fill := make([]int32, g)
+	for i, gi := range p.Group {
+		if gi >= 0 {
+			k := gStart[gi] + fill[gi]
+			fill[gi]++
+			member[k] = int32(i)
+			gPos[i] = k
+		}
+	}
+	return gStart, member, gPos
+}

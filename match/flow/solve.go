@@ -140,26 +140,7 @@ func newSolver(p *Problem) *solver {
 	s.slotPos = make([]int32, n)
 	s.load = make([]int32, m)
 
-	s.gStart = make([]int32, g+1)
-	for _, gi := range p.Group {
-		if gi >= 0 {
-			s.gStart[gi+1]++
-		}
-	}
-	for i := int32(0); i < g; i++ {
-		s.gStart[i+1] += s.gStart[i]
-	}
-	s.member = make([]int32, s.gStart[g])
-	s.gPos = make([]int32, n)
-	fill := make([]int32, g)
-	for i, gi := range p.Group {
-		if gi >= 0 {
-			k := s.gStart[gi] + fill[gi]
-			fill[gi]++
-			s.member[k] = int32(i)
-			s.gPos[i] = k
-		}
-	}
+	s.gStart, s.member, s.gPos = groupMembers(p)
 	s.unm = make([]int32, g)
 	return s
 }
