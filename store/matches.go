@@ -346,22 +346,10 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 // was just closed, so nobody answers an interest that can no longer lead
 // anywhere.
 func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, col, id, why string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(n.title, '') FROM matches m LEFT JOIN needs n ON n.id = m.need_id
-		WHERE m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
+	ls, err := waitingMatches(ctx, tx, `m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
 	if err != nil {
 		return err
 	}
-	type live struct{ id, org, county, village, title string }
-	var ls []live
-	for rows.Next() {
-		var l live
-		if err := rows.Scan(&l.id, &l.org, &l.county, &l.village, &l.title); err != nil {
-			rows.Close()
-			return err
-		}
-		ls = append(ls, l)
-	}
-	rows.Close()
 	for _, l := range ls {
 		if _, err := tx.ExecContext(ctx, `UPDATE matches SET status = 'withdrawn', reason = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4`,
 			why, ts(s.Now()), a.Name, l.id); err != nil {
@@ -377,6 +365,29 @@ func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Act
 	return nil
 }
 
+// waitingMatch is a match about to be ended by the system, with what the
+// notifications name.
+type waitingMatch struct{ id, org, county, village, title string }
+
+// waitingMatches reads the matches matching cond (on matches m) inside tx.
+func waitingMatches(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]waitingMatch, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(n.title, '') FROM matches m LEFT JOIN needs n ON n.id = m.need_id
+		WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []waitingMatch
+	for rows.Next() {
+		var w waitingMatch
+		if err := rows.Scan(&w.id, &w.org, &w.county, &w.village, &w.title); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
 // LapseMatches ends the interests that waited more than
 // zhuxiang.MatchLapseDays without an answer, and tells both sides. The
 // server calls it periodically; it returns how many lapsed.
@@ -384,22 +395,10 @@ func (s *Store) LapseMatches(ctx context.Context) (int, error) {
 	cutoff := ts(s.Now().Add(-zhuxiang.MatchLapseDays * 24 * time.Hour))
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(nd.title, '') FROM matches m LEFT JOIN needs nd ON nd.id = m.need_id
-			WHERE m.status = 'pending' AND m.created_at < $1`, cutoff)
+		ls, err := waitingMatches(ctx, tx, `m.status = 'pending' AND m.created_at < $1`, cutoff)
 		if err != nil {
 			return err
 		}
-		type lapsed struct{ id, org, county, village, title string }
-		var ls []lapsed
-		for rows.Next() {
-			var l lapsed
-			if err := rows.Scan(&l.id, &l.org, &l.county, &l.village, &l.title); err != nil {
-				rows.Close()
-				return err
-			}
-			ls = append(ls, l)
-		}
-		rows.Close()
 		for _, l := range ls {
 			if _, err := tx.ExecContext(ctx, `UPDATE matches SET status = 'lapsed', version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`,
 				ts(s.Now()), zhuxiang.SystemActor.Name, l.id); err != nil {
