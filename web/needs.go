@@ -473,13 +473,18 @@ func (s *server) matchList(q *request, action string, ms []*zhuxiang.Match, errs
 	return l
 }
 
-// taken indexes the pairs that already have a live or confirmed match.
-func taken(ms []*zhuxiang.Match) map[string]bool {
-	out := map[string]bool{}
+// proposalRows marks the proposals whose pair already has a live or
+// confirmed match among ms, so the page offers no second interest there.
+func proposalRows(props []match.Candidate, ms []*zhuxiang.Match) []proposalRow {
+	taken := map[string]bool{}
 	for _, m := range ms {
 		if m.Status.Live() || m.Status == zhuxiang.MatchConfirmed {
-			out[m.NeedID+"|"+m.OfferID] = true
+			taken[m.NeedID+"|"+m.OfferID] = true
 		}
+	}
+	out := make([]proposalRow, 0, len(props))
+	for _, p := range props {
+		out = append(out, proposalRow{Candidate: p, Taken: taken[p.NeedID+"|"+p.OfferID]})
 	}
 	return out
 }
@@ -528,10 +533,7 @@ func (s *server) renderNeed(w http.ResponseWriter, r *http.Request, q *request, 
 		if err != nil {
 			return err
 		}
-		tk := taken(ms)
-		for _, p := range props {
-			d.Proposals = append(d.Proposals, proposalRow{Candidate: p, Taken: tk[p.NeedID+"|"+p.OfferID]})
-		}
+		d.Proposals = proposalRows(props, ms)
 	}
 	v.Title, v.Nav, v.Data = n.Title, "needs", d
 	s.render(w, r, status, "need", v)

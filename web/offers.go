@@ -362,10 +362,7 @@ func (s *server) renderOffer(w http.ResponseWriter, r *http.Request, q *request,
 		if err != nil {
 			return err
 		}
-		tk := taken(ms)
-		for _, p := range props {
-			d.Proposals = append(d.Proposals, proposalRow{Candidate: p, Taken: tk[p.NeedID+"|"+p.OfferID]})
-		}
+		d.Proposals = proposalRows(props, ms)
 	}
 	v.Title, v.Nav, v.Data = o.Title, "offers", d
 	s.render(w, r, status, "offer", v)
