@@ -16,3 +16,11 @@ func (s *Store) WriteDB() *sql.DB { return s.w }
 func (s *Store) ListOrgsUncached(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
 	return s.listOrgs(ctx, a, f)
 }
+
+// SessionCacheHits tells how many sessions were served from the cache.
+func (s *Store) SessionCacheHits() int64 {
+	if s.sessions == nil {
+		return 0
+	}
+	return s.sessions.hits.Load()
+}

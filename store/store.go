@@ -47,6 +47,8 @@ type Store struct {
 	nstmts  atomic.Int32
 	ref     refCache
 	pages   *pageCache
+	// sessions short-cuts the session read on SQLite (nil on PostgreSQL).
+	sessions *sessionCache
 	// matchCache keeps the last match input (proposals on every need and
 	// offer page read it).
 	matchCache matchCache
@@ -97,6 +99,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		r.SetMaxOpenConns(readConns)
 		r.SetMaxIdleConns(readConns)
 		s.r, s.w, s.dialect = r, w, SQLite
+		if s.sessions, err = newSessionCache(ctx, base+"&_pragma=query_only(1)"); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	if err := s.w.PingContext(ctx); err != nil {
 		s.Close()
@@ -112,6 +118,9 @@ func (s *Store) Close() error {
 		return true
 	})
 	err := s.w.Close()
+	if e := s.sessions.close(); err == nil {
+		err = e
+	}
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
 			err = e

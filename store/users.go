@@ -330,6 +330,10 @@ type Session struct {
 	CSRF   string
 	User   *zhuxiang.User
 	Unread int // unread notifications up to UnreadCap, read with the session: every page shows the count
+	// OrgsGen is the organizations' change counter, read in the same
+	// statement as the session so that a list page served from the page
+	// cache needs no read of its own; see WithSessionGenerations.
+	OrgsGen int64
 }
 
 // UnreadCap bounds the unread count a page shows ("99+"): counting a
@@ -354,12 +358,25 @@ const touchEvery = time.Minute
 // An unknown, idle-expired or disabled session is EUnauthorized.
 func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error) {
 	digest := secure.TokenDigest(token)
+	// The data version is read before the session, so that a commit
+	// between the two leaves the entry stale rather than wrong.
+	version, cacheable := s.sessions.version(ctx)
+	if cacheable {
+		if sess, ok := s.sessions.get(digest, version, s.Now()); ok {
+			return sess, nil
+		}
+	}
 	var lastSeen, csrf string
 	var unread int
-	// The unread count rides along: one read per page instead of two.
+	var orgsGen int64
+	// The unread count and the organizations' generation ride along: one
+	// read per page instead of three. Each read in SQLite is a transaction
+	// of its own (locks on the WAL index), and the two extra reads had cost
+	// a list page served from its cache a quarter of its CPU.
 	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version, s.last_seen, s.csrf,
-		(SELECT COUNT(*) FROM (SELECT 1 FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at = '' LIMIT `+strconv.Itoa(UnreadCap)+`) x)
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread)
+		(SELECT COUNT(*) FROM (SELECT 1 FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at = '' LIMIT `+strconv.Itoa(UnreadCap)+`) x),
+		(SELECT value FROM counters WHERE name = 'orgs_gen')
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread, &orgsGen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
@@ -376,8 +393,13 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error)
 		if _, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, ts(now), digest); err != nil {
 			return nil, err
 		}
+		seen = now // the write changed the data version: the entry below is stale anyway
 	}
-	return &Session{CSRF: csrf, User: u, Unread: unread}, nil
+	sess := &Session{CSRF: csrf, User: u, Unread: unread, OrgsGen: orgsGen}
+	if cacheable {
+		s.sessions.put(digest, version, sess, seen)
+	}
+	return sess, nil
 }
 
 // DeleteSession ends a session (logout).

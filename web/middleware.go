@@ -169,7 +169,11 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 			redirect(w, r, "/password")
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, q))
+		ctx := context.WithValue(r.Context(), ctxKey{}, q)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			ctx = store.WithSessionGenerations(ctx, q.sess)
+		}
+		r = r.WithContext(ctx)
 		if r.Method == http.MethodPost {
 			if !s.checkCSRF(w, r, q, limit) {
 				return

@@ -58,6 +58,7 @@ type server struct {
 	assets map[string]*asset
 	loc    *time.Location
 	nav    sync.Map // nav cache key → template.HTML
+	chrome chromeCache
 }
 
 // New returns the handler for every page, the static files and /healthz,
@@ -219,6 +220,18 @@ type view struct {
 	NavHTML template.HTML
 }
 
+// navKey names the navigation v shows: the current entry and the areas
+// the user may open.
+func (s *server) navKey(v *view) string {
+	key := v.Nav
+	for _, area := range []string{"orgs", "users", "audit", "import", "plan"} {
+		if v.Can(area) {
+			key += "|" + area
+		}
+	}
+	return key
+}
+
 // render executes page into a pooled buffer and writes it only when it
 // succeeded, so that a template error becomes a clean 500 and not half a
 // page.
@@ -247,6 +260,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 			}
 		}
 	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -254,14 +270,17 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 			bufPool.Put(buf)
 		}
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
+	var err error
+	if content, ok := v.Data.(template.HTML); ok && name == "cached" {
+		err = s.wrap(buf, v, content)
+	} else {
+		err = t.ExecuteTemplate(buf, "layout", v)
+	}
+	if err != nil {
 		s.log.Error("render", "template", name, "err", err)
 		http.Error(w, "系统内部错误", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
 	// A known length spares the chunked encoding's extra writes.
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
@@ -375,12 +394,7 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 // combination: it is the largest part of every page's layout, and the same
 // for everyone who may use the same areas.
 func (s *server) navHTML(v *view) template.HTML {
-	key := v.Nav
-	for _, area := range []string{"orgs", "users", "audit", "import", "plan"} {
-		if v.Can(area) {
-			key += "|" + area
-		}
-	}
+	key := s.navKey(v)
 	if h, ok := s.nav.Load(key); ok {
 		return h.(template.HTML)
 	}
