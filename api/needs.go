@@ -10,10 +10,41 @@ import (
 	"zhuxiang/store"
 )
 
-// needJSON is a need as a signed-in caller receives it. Contact, phone and
-// the review fields come from the store already emptied when the need lies
+// needJSON is a need as a signed-in caller receives it: what anyone may
+// see, plus contact, review and lifecycle fields. Contact, phone and the
+// review fields come from the store already emptied when the need lies
 // outside the caller's scope; the API adds nothing back.
 type needJSON struct {
+	publicNeedJSON
+	Contact string `json:"contact"`
+	Phone   string `json:"phone"`
+	Reason  string `json:"reason"`
+	// Actions and Editable answer the questions the pages ask before
+	// showing a button, so a client need not re-implement the lifecycle.
+	Actions    []string `json:"actions"`
+	Editable   bool     `json:"editable"`
+	Version    int      `json:"version"`
+	CreatedBy  string   `json:"created_by"`
+	UpdatedBy  string   `json:"updated_by"`
+	ReviewedAt string   `json:"reviewed_at"`
+	ReviewedBy string   `json:"reviewed_by"`
+}
+
+func toNeedJSON(a zhuxiang.Actor, n *zhuxiang.Need, detail bool) needJSON {
+	out := needJSON{publicNeedJSON: toPublicNeedJSON(n, detail), Contact: n.Contact, Phone: n.Phone, Reason: n.Reason, Actions: []string{},
+		Editable: zhuxiang.CanEditNeed(a, n) == nil, Version: n.Version, CreatedBy: n.CreatedBy, UpdatedBy: n.UpdatedBy,
+		ReviewedAt: rfc3339(n.ReviewedAt), ReviewedBy: n.ReviewedBy}
+	for _, t := range zhuxiang.NeedActions(a, n) {
+		out.Actions = append(out.Actions, t.Name)
+	}
+	return out
+}
+
+// publicNeedJSON is a need as anyone may see it. The public answer is this
+// type alone, not needJSON with fields blanked, so that contact details and
+// review notes cannot reach an anonymous caller by a later change
+// forgetting to blank them: the fields do not exist here.
+type publicNeedJSON struct {
 	ID           string   `json:"id"`
 	CountyCode   string   `json:"county_code"`
 	VillageCode  string   `json:"village_code"`
@@ -33,77 +64,13 @@ type needJSON struct {
 	Urgency      int      `json:"urgency"`
 	UrgencyLabel string   `json:"urgency_label"`
 	WantedBy     string   `json:"wanted_by"`
-	Contact      string   `json:"contact"`
-	Phone        string   `json:"phone"`
 	Status       string   `json:"status"`
 	StatusLabel  string   `json:"status_label"`
-	Reason       string   `json:"reason"`
 	// MatchedOrgs is absent from list items, which do not read pairings; an
 	// empty array there would wrongly say "none".
 	MatchedOrgs *[]string `json:"matched_orgs,omitempty"`
-	// Actions and Editable answer the questions the pages ask before
-	// showing a button, so a client need not re-implement the lifecycle.
-	Actions    []string `json:"actions"`
-	Editable   bool     `json:"editable"`
-	Version    int      `json:"version"`
-	CreatedAt  string   `json:"created_at"`
-	CreatedBy  string   `json:"created_by"`
-	UpdatedAt  string   `json:"updated_at"`
-	UpdatedBy  string   `json:"updated_by"`
-	ReviewedAt string   `json:"reviewed_at"`
-	ReviewedBy string   `json:"reviewed_by"`
-}
-
-func toNeedJSON(a zhuxiang.Actor, n *zhuxiang.Need, detail bool) needJSON {
-	out := needJSON{ID: n.ID, CountyCode: n.CountyCode, VillageCode: n.VillageCode, County: n.County, Village: n.Village, VillageTags: []string{},
-		Action: string(n.Action), ActionLabel: n.Action.Label(), Category: n.Category, Title: n.Title, Description: n.Description,
-		Quantity: n.Quantity, Unit: n.Unit, BudgetFen: n.BudgetFen, People: n.People, PeopleKinds: nonNil(n.PeopleKinds),
-		Urgency: n.Urgency, UrgencyLabel: zhuxiang.UrgencyLabel(n.Urgency), WantedBy: n.WantedBy, Contact: n.Contact, Phone: n.Phone,
-		Status: string(n.Status), StatusLabel: n.Status.Label(), Reason: n.Reason, Actions: []string{},
-		Editable: zhuxiang.CanEditNeed(a, n) == nil, Version: n.Version, CreatedAt: rfc3339(n.CreatedAt), CreatedBy: n.CreatedBy,
-		UpdatedAt: rfc3339(n.UpdatedAt), UpdatedBy: n.UpdatedBy, ReviewedAt: rfc3339(n.ReviewedAt), ReviewedBy: n.ReviewedBy}
-	for _, t := range n.VillageTags {
-		out.VillageTags = append(out.VillageTags, string(t))
-	}
-	for _, t := range zhuxiang.NeedActions(a, n) {
-		out.Actions = append(out.Actions, t.Name)
-	}
-	if detail {
-		m := nonNil(n.MatchedOrgs)
-		out.MatchedOrgs = &m
-	}
-	return out
-}
-
-// publicNeedJSON is a need as anyone may see it. It is a separate type, not
-// needJSON with fields blanked, so that contact details and review notes
-// cannot reach an anonymous caller by a later change forgetting to blank
-// them: the fields do not exist here.
-type publicNeedJSON struct {
-	ID           string    `json:"id"`
-	CountyCode   string    `json:"county_code"`
-	VillageCode  string    `json:"village_code"`
-	County       string    `json:"county"`
-	Village      string    `json:"village"`
-	VillageTags  []string  `json:"village_tags"`
-	Action       string    `json:"action"`
-	ActionLabel  string    `json:"action_label"`
-	Category     string    `json:"category"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description"`
-	Quantity     int64     `json:"quantity"`
-	Unit         string    `json:"unit"`
-	BudgetFen    int64     `json:"budget_fen"`
-	People       int       `json:"people"`
-	PeopleKinds  []string  `json:"people_kinds"`
-	Urgency      int       `json:"urgency"`
-	UrgencyLabel string    `json:"urgency_label"`
-	WantedBy     string    `json:"wanted_by"`
-	Status       string    `json:"status"`
-	StatusLabel  string    `json:"status_label"`
-	MatchedOrgs  *[]string `json:"matched_orgs,omitempty"`
-	CreatedAt    string    `json:"created_at"`
-	UpdatedAt    string    `json:"updated_at"`
+	CreatedAt   string    `json:"created_at"`
+	UpdatedAt   string    `json:"updated_at"`
 }
 
 func toPublicNeedJSON(n *zhuxiang.Need, detail bool) publicNeedJSON {

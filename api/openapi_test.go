@@ -257,9 +257,11 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 // jsonFields lists the JSON names of a struct's fields.
 func jsonFields(v any) map[string]bool {
 	out := map[string]bool{}
-	rt := reflect.TypeOf(v)
-	for i := 0; i < rt.NumField(); i++ {
-		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(v)) {
+		if f.Anonymous {
+			continue // its fields are listed themselves, as JSON flattens them
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name != "" && name != "-" {
 			out[name] = true
 		}
