@@ -52,13 +52,19 @@ func (f needFilters) store() store.NeedFilter {
 
 // query renders the filters without the cursor, for links that keep them.
 func (f needFilters) query() string {
+	return filterQuery(map[string]string{"county": f.County, "tag": f.Tag, "action": f.Action, "status": f.Status, "q": f.Q}, f.Mine)
+}
+
+// filterQuery encodes the filters that are set, and "mine" when the list
+// is limited to the user's own records, as a query string.
+func filterQuery(filters map[string]string, mine bool) string {
 	v := url.Values{}
-	for k, x := range map[string]string{"county": f.County, "tag": f.Tag, "action": f.Action, "status": f.Status, "q": f.Q} {
+	for k, x := range filters {
 		if x != "" {
 			v.Set(k, x)
 		}
 	}
-	if f.Mine {
+	if mine {
 		v.Set("mine", "1")
 	}
 	return v.Encode()

@@ -54,17 +54,9 @@ func (f offerFilters) store(a zhuxiang.Actor) store.OfferFilter {
 	return sf
 }
 
+// query renders the filters without the cursor, for links that keep them.
 func (f offerFilters) query() string {
-	v := url.Values{}
-	for k, x := range map[string]string{"action": f.Action, "kind": f.Kind, "status": f.Status, "county": f.County, "q": f.Q} {
-		if x != "" {
-			v.Set(k, x)
-		}
-	}
-	if f.Mine {
-		v.Set("mine", "1")
-	}
-	return v.Encode()
+	return filterQuery(map[string]string{"action": f.Action, "kind": f.Kind, "status": f.Status, "county": f.County, "q": f.Q}, f.Mine)
 }
 
 // Active tells the page whether to offer "清除".
