@@ -151,7 +151,7 @@ func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxian
 			}
 		}
 		// Lists show department names beside organizations.
-		if err := bumpOrgs(ctx, tx); err != nil {
+		if _, err := bumpOrgs(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, op, "department", d.ID, diff(before, deptKV(d)))

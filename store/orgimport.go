@@ -128,13 +128,6 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				return err
 			}
 		}
-		var fts *sql.Stmt
-		if s.dialect == SQLite {
-			if fts, err = tx.PrepareContext(ctx, sqlFTSAdd); err != nil {
-				return err
-			}
-			defer fts.Close()
-		}
 		var fresh []OrgImport
 		for _, it := range good {
 			o := it.Org
@@ -162,8 +155,12 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			res.Updated++
 			entries = append(entries, pendingAudit{"update", o.ID, ch})
 		}
+		rev, err := bumpOrgs(ctx, tx)
+		if err != nil {
+			return err
+		}
 		// New rows: a second goroutine derives what each row needs (search
-		// keys, index terms, facets, the audit summary) while this one
+		// keys, the audit summary) while this one
 		// writes, so the two cores share an import.
 		for i := range fresh {
 			fresh[i].Org.ID, fresh[i].Org.Seq = secure.NewID(), seq+int64(i)
@@ -185,13 +182,8 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			o := p.org
 			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), p.kinds, nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-				p.search, now, a.Name, o.Seq, p.inspections); err != nil {
+				p.search, now, a.Name, o.Seq, p.inspections, rev); err != nil {
 				return err
-			}
-			if fts != nil {
-				if _, err := fts.ExecContext(ctx, o.Seq, p.terms, p.facets); err != nil {
-					return err
-				}
 			}
 			for _, f := range o.Flags {
 				if _, err := insFlag.ExecContext(ctx, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
@@ -203,52 +195,25 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}
 		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
 		res.Stored = true
-		if err := bumpOrgs(ctx, tx); err != nil {
-			return err
-		}
 		return s.auditBatch(ctx, tx, a, "org", entries)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if res.Stored && res.Created+res.Updated >= optimizeAfterRows {
-		if err := s.optimizeSearch(ctx); err != nil {
-			return nil, err
-		}
-	}
 	return res, nil
-}
-
-// optimizeAfterRows is the import size after which the search index is
-// merged into one segment.
-const optimizeAfterRows = 5000
-
-// optimizeSearch merges the SQLite search index into one segment. A large
-// import leaves it in about ten segments, and every search seeks in each:
-// after the 100 000-organization import, searches that miss the page cache
-// ran at 2 700 req/s with p99 48 ms, and at 5 200 req/s with p99 30 ms once
-// merged. Merging took 1.2 s. PostgreSQL's GIN index needs nothing of the
-// kind.
-func (s *Store) optimizeSearch(ctx context.Context) error {
-	if s.dialect != SQLite {
-		return nil
-	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO orgs_fts(orgs_fts) VALUES ('optimize')`)
-	return err
 }
 
 // preparedOrg is a new organization with everything derived that its rows
 // need.
 type preparedOrg struct {
-	org                                       *zhuxiang.Org
-	search, terms, facets, kinds, inspections string
-	audit                                     string // JSON summary
+	org                        *zhuxiang.Org
+	search, kinds, inspections string
+	audit                      string // JSON summary
 }
 
 func prepareOrg(it OrgImport) preparedOrg {
 	o := it.Org
-	p := preparedOrg{org: o, search: orgSearch(o), facets: orgFacets(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
-	p.terms = zhuxiang.SearchTerms(p.search)
+	p := preparedOrg{org: o, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
 	// A created row's summary names it; the row itself is the "after", and
 	// a 100 000-row import should not store it twice.
 	b, _ := json.Marshal([]Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.CreditCode}, {Field: "导入行号", After: it.Row}})

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"zhuxiang"
+	"zhuxiang/search"
 	"zhuxiang/secure"
 )
 
@@ -196,14 +197,16 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		return nil, err
 	}
 	where := []string{scope}
-	// facets are the same conditions as full-text terms (SQLite): counting
-	// in the index's posting lists is what keeps a filtered count cheap.
-	var facets []string
+	// facets are the same conditions as facet groups of the search index
+	// (SQLite): every group must hold one of its facets. Counting in the
+	// index is what keeps a filtered count cheap; the WHERE conditions stay
+	// the authority on scope, the index only narrows.
+	var facets [][]string
 	switch a.Role {
 	case zhuxiang.RoleCounty:
-		facets = append(facets, facetCounty(a.CountyCode))
+		facets = append(facets, []string{facetCounty(a.CountyCode)})
 	case zhuxiang.RoleDepartment:
-		facets = append(facets, facetDepartment(a.DepartmentID))
+		facets = append(facets, []string{facetDepartment(a.DepartmentID)})
 	}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -215,41 +218,41 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		} else {
 			add("o.reg_county = $%d", f.County)
 		}
-		facets = append(facets, facetCounty(strings.TrimPrefix(f.County, "outside")))
+		facets = append(facets, []string{facetCounty(strings.TrimPrefix(f.County, "outside"))})
 	}
 	if f.Kind != "" {
 		add("o.kinds LIKE $%d", "%,"+string(f.Kind)+",%")
-		facets = append(facets, facetKind(f.Kind))
+		facets = append(facets, []string{facetKind(f.Kind)})
 	}
 	if f.LegalForm != "" {
 		add("o.legal_form = $%d", string(f.LegalForm))
-		facets = append(facets, "f"+facetWord(string(f.LegalForm)))
+		facets = append(facets, []string{facetLegalForm(f.LegalForm)})
 	}
 	switch {
 	case f.Rating > 0:
 		add("o.rating = $%d", f.Rating)
-		facets = append(facets, "r"+strconv.Itoa(f.Rating))
+		facets = append(facets, []string{facetRating(f.Rating)})
 	case f.Rating < 0:
 		where = append(where, "o.rating = 0")
-		facets = append(facets, "r0")
+		facets = append(facets, []string{facetRating(0)})
 	}
 	switch f.Flag {
 	case "abnormal":
 		where = append(where, "o.flag_abnormal = 1")
-		facets = append(facets, "xabnormal")
+		facets = append(facets, []string{facetFlag(zhuxiang.FlagAbnormal)})
 	case "dishonest":
 		where = append(where, "o.flag_dishonest = 1")
-		facets = append(facets, "xdishonest")
+		facets = append(facets, []string{facetFlag(zhuxiang.FlagDishonest)})
 	case "any":
 		where = append(where, "(o.flag_abnormal = 1 OR o.flag_dishonest = 1)")
-		facets = append(facets, "(facets : xabnormal OR facets : xdishonest)")
+		facets = append(facets, []string{facetFlag(zhuxiang.FlagAbnormal), facetFlag(zhuxiang.FlagDishonest)})
 	case "none":
 		where = append(where, "o.flag_abnormal = 0 AND o.flag_dishonest = 0")
-		facets = append(facets, "xnone")
+		facets = append(facets, []string{facetNoFlag})
 	}
 	if f.Department != "" {
 		add("o.department_id = $%d", f.Department)
-		facets = append(facets, facetDepartment(f.Department))
+		facets = append(facets, []string{facetDepartment(f.Department)})
 	}
 	limit := f.Limit
 	switch {
@@ -259,46 +262,56 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		limit = 500
 	}
 	page := &OrgPage{}
-	from, order := "orgs o", "o.name, o.id"
+	order := "o.name, o.id"
 	q := zhuxiang.SearchNormalize(f.Q)
-	var match []string
-	for _, fc := range facets {
-		if strings.HasPrefix(fc, "(") {
-			match = append(match, fc)
-		} else {
-			match = append(match, "facets : "+fc)
+	var before int64
+	if f.Cursor != "" {
+		c, ok := decodeCursor(f.Cursor)
+		if !ok || c.search != (q != "") {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "分页参数无效，请回到第一页")
 		}
+		before = c.seq
 	}
-	if q != "" {
-		// Search results come newest first, in registration order (seq):
-		// the full-text index yields matches in that order, so a page
-		// costs the same whether 5 or 50 000 organizations match. Sorting
-		// matches by name cost 20 ms per page at 100 000 organizations.
-		order = "o.seq DESC"
-		terms := zhuxiang.SearchMatch(q)
-		switch {
-		case terms == "":
-			where = append(where, "1=0") // punctuation only: nothing to find
-		case s.dialect == SQLite:
-			from, order = "orgs_fts f JOIN orgs o ON o.seq = f.rowid", "f.rowid DESC"
-			match = append(match, "terms : ("+terms+")")
-		default:
-			for _, w := range strings.Fields(q) {
-				add(`o.search LIKE $%d ESCAPE '\'`, like(w))
-			}
-		}
-	}
+	// An organization user sees one organization: nothing to narrow.
+	useIndex := s.dialect == SQLite && a.Role != zhuxiang.RoleOrg && (q != "" || len(facets) > 0)
 	counted := false
-	if s.dialect == SQLite && len(match) > 0 && a.Role != zhuxiang.RoleOrg {
-		expr := strings.Join(match, " AND ")
-		if err := s.queryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH $1 LIMIT %d) t`, CountCap), expr).Scan(&page.Total); err != nil {
+	if useIndex {
+		gen, err := s.orgsGeneration(ctx)
+		if err != nil {
 			return nil, err
 		}
-		counted = true
-		if from != "orgs o" {
-			// The page walks the index too; the WHERE conditions stay as the
-			// authority on scope, the index only narrows.
-			add("orgs_fts MATCH $%d", expr)
+		sq := search.Query{Text: q, Facets: facets, Cap: CountCap}
+		if q != "" {
+			sq.Before, sq.Limit = before, limit+1
+		}
+		res, err := s.searchOrgs(ctx, gen, sq)
+		if err != nil {
+			return nil, err
+		}
+		page.Total, counted = res.Total, true
+		if q != "" {
+			if len(res.Seqs) == 0 {
+				page.Capped = page.Total >= CountCap
+				return page, nil
+			}
+			// The page is these rows, newest first; the numbers come from
+			// the index, not from the request, so they go into the SQL text.
+			seqs := make([]string, len(res.Seqs))
+			for i, n := range res.Seqs {
+				seqs[i] = strconv.FormatInt(n, 10)
+			}
+			where = append(where, "o.seq IN ("+strings.Join(seqs, ", ")+")")
+			order = "o.seq DESC"
+		}
+	} else if q != "" {
+		// Search results come newest first, in registration order (seq),
+		// so a page costs the same whether 5 or 50 000 organizations match.
+		order = "o.seq DESC"
+		if len(search.Runs(q)) == 0 {
+			where = append(where, "1=0") // punctuation only: nothing to find
+		}
+		for _, w := range strings.Fields(q) {
+			add(`o.search LIKE $%d ESCAPE '\'`, like(w))
 		}
 	}
 	// On PostgreSQL a substring search must use the trigram index, but the
@@ -329,7 +342,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	}
 	cond := strings.Join(where, " AND ")
 	if !counted {
-		if err := q1.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, cond, CountCap), args...).Scan(&page.Total); err != nil {
+		if err := q1.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM orgs o WHERE %s LIMIT %d) t`, cond, CountCap), args...).Scan(&page.Total); err != nil {
 			return nil, err
 		}
 	}
@@ -341,11 +354,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			return nil, err
 		}
 	}
-	if f.Cursor != "" {
-		c, ok := decodeCursor(f.Cursor)
-		if !ok || c.search != (q != "") {
-			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "分页参数无效，请回到第一页")
-		}
+	if c, _ := decodeCursor(f.Cursor); f.Cursor != "" && !(useIndex && q != "") {
 		if c.search {
 			args = append(args, c.seq)
 			cond += fmt.Sprintf(" AND o.seq < $%d", len(args))
@@ -354,7 +363,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
 		}
 	}
-	rows, err := q1.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
+	rows, err := q1.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, cond, order, limit+1), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -375,47 +384,6 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		page.Next = encodeCursor(cursor{search: q != "", seq: last.Seq, name: last.Name, id: last.ID})
 	}
 	return page, nil
-}
-
-// Facet tokens: what the full-text index knows about an organization besides
-// its text, one token per fact, so that filters and scopes are posting lists.
-func facetCounty(code string) string {
-	if code == "" {
-		return "cout"
-	}
-	return "c" + facetWord(code)
-}
-func facetKind(k zhuxiang.OrgKind) string { return "k" + facetWord(string(k)) }
-func facetDepartment(id string) string {
-	if id == "" {
-		return "dnone"
-	}
-	return "d" + facetWord(id)
-}
-
-// facetWord keeps only letters and digits, which the tokenizer keeps whole.
-func facetWord(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return r
-		}
-		return -1
-	}, strings.ToLower(s))
-}
-
-// orgFacets lists the facet tokens of o.
-func orgFacets(o *zhuxiang.Org) string {
-	f := []string{facetCounty(o.RegCounty), "f" + facetWord(string(o.LegalForm)), "r" + strconv.Itoa(o.Rating), facetDepartment(o.DepartmentID)}
-	for _, k := range o.Kinds {
-		f = append(f, facetKind(k))
-	}
-	if len(o.Flags) == 0 {
-		f = append(f, "xnone")
-	}
-	for _, fl := range o.Flags {
-		f = append(f, "x"+facetWord(string(fl.Kind)))
-	}
-	return strings.Join(f, " ")
 }
 
 // EachOrg calls fn for every organization matching f in the actor's scope,
@@ -599,8 +567,11 @@ func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 
 func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
 	now := ts(s.Now())
-	search := orgSearch(o)
 	seq, err := nextSeq(ctx, tx, "orgs", 1)
+	if err != nil {
+		return err
+	}
+	rev, err := bumpOrgs(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -608,21 +579,15 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 	if _, err := tx.ExecContext(ctx, sqlInsertOrg,
 		o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		search, now, a.Name, seq, inspectionsText(o.Inspections)); err != nil {
-		return err
-	}
-	if err := s.ftsAdd(ctx, tx, o, search); err != nil {
-		return err
-	}
-	if err := bumpOrgs(ctx, tx); err != nil {
+		orgSearch(o), now, a.Name, seq, inspectionsText(o.Inspections), rev); err != nil {
 		return err
 	}
 	return s.writeOrgDetails(ctx, tx, o, false)
 }
 
 const sqlInsertOrg = `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
-	flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by, seq, inspections)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19, $20, $21)`
+	flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by, seq, inspections, rev)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19, $20, $21, $22)`
 
 // nextSeq reserves n numbers of the named counter and returns the first.
 // The counter row is locked until the transaction ends, so numbers are
@@ -633,39 +598,6 @@ func nextSeq(ctx context.Context, tx querier, name string, n int64) (int64, erro
 		return 0, fmt.Errorf("counter %s: %w", name, err)
 	}
 	return last - n + 1, nil
-}
-
-// SQL that keeps the contentless full-text index in step (SQLite only;
-// PostgreSQL's trigram index follows the table by itself). The index keeps
-// no copy of its text, so removing an entry means handing it the terms it
-// was given, which SearchTerms derives again from orgs.search.
-const (
-	sqlFTSAdd    = `INSERT INTO orgs_fts (rowid, terms, facets) VALUES ($1, $2, $3)`
-	sqlFTSRemove = `INSERT INTO orgs_fts (orgs_fts, rowid, terms, facets) VALUES ('delete', $1, $2, $3)`
-)
-
-// ftsAdd indexes one organization's search text and facets.
-func (s *Store) ftsAdd(ctx context.Context, tx querier, o *zhuxiang.Org, search string) error {
-	if s.dialect != SQLite {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, sqlFTSAdd, o.Seq, zhuxiang.SearchTerms(search), orgFacets(o))
-	return err
-}
-
-// ftsRemove takes an organization's current entry out of the index before
-// it changes. The entry must be handed back exactly as it was given, so
-// its terms come from the stored search text, not from recomputing it.
-func (s *Store) ftsRemove(ctx context.Context, tx querier, old *zhuxiang.Org) error {
-	if s.dialect != SQLite {
-		return nil
-	}
-	var search string
-	if err := tx.QueryRowContext(ctx, `SELECT search FROM orgs WHERE id = $1`, old.ID).Scan(&search); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, sqlFTSRemove, old.Seq, zhuxiang.SearchTerms(search), orgFacets(old))
-	return err
 }
 
 func (s *Store) writeOrgDetails(ctx context.Context, tx querier, o *zhuxiang.Org, replace bool) error {
@@ -804,23 +736,17 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 
 // updateOrgRow writes o over old, the row as it stands in the database.
 func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o, old *zhuxiang.Org) error {
-	search := orgSearch(o)
-	if err := s.ftsRemove(ctx, tx, old); err != nil {
+	rev, err := bumpOrgs(ctx, tx)
+	if err != nil {
 		return err
 	}
 	o.Seq = old.Seq
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
 		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16, inspections = $20,
-		version = version + 1, updated_at = $17, updated_by = $18 WHERE id = $19`,
+		version = version + 1, updated_at = $17, updated_by = $18, rev = $21 WHERE id = $19`,
 		o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		search, ts(s.Now()), a.Name, o.ID, inspectionsText(o.Inspections)); err != nil {
-		return err
-	}
-	if err := s.ftsAdd(ctx, tx, o, search); err != nil {
-		return err
-	}
-	if err := bumpOrgs(ctx, tx); err != nil {
+		orgSearch(o), ts(s.Now()), a.Name, o.ID, inspectionsText(o.Inspections), rev); err != nil {
 		return err
 	}
 	o.Version++

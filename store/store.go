@@ -52,6 +52,8 @@ type Store struct {
 	// matchCache keeps the last match input (proposals on every need and
 	// offer page read it).
 	matchCache matchCache
+	// index answers organization searches and filtered counts (SQLite).
+	index orgIndex
 	// Now is the clock; tests replace it to cross lockout and idle limits.
 	Now func() time.Time
 }

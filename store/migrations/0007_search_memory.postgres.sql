@@ -1,0 +1,5 @@
+-- rev: the orgs_gen of the transaction that last wrote the row. SQLite's
+-- in-memory search index catches up by it; PostgreSQL searches through
+-- its trigram index and only keeps the column so both engines share the
+-- same SQL.
+ALTER TABLE orgs ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;
