@@ -202,5 +202,40 @@ func (s *Store) OrgHistory(ctx context.Context, a zhuxiang.Actor, id string, lim
 	if _, err := s.Org(ctx, a, id); err != nil {
 		return nil, err
 	}
-	return s.ListAudit(ctx, zhuxiang.SystemActor, zhuxiang.AuditFilter{Entity: "org", EntityID: id, Limit: limit})
+	out, err := s.ListAudit(ctx, zhuxiang.SystemActor, zhuxiang.AuditFilter{Entity: "org", EntityID: id, Limit: limit})
+	if err != nil || len(out) >= limit {
+		return out, err
+	}
+	// Created by an import: its creation is one line of a batch's entry,
+	// shown here as this organization's own.
+	var created int64
+	if err := s.queryRow(ctx, `SELECT created_audit FROM orgs WHERE id = $1`, id).Scan(&created); err != nil || created == 0 {
+		return out, err
+	}
+	e, err := s.auditEntry(ctx, created)
+	if err != nil {
+		return nil, err
+	}
+	var batch ImportedOrgs
+	if err := json.Unmarshal([]byte(e.Summary), &batch); err != nil {
+		return nil, fmt.Errorf("audit entry %d: %w", created, err)
+	}
+	for _, o := range batch.Orgs {
+		if o.ID == id {
+			b, _ := json.Marshal([]Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.CreditCode}, {Field: "导入行号", After: o.Row}})
+			e.EntityID, e.Summary = id, string(b)
+			return append(out, e), nil
+		}
+	}
+	return nil, fmt.Errorf("audit entry %d does not list organization %s", created, id)
+}
+
+// auditEntry reads one entry by number.
+func (s *Store) auditEntry(ctx context.Context, seq int64) (zhuxiang.AuditEntry, error) {
+	var e zhuxiang.AuditEntry
+	var at string
+	err := s.queryRow(ctx, `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log WHERE seq = $1`, seq).
+		Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash)
+	e.At = parseTS(at)
+	return e, err
 }

@@ -579,15 +579,15 @@ func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *
 	if _, err := tx.ExecContext(ctx, sqlInsertOrg,
 		o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
 		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		orgSearch(o), now, a.Name, seq, inspectionsText(o.Inspections), rev); err != nil {
+		orgSearch(o), now, a.Name, seq, inspectionsText(o.Inspections), rev, 0); err != nil {
 		return err
 	}
 	return s.writeOrgDetails(ctx, tx, o, false)
 }
 
 const sqlInsertOrg = `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
-	flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by, seq, inspections, rev)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19, $20, $21, $22)`
+	flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by, seq, inspections, rev, created_audit)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19, $20, $21, $22, $23)`
 
 // nextSeq reserves n numbers of the named counter and returns the first.
 // The counter row is locked until the transaction ends, so numbers are

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -473,4 +474,70 @@ func TestSearchIndexFollowsOtherWriters(t *testing.T) {
 	if page.Total != 1 || page.Orgs[0].Name != "和静县蔬菜产业协会" {
 		t.Fatalf("hj in 和静县 after the import: %d, first %q", page.Total, page.Orgs[0].Name)
 	}
+}
+
+// TestImportAuditBatches checks how an import is recorded: each batch of
+// created organizations is one chained entry listing them, an updated
+// organization keeps an entry of its own with what changed, and every
+// organization's history still shows how it came to be.
+func TestImportAuditBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		existing := mustOrg(t, st, sys, "和静县既有协会", "652827", 1)
+		n := 1201 // three batches of 500, 500 and 201, plus one update
+		items := []store.OrgImport{{Row: 2, Org: &zhuxiang.Org{Name: "和静县既有协会（更名）", CreditCode: existing.CreditCode, LegalForm: zhuxiang.LegalAssociation}, County: "652827"}}
+		for i := 0; i < n; i++ {
+			o := &zhuxiang.Org{Name: fmt.Sprintf("巴州%05d号协会", i), CreditCode: creditCode(t, '1', i+2), LegalForm: zhuxiang.LegalAssociation}
+			items = append(items, store.OrgImport{Row: i + 3, Org: o, County: "652827"})
+		}
+		res, err := st.ImportOrgs(ctx, sys, items, nil, n+1, zhuxiang.ImportAll)
+		if err != nil || res.Created != n || res.Updated != 1 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		batches, err := st.ListAudit(ctx, sys, zhuxiang.AuditFilter{Op: "import_create"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batches) != 3 {
+			t.Fatalf("%d batch entries, want 3", len(batches))
+		}
+		listed := 0
+		for _, e := range batches {
+			var b store.ImportedOrgs
+			if err := json.Unmarshal([]byte(e.Summary), &b); err != nil || b.Count != len(b.Orgs) {
+				t.Fatalf("entry %d: %v %s", e.Seq, err, e.Summary[:min(200, len(e.Summary))])
+			}
+			listed += b.Count
+		}
+		if listed != n {
+			t.Errorf("batch entries list %d organizations, want %d", listed, n)
+		}
+		for _, want := range []struct {
+			name string
+			row  int
+		}{{"巴州00000号协会", 3}, {"巴州00499号协会", 502}, {"巴州00500号协会", 503}, {"巴州01200号协会", 1203}} {
+			page, err := st.ListOrgs(ctx, sys, store.OrgFilter{Q: want.name, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(page.Orgs, func(o *zhuxiang.Org) bool { return o.Name == want.name })
+			if i < 0 {
+				t.Fatalf("%s not found", want.name)
+			}
+			h, err := st.OrgHistory(ctx, sys, page.Orgs[i].ID, 10)
+			if err != nil || len(h) != 1 {
+				t.Fatalf("history of %s: %d entries, %v", want.name, len(h), err)
+			}
+			if h[0].Op != "import_create" || !strings.Contains(h[0].Summary, want.name) || !strings.Contains(h[0].Summary, fmt.Sprintf(`"after":%d`, want.row)) {
+				t.Errorf("history of %s: %s %s", want.name, h[0].Op, h[0].Summary)
+			}
+		}
+		h, err := st.OrgHistory(ctx, sys, existing.ID, 10)
+		if err != nil || len(h) != 2 || h[0].Op != "update" || !strings.Contains(h[0].Summary, "更名") {
+			t.Errorf("history of the updated organization: %+v %v", h, err)
+		}
+		if v, err := st.VerifyAudit(ctx); err != nil || v.BrokenAt != 0 {
+			t.Fatalf("verify: %+v %v", v, err)
+		}
+	})
 }

@@ -143,7 +143,7 @@ func (s *server) assetURL(name string) string {
 
 var opLabels = map[string]string{
 	"create": "新增", "update": "修改", "delete": "删除", "login": "登录", "login_failed": "登录失败",
-	"logout": "退出登录", "import": "导入", "disable": "停用账号", "enable": "启用账号",
+	"logout": "退出登录", "import": "导入", "import_create": "导入新增", "disable": "停用账号", "enable": "启用账号",
 	"reset_password": "重置密码", "change_password": "修改密码", "create_token": "签发接口令牌",
 }
 
@@ -201,6 +201,10 @@ func auditSummary(text string) []string {
 			}
 		}
 		return out
+	}
+	var batch store.ImportedOrgs
+	if err := json.Unmarshal([]byte(text), &batch); err == nil && len(batch.Orgs) > 0 {
+		return importedSummary(batch)
 	}
 	var note map[string]any
 	if err := json.Unmarshal([]byte(text), &note); err == nil {
@@ -305,4 +309,20 @@ func init() {
 	for _, f := range []zhuxiang.LegalForm{zhuxiang.LegalAssociation, zhuxiang.LegalService, zhuxiang.LegalFoundation, zhuxiang.LegalOther} {
 		formOptions = append(formOptions, option{string(f), f.Label()})
 	}
+}
+
+// importedSummary says what one batch of an import created: how many, which
+// rows, and the first few names (the organizations' own pages show each
+// one's line).
+func importedSummary(b store.ImportedOrgs) []string {
+	first, last := b.Orgs[0], b.Orgs[len(b.Orgs)-1]
+	var names []string
+	for _, o := range b.Orgs[:min(3, len(b.Orgs))] {
+		names = append(names, o.Name)
+	}
+	list := strings.Join(names, "、")
+	if len(b.Orgs) > len(names) {
+		list += fmt.Sprintf("等%d个", len(b.Orgs))
+	}
+	return []string{fmt.Sprintf("新增社会组织：%d个", b.Count), fmt.Sprintf("导入行号：第%d–%d行", first.Row, last.Row), "组织：" + list}
 }
