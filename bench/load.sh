@@ -17,6 +17,9 @@ $out/zhuxiang serve --db $db --addr $addr >$out/serve.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for i in $(seq 1 50); do curl -fs http://$addr/healthz >/dev/null && break; sleep 0.2; done
+# The search index is built in the background at start; measure after it.
+for i in $(seq 1 100); do grep -q "search index ready" $out/serve.log && break; sleep 0.2; done
+grep "search index ready" $out/serve.log || true
 
 login() { # prints the session token of user $1
   local jar; jar=$(mktemp)

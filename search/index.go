@@ -9,10 +9,6 @@ import (
 	"sync"
 )
 
-// facetMark starts every facet key, so that facets and text tokens share
-// one map and never collide: Terms yields letters and digits only.
-const facetMark = "\x00"
-
 // Doc is one organization as the index sees it.
 type Doc struct {
 	Seq    int64    // registration order, the order of results (newest first)
@@ -23,13 +19,29 @@ type Doc struct {
 // Index holds posting lists of documents in registration order. It is not
 // safe for concurrent use: the caller holds a read lock to search and a
 // write lock to add.
+//
+// A text token is at most eight bytes (three ASCII letters, or two
+// characters of up to four bytes), so it is keyed by its bytes packed
+// big-endian into a uint64: numeric order is the tokens' byte order, which
+// makes a prefix a range, and the map lookups that dominate a build hash
+// a word instead of a string.
 type Index struct {
-	ids   map[string]int32 // token or facetMark+facet → list number
-	lists [][]int32        // document numbers, ascending
-	keys  []string         // text tokens, sorted, for prefix lookups
-	extra []string         // text tokens added since keys was sorted
-	docs  []doc            // ascending seq; a document's number is its place
-	stale int              // documents replaced since the last build
+	tokens map[uint64]int32 // packed text token → list number
+	facets map[string]int32 // facet → list number
+	lists  [][]int32        // document numbers, ascending
+	keys   []uint64         // text tokens, sorted, for prefix lookups
+	extra  []uint64         // text tokens added since keys was sorted
+	docs   []doc            // ascending seq; a document's number is its place
+	stale  int              // documents replaced since the last build
+}
+
+// pack packs a token of at most eight bytes.
+func pack(tok string) uint64 {
+	var k uint64
+	for i := 0; i < len(tok); i++ {
+		k |= uint64(tok[i]) << (56 - 8*i)
+	}
+	return k
 }
 
 type doc struct {
@@ -38,64 +50,111 @@ type doc struct {
 	facets []int32 // list numbers of its facets
 }
 
-// Build makes an index of docs, which must be in ascending Seq order. The
-// documents are tokenized on every core and the shards' lists joined.
+// Build makes an index of docs, which must be in ascending Seq order.
 func Build(docs []Doc) *Index {
-	shards := min(runtime.GOMAXPROCS(0), max(1, len(docs)/5000))
-	parts := make([]*Index, shards)
+	batches := make(chan []Doc, 1)
+	go func() {
+		defer close(batches)
+		for len(docs) > 0 {
+			n := min(len(docs), BatchSize)
+			batches <- docs[:n]
+			docs = docs[n:]
+		}
+	}()
+	return BuildStream(batches)
+}
+
+// BatchSize is a good size for the batches given to BuildStream.
+const BatchSize = 4096
+
+// BuildStream makes an index of the documents sent in batches, in
+// ascending Seq order across batches. Batches are tokenized on every core
+// as they arrive, so reading the documents overlaps indexing them, and
+// the pieces are joined into one allocation of exactly the right size.
+func BuildStream(batches <-chan []Doc) *Index {
+	type batch struct {
+		n    int
+		docs []Doc
+	}
+	numbered := make(chan batch)
+	go func() {
+		defer close(numbered)
+		n := 0
+		for b := range batches {
+			numbered <- batch{n, b}
+			n++
+		}
+	}()
+	var mu sync.Mutex
+	var pieces []*Index
 	var wg sync.WaitGroup
-	for i := range parts {
-		lo, hi := i*len(docs)/shards, (i+1)*len(docs)/shards
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := newIndex()
-			for _, d := range docs[lo:hi] {
-				p.appendDoc(d)
+			for b := range numbered {
+				p := newIndex()
+				for _, d := range b.docs {
+					p.appendDoc(d)
+				}
+				mu.Lock()
+				if b.n >= len(pieces) {
+					pieces = append(pieces, make([]*Index, b.n+1-len(pieces))...)
+				}
+				pieces[b.n] = p
+				mu.Unlock()
 			}
-			parts[i] = p
 		}()
 	}
 	wg.Wait()
-	x := parts[0]
-	if shards > 1 {
-		x = join(parts)
-	}
-	x.compact()
-	return x
+	return join(pieces)
 }
 
-func newIndex() *Index { return &Index{ids: map[string]int32{}} }
+func newIndex() *Index { return &Index{tokens: map[uint64]int32{}, facets: map[string]int32{}} }
 
-// join concatenates shards built over consecutive runs of documents.
+// join concatenates pieces built over consecutive runs of documents.
 func join(parts []*Index) *Index {
 	x := newIndex()
-	n := 0
+	ndocs, nposts := 0, 0
 	for _, p := range parts {
-		n += len(p.docs)
+		ndocs += len(p.docs)
 	}
-	x.docs = make([]doc, 0, n)
 	var lens []int
+	grow := func(id int32, ok bool, n int) int32 {
+		if !ok {
+			id = int32(len(lens))
+			lens = append(lens, 0)
+		}
+		lens[id] += n
+		nposts += n
+		return id
+	}
 	for _, p := range parts {
-		for k, l := range p.ids {
-			id, ok := x.ids[k]
-			if !ok {
-				id = int32(len(x.lists))
-				x.ids[k] = id
-				x.lists = append(x.lists, nil)
-				lens = append(lens, 0)
-			}
-			lens[id] += len(p.lists[l])
+		for k, l := range p.tokens {
+			id, ok := x.tokens[k]
+			x.tokens[k] = grow(id, ok, len(p.lists[l]))
+		}
+		for k, l := range p.facets {
+			id, ok := x.facets[k]
+			x.facets[k] = grow(id, ok, len(p.lists[l]))
 		}
 	}
+	arena := make([]int32, nposts)
+	x.lists = make([][]int32, len(lens))
+	off := 0
 	for id, n := range lens {
-		x.lists[id] = make([]int32, 0, n)
+		x.lists[id] = arena[off : off : off+n]
+		off += n
 	}
+	x.docs = make([]doc, 0, ndocs)
 	for _, p := range parts {
 		base := int32(len(x.docs))
 		remap := make([]int32, len(p.lists))
-		for k, l := range p.ids {
-			remap[l] = x.ids[k]
+		for k, l := range p.tokens {
+			remap[l] = x.tokens[k]
+		}
+		for k, l := range p.facets {
+			remap[l] = x.facets[k]
 		}
 		for l, list := range p.lists {
 			dst := &x.lists[remap[l]]
@@ -104,37 +163,27 @@ func join(parts []*Index) *Index {
 			}
 		}
 		for _, d := range p.docs {
-			f := make([]int32, len(d.facets))
 			for i, l := range d.facets {
-				f[i] = remap[l]
+				d.facets[i] = remap[l]
 			}
-			x.docs = append(x.docs, doc{seq: d.seq, text: d.text, facets: f})
+			x.docs = append(x.docs, d)
 		}
 	}
+	x.keys = make([]uint64, 0, len(x.tokens))
+	for k := range x.tokens {
+		x.keys = append(x.keys, k)
+	}
+	slices.Sort(x.keys)
 	return x
 }
 
-// compact moves every list into one allocation of exactly the right size
-// and sorts the token keys.
-func (x *Index) compact() {
-	total := 0
+// Stats says how big the index is: documents, distinct tokens and facets,
+// and postings (4 bytes each).
+func (x *Index) Stats() (docs, keys, postings int) {
 	for _, l := range x.lists {
-		total += len(l)
+		postings += len(l)
 	}
-	arena := make([]int32, 0, total)
-	for i, l := range x.lists {
-		start := len(arena)
-		arena = append(arena, l...)
-		x.lists[i] = arena[start:len(arena):len(arena)]
-	}
-	x.keys = make([]string, 0, len(x.ids))
-	for k := range x.ids {
-		if !strings.HasPrefix(k, facetMark) {
-			x.keys = append(x.keys, k)
-		}
-	}
-	slices.Sort(x.keys)
-	x.extra = nil
+	return len(x.docs), len(x.tokens) + len(x.facets), postings
 }
 
 // Len is the number of documents.
@@ -158,8 +207,9 @@ func (x *Index) Put(d Doc) bool {
 		return false
 	}
 	num := int32(i)
-	x.docs[i] = doc{seq: d.Seq, text: d.Text, facets: x.facetLists(d.Facets, func(l int32) { x.insert(l, num) })}
-	Terms(d.Text, func(tok string) { x.insert(x.list(tok), num) })
+	add := func(l int32) { x.insert(l, num) }
+	x.docs[i] = doc{seq: d.Seq, text: d.Text, facets: x.facetLists(d.Facets, add)}
+	Terms(d.Text, func(tok string) { add(x.tokenList(tok)) })
 	x.stale++
 	return true
 }
@@ -173,32 +223,37 @@ func (x *Index) appendDoc(d Doc) {
 		}
 	}
 	x.docs = append(x.docs, doc{seq: d.Seq, text: d.Text, facets: x.facetLists(d.Facets, add)})
-	Terms(d.Text, func(tok string) { add(x.list(tok)) })
+	Terms(d.Text, func(tok string) { add(x.tokenList(tok)) })
 }
 
 // facetLists returns the list numbers of facets, calling add with each.
 func (x *Index) facetLists(facets []string, add func(int32)) []int32 {
 	out := make([]int32, len(facets))
 	for i, f := range facets {
-		out[i] = x.list(facetMark + f)
-		add(out[i])
+		id, ok := x.facets[f]
+		if !ok {
+			id = x.newList()
+			x.facets[f] = id
+		}
+		out[i] = id
+		add(id)
 	}
 	return out
 }
 
-// list returns the list number of key, making an empty list if needed.
-func (x *Index) list(key string) int32 {
-	if id, ok := x.ids[key]; ok {
+// tokenList returns the list number of a text token, making an empty list
+// if needed.
+func (x *Index) tokenList(tok string) int32 {
+	k := pack(tok)
+	if id, ok := x.tokens[k]; ok {
 		return id
 	}
-	key = strings.Clone(key) // tokens are slices of a document's text
-	id := int32(len(x.lists))
-	x.ids[key] = id
-	x.lists = append(x.lists, nil)
-	if !strings.HasPrefix(key, facetMark) && x.keys != nil {
+	id := x.newList()
+	x.tokens[k] = id
+	if x.keys != nil {
 		// Keys added after a build wait in a short unsorted list, sorted in
 		// with the rest once there are enough to be worth it.
-		x.extra = append(x.extra, key)
+		x.extra = append(x.extra, k)
 		if len(x.extra) >= 1024 {
 			x.keys = append(x.keys, x.extra...)
 			slices.Sort(x.keys)
@@ -206,6 +261,11 @@ func (x *Index) list(key string) int32 {
 		}
 	}
 	return id
+}
+
+func (x *Index) newList() int32 {
+	x.lists = append(x.lists, nil)
+	return int32(len(x.lists) - 1)
 }
 
 // insert adds num to list l in order, once.
@@ -266,7 +326,7 @@ func (x *Index) Search(q Query) Result {
 	}
 	for i, g := range q.Facets {
 		for _, f := range g {
-			if id, ok := x.ids[facetMark+f]; ok {
+			if id, ok := x.facets[f]; ok {
 				groups[i] = append(groups[i], id)
 			}
 		}
@@ -286,7 +346,7 @@ func (x *Index) Search(q Query) Result {
 			if missing || runeCount(tok) != n {
 				return // the trailing short tokens add nothing to a full run
 			}
-			id, ok := x.ids[tok]
+			id, ok := x.tokens[pack(tok)]
 			if !ok {
 				missing = true
 				return
@@ -374,13 +434,15 @@ func (x *Index) walk(c candidates, visit func(int32) bool) {
 
 // prefixLists returns the lists of every text token that begins with p.
 func (x *Index) prefixLists(p string) []int32 {
+	lo := pack(p)
+	hi := lo | (1<<(64-8*len(p)) - 1)
 	var out []int32
-	for i := sort.SearchStrings(x.keys, p); i < len(x.keys) && strings.HasPrefix(x.keys[i], p); i++ {
-		out = append(out, x.ids[x.keys[i]])
+	for i, _ := slices.BinarySearch(x.keys, lo); i < len(x.keys) && x.keys[i] <= hi; i++ {
+		out = append(out, x.tokens[x.keys[i]])
 	}
 	for _, k := range x.extra {
-		if strings.HasPrefix(k, p) {
-			out = append(out, x.ids[k])
+		if lo <= k && k <= hi {
+			out = append(out, x.tokens[k])
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"os"
+	"runtime"
 	"testing"
 
 	"zhuxiang"
@@ -68,4 +69,28 @@ func benchStore(b *testing.B) *store.Store {
 	}
 	b.Cleanup(func() { st.Close() })
 	return st
+}
+
+// BenchmarkSearchIndexBuild times building the search index from the
+// database, as serve does at start and after a large import, and reports
+// its size: postings, distinct keys, and the heap it keeps.
+func BenchmarkSearchIndexBuild(b *testing.B) {
+	st := benchStore(b)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var docs, keys, postings int
+	for i := 0; i < b.N; i++ {
+		var err error
+		if docs, keys, postings, err = st.RebuildSearch(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(docs), "docs")
+	b.ReportMetric(float64(keys), "keys")
+	b.ReportMetric(float64(postings), "postings")
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "MB-kept")
 }

@@ -24,3 +24,16 @@ func (s *Store) SessionCacheHits() int64 {
 	}
 	return s.sessions.hits.Load()
 }
+
+// RebuildSearch builds the search index afresh from the database and says
+// how big it is.
+func (s *Store) RebuildSearch(ctx context.Context) (docs, keys, postings int, err error) {
+	s.index.mu.Lock()
+	s.index.x = nil
+	s.index.mu.Unlock()
+	if err := s.syncIndex(ctx, 0); err != nil {
+		return 0, 0, 0, err
+	}
+	docs, keys, postings = s.index.x.Stats()
+	return docs, keys, postings, nil
+}

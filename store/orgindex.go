@@ -74,7 +74,8 @@ func (s *Store) syncIndex(ctx context.Context, want int64) error {
 		return nil
 	}
 	if ix.x != nil {
-		docs, err := indexDocs(ctx, tx, `WHERE rev > $1`, ix.gen)
+		var docs []search.Doc
+		err := indexDocs(ctx, tx, func(b []search.Doc) { docs = append(docs, b...) }, `WHERE rev > $1`, ix.gen)
 		if err != nil {
 			return err
 		}
@@ -91,32 +92,45 @@ func (s *Store) syncIndex(ctx context.Context, want int64) error {
 			}
 		}
 	}
-	docs, err := indexDocs(ctx, tx, ``)
+	// Rows are indexed on the other core while this one reads the next.
+	batches := make(chan []search.Doc, 2)
+	built := make(chan *search.Index)
+	go func() { built <- search.BuildStream(batches) }()
+	err = indexDocs(ctx, tx, func(b []search.Doc) { batches <- b }, ``)
+	close(batches)
+	x := <-built
 	if err != nil {
 		return err
 	}
-	ix.x, ix.gen = search.Build(docs), gen
+	ix.x, ix.gen = x, gen
 	return nil
 }
 
-// indexDocs reads organizations as the index sees them, in seq order.
-func indexDocs(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]search.Doc, error) {
+// indexDocs reads organizations as the index sees them, in seq order, and
+// hands them to fn in batches.
+func indexDocs(ctx context.Context, tx *sql.Tx, fn func([]search.Doc), where string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, `SELECT seq, search, reg_county, legal_form, rating, COALESCE(department_id, ''), kinds, flag_abnormal, flag_dishonest FROM orgs `+where+` ORDER BY seq`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var docs []search.Doc
+	docs := make([]search.Doc, 0, search.BatchSize)
 	for rows.Next() {
 		var d search.Doc
 		var f orgFacts
 		if err := rows.Scan(&d.Seq, &d.Text, &f.county, &f.legalForm, &f.rating, &f.department, &f.kinds, &f.abnormal, &f.dishonest); err != nil {
-			return nil, err
+			return err
 		}
 		d.Facets = f.facets()
-		docs = append(docs, d)
+		if docs = append(docs, d); len(docs) == search.BatchSize {
+			fn(docs)
+			docs = make([]search.Doc, 0, search.BatchSize)
+		}
 	}
-	return docs, rows.Err()
+	if len(docs) > 0 {
+		fn(docs)
+	}
+	return rows.Err()
 }
 
 // orgFacts are the columns that filters and scopes test.

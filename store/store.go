@@ -52,6 +52,9 @@ type Store struct {
 	// matchCache keeps the last match input (proposals on every need and
 	// offer page read it).
 	matchCache matchCache
+	// touching holds the digests of sessions whose last-seen time is being
+	// written (SessionUser).
+	touching sync.Map
 	// index answers organization searches and filtered counts (SQLite).
 	index orgIndex
 	// Now is the clock; tests replace it to cross lockout and idle limits.

@@ -422,6 +422,16 @@ func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool,
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go lapseLoop(ctx, st, logger)
+	go func() {
+		// The search index is built from the database at start, so that no
+		// user waits for it at the first search.
+		start := time.Now()
+		if err := st.WarmSearch(ctx); err != nil {
+			logger.Warn("search index", "err", err)
+			return
+		}
+		logger.Info("search index ready", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	select {
 	case err := <-errc:
 		return err
