@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -540,4 +541,33 @@ func TestImportAuditBatches(t *testing.T) {
 			t.Fatalf("verify: %+v %v", v, err)
 		}
 	})
+}
+
+// TestNewDatabasePageSize checks that a new SQLite file is made with 8 KB
+// pages: the page size must be set before the file switches to WAL, after
+// which it can no longer change.
+func TestNewDatabasePageSize(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	var size int
+	var mode string
+	if err := st.DB().QueryRow(`PRAGMA page_size`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if size != 8192 || mode != "wal" {
+		t.Fatalf("new database: page size %d, journal %s; want 8192, wal", size, mode)
+	}
+	// Each pool's cache size is the one it names.
+	var readCache, writeCache int
+	if err := st.DB().QueryRow(`PRAGMA cache_size`).Scan(&readCache); err != nil {
+		t.Fatal(err)
+	}
+	if err := storetestWriter(t, st).(*sql.DB).QueryRow(`PRAGMA cache_size`).Scan(&writeCache); err != nil {
+		t.Fatal(err)
+	}
+	if readCache != -32000 || writeCache != -262144 {
+		t.Fatalf("cache sizes: read pool %d, writer %d; want -32000, -262144", readCache, writeCache)
+	}
 }
