@@ -121,6 +121,38 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("scripted upload navigated to %s", loc)
 	}
 	b.shot("import-result")
+	// A good file: the new organizations are found by pinyin at once, and
+	// each one's page shows the line of the import that created it.
+	good := filepath.Join(t.TempDir(), "good.csv")
+	csv := "组织名称,统一社会信用代码,法人类型,登记县市\n"
+	for i, n := range []string{"和静县哈尔莫敦养蜂协会", "和静县额勒再特乌鲁刺绣合作社联合会", "和静县巩乃斯林场护林协会"} {
+		csv += n + "," + creditCode(t, '1', 40+i) + ",社会团体,和静县\n"
+	}
+	if err := os.WriteFile(good, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.navigate("/import")
+	b.do(chromedp.SetUploadFiles(chromedp.ID("orgs-file"), []string{good}),
+		chromedp.Click(chromedp.CSS(`#orgs button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".alert-success, .flash-ok, .alert-danger")))
+	if res := b.text("main"); !strings.Contains(res, "导入成功") {
+		t.Errorf("good import result:\n%s", res)
+	}
+	b.shot("import-good")
+	b.navigate("/orgs?q=" + url.QueryEscape("hjxhemd")) // 和静县哈尔莫敦
+	b.submit(`td.cell-title a`)
+	history := b.text("main")
+	for _, want := range []string{"和静县哈尔莫敦养蜂协会", "导入新增", "导入行号：2"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("imported organization's page lacks %q:\n%s", want, history)
+		}
+	}
+	b.shot("org-imported")
+	b.navigate("/audit?op=import_create")
+	if audit := b.text("main"); !strings.Contains(audit, "新增社会组织：3个") || !strings.Contains(audit, "导入行号：第2–4行") {
+		t.Errorf("audit page after the import:\n%s", audit)
+	}
+	b.shot("audit-import")
 	b.navigate("/users")
 	b.shot("users")
 	b.submit(`header form button[type="submit"]`)
