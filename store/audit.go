@@ -94,19 +94,17 @@ type AuditVerifyResult struct {
 // agrees with the last entry (a deleted tail shows there).
 func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 	var res AuditVerifyResult
-	rows, err := s.query(ctx, `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := s.query(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return res, err
 	}
 	defer rows.Close()
 	prev, want := "", int64(1)
 	for rows.Next() {
-		var e zhuxiang.AuditEntry
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return res, err
 		}
-		e.At = parseTS(at)
 		res.Entries++
 		switch {
 		case e.Seq != want:
@@ -172,7 +170,7 @@ func (s *Store) ListAudit(ctx context.Context, a zhuxiang.Actor, f zhuxiang.Audi
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	q := `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log`
+	q := `SELECT ` + auditCols + ` FROM audit_log`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -184,12 +182,10 @@ func (s *Store) ListAudit(ctx context.Context, a zhuxiang.Actor, f zhuxiang.Audi
 	defer rows.Close()
 	var out []zhuxiang.AuditEntry
 	for rows.Next() {
-		var e zhuxiang.AuditEntry
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.At = parseTS(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -232,10 +228,16 @@ func (s *Store) OrgHistory(ctx context.Context, a zhuxiang.Actor, id string, lim
 
 // auditEntry reads one entry by number.
 func (s *Store) auditEntry(ctx context.Context, seq int64) (zhuxiang.AuditEntry, error) {
+	return scanAudit(s.queryRow(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq = $1`, seq))
+}
+
+// auditCols are the columns scanAudit reads, in its order.
+const auditCols = `seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash`
+
+func scanAudit(row interface{ Scan(...any) error }) (zhuxiang.AuditEntry, error) {
 	var e zhuxiang.AuditEntry
 	var at string
-	err := s.queryRow(ctx, `SELECT seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash FROM audit_log WHERE seq = $1`, seq).
-		Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash)
+	err := row.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash)
 	e.At = parseTS(at)
 	return e, err
 }
