@@ -16,6 +16,8 @@ import (
 // bumps orgs_gen and stamps the row's rev with it in the same transaction,
 // so the rows newer than the index are exactly those with a larger rev,
 // whichever process wrote them (a CLI import while the server runs).
+// Organizations are never deleted (they leave the registry by flags);
+// a delete would have to make the index build afresh.
 type orgIndex struct {
 	mu  sync.RWMutex
 	x   *search.Index // nil until first used
@@ -73,7 +75,9 @@ func (s *Store) syncIndex(ctx context.Context, want int64) error {
 	if ix.x != nil && gen == ix.gen {
 		return nil
 	}
-	if ix.x != nil {
+	// A generation that went back means the file was replaced (a backup
+	// restored): nothing newer than the index says what changed.
+	if ix.x != nil && gen > ix.gen {
 		var docs []search.Doc
 		err := indexDocs(ctx, tx, func(b []search.Doc) { docs = append(docs, b...) }, `WHERE rev > $1`, ix.gen)
 		if err != nil {

@@ -571,3 +571,35 @@ func TestNewDatabasePageSize(t *testing.T) {
 		t.Fatalf("cache sizes: read pool %d, writer %d; want -32000, -262144", readCache, writeCache)
 	}
 }
+
+// TestSearchIndexAfterRestore checks that a database whose generation went
+// back (a backup restored under a running server) is indexed afresh rather
+// than trusted.
+func TestSearchIndexAfterRestore(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	mustOrg(t, st, zhuxiang.SystemActor, "且末县玉石文化协会", "652825", 1)
+	find := func(q string) int {
+		t.Helper()
+		page, err := st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Total
+	}
+	if find("玉石") != 1 {
+		t.Fatal("not found before the restore")
+	}
+	w := storetestWriter(t, st)
+	if _, err := w.Exec(`UPDATE orgs SET name = '且末县红枣协会', search = '且末县红枣协会 qiemoxianhongzaoxiehui qmxhzxh', rev = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(`UPDATE counters SET value = 0 WHERE name = 'orgs_gen'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("玉石"); got != 0 {
+		t.Errorf("the old name still found after the restore (%d)", got)
+	}
+	if got := find("qmxhz"); got != 1 {
+		t.Errorf("the restored name found %d times, want 1", got)
+	}
+}
