@@ -37,3 +37,6 @@ func (s *Store) RebuildSearch(ctx context.Context) (docs, keys, postings int, er
 	docs, keys, postings = s.index.x.Stats()
 	return docs, keys, postings, nil
 }
+
+// CachedStatements tells how many statements the read pool keeps prepared.
+func (s *Store) CachedStatements() int { return int(s.nstmts.Load()) }

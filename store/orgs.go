@@ -262,7 +262,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		limit = 500
 	}
 	page := &OrgPage{}
-	order := "o.name, o.id"
+	from, order := "orgs o", "o.name, o.id"
 	q := zhuxiang.SearchNormalize(f.Q)
 	var before int64
 	if f.Cursor != "" {
@@ -294,13 +294,19 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 				page.Capped = page.Total >= CountCap
 				return page, nil
 			}
-			// The page is these rows, newest first; the numbers come from
-			// the index, not from the request, so they go into the SQL text.
-			seqs := make([]string, len(res.Seqs))
+			// The page is these rows, newest first. They are parameters so
+			// that the statement is one of a few texts the store keeps
+			// prepared (one per page length).
+			marks := make([]string, len(res.Seqs))
 			for i, n := range res.Seqs {
-				seqs[i] = strconv.FormatInt(n, 10)
+				args = append(args, n)
+				marks[i] = "$" + strconv.Itoa(len(args))
 			}
-			where = append(where, "o.seq IN ("+strings.Join(seqs, ", ")+")")
+			where = append(where, "o.seq IN ("+strings.Join(marks, ", ")+")")
+			// Left to itself the planner walks a county's rows by the
+			// county index and checks each against the list: 40 ms for a
+			// county user, against 0.3 ms by seq.
+			from = "orgs o INDEXED BY orgs_seq"
 			order = "o.seq DESC"
 		}
 	} else if q != "" {
@@ -363,7 +369,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			cond += fmt.Sprintf(" AND (o.name > $%d OR (o.name = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args))
 		}
 	}
-	rows, err := q1.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, cond, order, limit+1), args...)
+	rows, err := q1.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s LEFT JOIN departments d ON d.id = o.department_id WHERE %s ORDER BY %s LIMIT %d`, orgListCols, from, cond, order, limit+1), args...)
 	if err != nil {
 		return nil, err
 	}

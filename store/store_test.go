@@ -603,3 +603,29 @@ func TestSearchIndexAfterRestore(t *testing.T) {
 		t.Errorf("the restored name found %d times, want 1", got)
 	}
 }
+
+// TestSearchesShareStatements checks that searches with different results
+// reuse prepared statements: the store keeps a bounded number, and pages
+// that each made a new one would fill it within seconds and leave every
+// later statement unprepared.
+func TestSearchesShareStatements(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	for i := 0; i < 30; i++ {
+		mustOrg(t, st, zhuxiang.SystemActor, fmt.Sprintf("和静县第%02d养殖协会", i), "652827", i+1)
+	}
+	search := func(q string) {
+		t.Helper()
+		if _, err := st.ListOrgsUncached(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: q, Limit: 5}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search("养殖")
+	before := st.CachedStatements()
+	for i := 0; i < 30; i++ {
+		search(fmt.Sprintf("第%02d", i))
+		search(fmt.Sprintf("%02d养殖", i))
+	}
+	if grown := st.CachedStatements() - before; grown > 2 {
+		t.Errorf("60 different searches prepared %d new statements", grown)
+	}
+}
