@@ -26,13 +26,14 @@ type Doc struct {
 // makes a prefix a range, and the map lookups that dominate a build hash
 // a word instead of a string.
 type Index struct {
-	tokens map[uint64]int32 // packed text token → list number
-	facets map[string]int32 // facet → list number
-	lists  [][]int32        // document numbers, ascending
-	keys   []uint64         // text tokens, sorted, for prefix lookups
-	extra  []uint64         // text tokens added since keys was sorted
-	docs   []doc            // ascending seq; a document's number is its place
-	stale  int              // documents replaced since the last build
+	tokens   map[uint64]int32 // packed text token → list number
+	facets   map[string]int32 // facet → list number
+	lists    [][]int32        // document numbers, ascending
+	keys     []uint64         // text tokens, sorted, for prefix lookups
+	extra    []uint64         // text tokens added since keys was sorted
+	docs     []doc            // ascending seq; a document's number is its place
+	stale    int              // documents replaced since the last build
+	replaced []uint64         // bit per document number: replaced since the build
 }
 
 // pack packs a token of at most eight bytes.
@@ -211,6 +212,10 @@ func (x *Index) Put(d Doc) bool {
 	x.docs[i] = doc{seq: d.Seq, text: d.Text, facets: x.facetLists(d.Facets, add)}
 	Terms(d.Text, func(tok string) { add(x.tokenList(tok)) })
 	x.stale++
+	if w := i / 64; w >= len(x.replaced) {
+		x.replaced = append(x.replaced, make([]uint64, w+1-len(x.replaced))...)
+	}
+	x.replaced[i/64] |= 1 << (i % 64)
 	return true
 }
 
@@ -314,14 +319,17 @@ func (x *Index) Search(q Query) Result {
 		return res // punctuation only: nothing to find
 	}
 	groups := make([][]int32, len(q.Facets))
-	best := candidates{size: len(x.docs), all: true}
-	consider := func(lists []int32) {
+	best := candidates{size: len(x.docs), all: true, group: -1, run: -1}
+	// consider offers lists as the candidates; covers names the group or
+	// run they stand for exactly (-1 for neither), which a candidate that
+	// was never replaced need not be checked against again.
+	consider := func(lists []int32, group, run int) {
 		size := 0
 		for _, l := range lists {
 			size += len(x.lists[l])
 		}
 		if size < best.size {
-			best = candidates{size: size, lists: lists}
+			best = candidates{size: size, lists: lists, group: group, run: run}
 		}
 	}
 	for i, g := range q.Facets {
@@ -333,11 +341,13 @@ func (x *Index) Search(q Query) Result {
 		if len(groups[i]) == 0 {
 			return res
 		}
-		consider(groups[i])
+		consider(groups[i], i, -1)
 	}
-	for _, run := range runs {
+	for r, run := range runs {
 		if isShort(run) {
-			consider(x.prefixLists(run))
+			// Every text that holds a short run has a token that begins
+			// with it, and the other way round.
+			consider(x.prefixLists(run), -1, r)
 			continue
 		}
 		n := gram(run[0] < 0x80)
@@ -351,7 +361,12 @@ func (x *Index) Search(q Query) Result {
 				missing = true
 				return
 			}
-			consider([]int32{id})
+			// A run of exactly n characters is its one token.
+			exact := -1
+			if len(tok) == len(run) {
+				exact = r
+			}
+			consider([]int32{id}, -1, exact)
 		})
 		if missing {
 			return res
@@ -359,15 +374,19 @@ func (x *Index) Search(q Query) Result {
 	}
 	match := func(num int32) bool {
 		d := &x.docs[num]
+		skipGroup, skipRun := best.group, best.run
+		if x.isReplaced(num) {
+			skipGroup, skipRun = -1, -1 // its old postings may say what it no longer is
+		}
 		// Facets first: comparing a few numbers is cheaper than a
 		// substring search through the text.
-		for _, g := range groups {
-			if !hasAny(d.facets, g) {
+		for i, g := range groups {
+			if i != skipGroup && !hasAny(d.facets, g) {
 				return false
 			}
 		}
-		for _, run := range runs {
-			if !strings.Contains(d.text, run) {
+		for i, run := range runs {
+			if i != skipRun && !strings.Contains(d.text, run) {
 				return false
 			}
 		}
@@ -392,9 +411,16 @@ func (x *Index) Search(q Query) Result {
 // candidates is where a search looks: every document, or the union of
 // some lists.
 type candidates struct {
-	size  int
-	all   bool
-	lists []int32
+	size       int
+	all        bool
+	lists      []int32
+	group, run int // what the lists stand for exactly, or -1
+}
+
+// isReplaced reports whether document num was replaced since the build.
+func (x *Index) isReplaced(num int32) bool {
+	w := int(num / 64)
+	return w < len(x.replaced) && x.replaced[w]&(1<<(num%64)) != 0
 }
 
 // walk calls visit with each candidate, newest first, until it returns
