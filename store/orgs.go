@@ -178,17 +178,14 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	if err != nil {
 		return nil, err
 	}
-	key := pageKey(gen, a, f)
-	if p, ok := s.pages.get(key); ok {
+	return s.pages.do(pageKey(gen, a, f), func() (*OrgPage, error) {
+		p, err := s.listOrgs(ctx, a, f)
+		if err != nil {
+			return nil, err
+		}
+		p.Memo = &Memo{}
 		return p, nil
-	}
-	p, err := s.listOrgs(ctx, a, f)
-	if err != nil {
-		return nil, err
-	}
-	p.Memo = &Memo{}
-	s.pages.put(key, p)
-	return p, nil
+	})
 }
 
 func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {

@@ -20,10 +20,20 @@ import (
 // organizations, most of it counting; people and dashboards ask for the
 // same first pages over and over between writes.
 type pageCache struct {
-	mu    sync.Mutex
-	cap   int
-	order *list.List // front: most recently used
-	items map[string]*list.Element
+	mu       sync.Mutex
+	cap      int
+	order    *list.List // front: most recently used
+	items    map[string]*list.Element
+	inflight map[string]*pageCall
+}
+
+// pageCall is a page being made; requests for the same page wait for it
+// instead of making it again. Every write makes every page stale at once,
+// and a hundred requests for one page then all missed together.
+type pageCall struct {
+	done chan struct{}
+	page *OrgPage
+	err  error
 }
 
 type cachedPage struct {
@@ -32,7 +42,7 @@ type cachedPage struct {
 }
 
 func newPageCache(capacity int) *pageCache {
-	return &pageCache{cap: capacity, order: list.New(), items: map[string]*list.Element{}}
+	return &pageCache{cap: capacity, order: list.New(), items: map[string]*list.Element{}, inflight: map[string]*pageCall{}}
 }
 
 func (c *pageCache) get(key string) (*OrgPage, bool) {
@@ -44,6 +54,39 @@ func (c *pageCache) get(key string) (*OrgPage, bool) {
 	}
 	c.order.MoveToFront(e)
 	return e.Value.(*cachedPage).page.clone(), true
+}
+
+// do returns the cached page for key, or makes it with build, once however
+// many ask at the same time. A request that waited for another's page and
+// saw it fail makes its own, so one request's cancellation is not shared.
+func (c *pageCache) do(key string, build func() (*OrgPage, error)) (*OrgPage, error) {
+	if p, ok := c.get(key); ok {
+		return p, nil
+	}
+	c.mu.Lock()
+	if call, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-call.done
+		if call.err == nil {
+			return call.page.clone(), nil
+		}
+		return build()
+	}
+	call := &pageCall{done: make(chan struct{})}
+	c.inflight[key] = call
+	c.mu.Unlock()
+	call.page, call.err = build()
+	if call.err == nil {
+		c.put(key, call.page)
+	}
+	c.mu.Lock()
+	delete(c.inflight, key)
+	c.mu.Unlock()
+	close(call.done)
+	if call.err != nil {
+		return nil, call.err
+	}
+	return call.page.clone(), nil
 }
 
 func (c *pageCache) put(key string, p *OrgPage) {
