@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"zhuxiang"
@@ -46,4 +47,23 @@ func storetestWriter(t testing.TB, st *store.Store) interface {
 	Exec(string, ...any) (sql.Result, error)
 } {
 	return st.WriteDB()
+}
+
+// twoStores opens one new SQLite file twice, as a server and a command-line
+// tool (or a second server) would.
+func twoStores(t testing.TB) (*store.Store, *store.Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "two.db")
+	open := func() *store.Store {
+		st, err := store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	return open(), open()
 }

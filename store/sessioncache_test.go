@@ -13,19 +13,7 @@ import (
 // the other's next session read must see, although repeated reads with
 // nothing written between them come from the cache.
 func TestSessionCacheIsExact(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "two.db")
-	open := func() *store.Store {
-		st, err := store.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	server, other := open(), open()
+	server, other := twoStores(t)
 	admin := mustUser(t, other, store.NewUser{Name: "admin1", Role: zhuxiang.RoleAdmin})
 	county := mustUser(t, other, store.NewUser{Name: "county1", Role: zhuxiang.RoleCounty, RegionCode: "652827"})
 	u, err := server.Login(ctx, "county1", testPassword)

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -405,19 +404,7 @@ func TestSearchFollowsRename(t *testing.T) {
 // store creates, renames or re-files, and a large import too (which
 // rebuilds the index instead of patching it).
 func TestSearchIndexFollowsOtherWriters(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "two.db")
-	open := func() *store.Store {
-		st, err := store.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	server, cli := open(), open()
+	server, cli := twoStores(t)
 	names := func(f store.OrgFilter) []string {
 		t.Helper()
 		page, err := server.ListOrgs(ctx, zhuxiang.SystemActor, f)
