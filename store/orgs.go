@@ -179,7 +179,8 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		return nil, err
 	}
 	return s.pages.do(pageKey(gen, a, f), func() (*OrgPage, error) {
-		p, err := s.listOrgs(ctx, a, f)
+		// The search index needs the generation too; it is read once.
+		p, err := s.listOrgs(context.WithValue(ctx, genKey{}, gen), a, f)
 		if err != nil {
 			return nil, err
 		}
