@@ -15,37 +15,77 @@ import (
 // its record commit or fail together. summary is marshalled to JSON unless it
 // is already a string.
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, op, entity, id string, summary any) error {
-	var text string
-	switch v := summary.(type) {
-	case string:
-		text = v
-	case nil:
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		text = string(b)
+	head, err := s.auditHead(ctx, tx)
+	if err != nil {
+		return err
 	}
-	var seq int64
-	var prev string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.forUpdate()).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	return s.auditBatch(ctx, tx, a, entity, head, []pendingAudit{{op, id, summary}})
+}
+
+type pendingAudit struct {
+	op, id  string
+	summary any
+}
+
+// auditHead is the chain's last entry: its number and hash.
+type auditHead struct {
+	seq  int64
+	hash string
+}
+
+// auditHead reads the chain's head inside a write transaction, locking it
+// on PostgreSQL (SQLite's single writer already orders writers).
+func (s *Store) auditHead(ctx context.Context, tx *sql.Tx) (auditHead, error) {
+	var h auditHead
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.forUpdate()).Scan(&h.seq, &h.hash); err != nil {
+		return h, fmt.Errorf("audit head: %w", err)
 	}
+	return h, nil
+}
+
+// auditBatch appends entries after head, read earlier in the same
+// transaction, with one write of the chain head: one entry for most
+// writes, tens of thousands for an import.
+func (s *Store) auditBatch(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, entity string, head auditHead, entries []pendingAudit) error {
+	seq, prev := head.seq, head.hash
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	at := secure.TruncateAuditTime(s.Now())
 	name := a.Name
 	if a.System && name == "" {
 		name = zhuxiang.SystemActor.Name
 	}
-	e := zhuxiang.AuditEntry{Seq: seq + 1, At: secure.TruncateAuditTime(s.Now()), ActorID: a.UserID, ActorName: name,
-		Op: op, Entity: entity, EntityID: id, Summary: text, PrevHash: prev}
-	e.Hash = secure.AuditHash(&e)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Op, e.Entity, e.EntityID, e.Summary, e.PrevHash, e.Hash); err != nil {
-		return err
+	for _, p := range entries {
+		text, err := auditText(p.summary)
+		if err != nil {
+			return err
+		}
+		seq++
+		e := zhuxiang.AuditEntry{Seq: seq, At: at, ActorID: a.UserID, ActorName: name, Op: p.op, Entity: entity, EntityID: p.id, Summary: text, PrevHash: prev}
+		e.Hash = secure.AuditHash(&e)
+		if _, err := stmt.ExecContext(ctx, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Op, e.Entity, e.EntityID, e.Summary, e.PrevHash, e.Hash); err != nil {
+			return err
+		}
+		prev = e.Hash
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash)
+	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
 	return err
+}
+
+// auditText is an entry's summary as stored: JSON, unless it is already a
+// string; nothing for nil.
+func auditText(summary any) (string, error) {
+	switch v := summary.(type) {
+	case string:
+		return v, nil
+	case nil:
+		return "", nil
+	}
+	b, err := json.Marshal(summary)
+	return string(b), err
 }
 
 // auditAlone records an event that changes nothing else (a login, a failed
