@@ -404,6 +404,22 @@ func (q *query) county(name string) string {
 	return v
 }
 
+// villageTag reads a village tag (lifted, key, model) or "any".
+func (q *query) villageTag(name string) zhuxiang.VillageTag {
+	switch v := q.str(name); v {
+	case "":
+		return ""
+	case "any":
+		return "any"
+	default:
+		t, ok := zhuxiang.ParseVillageTag(v)
+		if !ok {
+			q.fail(name, "村标签“%s”无效（可选：lifted、key、model、any）", v)
+		}
+		return t
+	}
+}
+
 // action reads one of the five actions by code or Chinese name.
 func (q *query) action(name string) zhuxiang.Action {
 	v := q.str(name)

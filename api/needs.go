@@ -101,17 +101,7 @@ func nonNil(s []string) []string {
 // needFilter reads the filters the needs hall and the API share.
 func needFilter(q *query) store.NeedFilter {
 	f := store.NeedFilter{County: q.county("county"), Village: q.str("village"), Action: q.action("action"), Q: q.str("q"), Cursor: q.str("cursor")}
-	switch v := q.str("tag"); v {
-	case "":
-	case "any":
-		f.Tag = "any"
-	default:
-		t, ok := zhuxiang.ParseVillageTag(v)
-		if !ok {
-			q.fail("tag", "村标签“%s”无效（可选：lifted、key、model、any）", v)
-		}
-		f.Tag = t
-	}
+	f.Tag = q.villageTag("tag")
 	if v := q.str("status"); v != "" {
 		st := zhuxiang.NeedStatus(v)
 		if !slices.Contains(zhuxiang.NeedStatuses, st) {

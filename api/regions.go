@@ -49,17 +49,7 @@ func (s *server) listRegions(w http.ResponseWriter, r *http.Request, a zhuxiang.
 		}
 		f.Level = l
 	}
-	switch v := q.str("tag"); v {
-	case "":
-	case "any":
-		f.Tag = "any"
-	default:
-		t, ok := zhuxiang.ParseVillageTag(v)
-		if !ok {
-			q.fail("tag", "村标签“%s”无效（可选：lifted、key、model、any）", v)
-		}
-		f.Tag = t
-	}
+	f.Tag = q.villageTag("tag")
 	limit := q.limit(maxRegions, maxRegions)
 	if q.err != nil {
 		return q.err
