@@ -11,20 +11,11 @@ import (
 	"zhuxiang/secure"
 )
 
-// audit appends an entry to the hash chain inside tx, so that a change and
-// its record commit or fail together. summary is marshalled to JSON unless it
-// is already a string.
-func (s *Store) audit(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, op, entity, id string, summary any) error {
-	head, err := s.auditHead(ctx, tx)
-	if err != nil {
-		return err
-	}
-	return s.auditBatch(ctx, tx, a, entity, head, []pendingAudit{{op, id, summary}})
-}
-
+// pendingAudit is an entry recorded by a write, appended to the chain when
+// the write commits.
 type pendingAudit struct {
-	op, id  string
-	summary any
+	op, entity, id string
+	summary        any
 }
 
 // auditHead is the chain's last entry: its number and hash.
@@ -45,8 +36,8 @@ func (s *Store) auditHead(ctx context.Context, tx *sql.Tx) (auditHead, error) {
 
 // auditBatch appends entries after head, read earlier in the same
 // transaction, with one write of the chain head: one entry for most
-// writes, tens of thousands for an import.
-func (s *Store) auditBatch(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, entity string, head auditHead, entries []pendingAudit) error {
+// writes, hundreds for an import. Only the write path calls it.
+func (s *Store) auditBatch(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, head auditHead, entries []pendingAudit) error {
 	seq, prev := head.seq, head.hash
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, op, entity, entity_id, summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
 	if err != nil {
@@ -64,7 +55,7 @@ func (s *Store) auditBatch(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, en
 			return err
 		}
 		seq++
-		e := zhuxiang.AuditEntry{Seq: seq, At: at, ActorID: a.UserID, ActorName: name, Op: p.op, Entity: entity, EntityID: p.id, Summary: text, PrevHash: prev}
+		e := zhuxiang.AuditEntry{Seq: seq, At: at, ActorID: a.UserID, ActorName: name, Op: p.op, Entity: p.entity, EntityID: p.id, Summary: text, PrevHash: prev}
 		e.Hash = secure.AuditHash(&e)
 		if _, err := stmt.ExecContext(ctx, e.Seq, ts(e.At), e.ActorID, e.ActorName, e.Op, e.Entity, e.EntityID, e.Summary, e.PrevHash, e.Hash); err != nil {
 			return err
@@ -91,7 +82,7 @@ func auditText(summary any) (string, error) {
 // auditAlone records an event that changes nothing else (a login, a failed
 // login) in a transaction of its own.
 func (s *Store) auditAlone(ctx context.Context, a zhuxiang.Actor, op, entity, id string, summary any) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.audit(ctx, tx, a, op, entity, id, summary) })
+	return s.write(ctx, a, func(w *writeTx) error { return w.audit(op, entity, id, summary) })
 }
 
 // Change is one field's before and after in an audit summary.

@@ -98,7 +98,7 @@ func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxian
 			return zhuxiang.Errorf(zhuxiang.EInvalid, "roles", "行动“%s”无效", r.Action)
 		}
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		var other string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM departments WHERE name = $1 AND id <> $2`, d.Name, d.ID).Scan(&other)
 		if err == nil {
@@ -150,11 +150,9 @@ func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxian
 				return err
 			}
 		}
-		// Lists show department names beside organizations.
-		if _, err := bumpOrgs(ctx, tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, op, "department", d.ID, diff(before, deptKV(d)))
+		// Lists show department names beside organizations: the entity
+		// bumps orgs_gen (entityGens).
+		return tx.audit(op, "department", d.ID, diff(before, deptKV(d)))
 	})
 }
 

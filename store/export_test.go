@@ -40,3 +40,27 @@ func (s *Store) RebuildSearch(ctx context.Context) (docs, keys, postings int, er
 
 // CachedStatements tells how many statements the read pool keeps prepared.
 func (s *Store) CachedStatements() int { return int(s.nstmts.Load()) }
+
+// WriteRaw runs one statement through the write path as a, recording an
+// audit entry for entity unless entity is empty, so tests can check what
+// the write path refuses and which generations it bumps.
+func (s *Store) WriteRaw(ctx context.Context, a zhuxiang.Actor, entity, stmt string, args ...any) error {
+	return s.write(ctx, a, func(w *writeTx) error {
+		if stmt != "" {
+			if _, err := w.ExecContext(ctx, stmt, args...); err != nil {
+				return err
+			}
+		}
+		if entity == "" {
+			return nil
+		}
+		return w.audit("test", entity, "", nil)
+	})
+}
+
+// Counter reads one row of the counters table.
+func (s *Store) Counter(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := s.w.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = $1`, name).Scan(&v)
+	return v, err
+}

@@ -148,7 +148,7 @@ func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, o
 		return "", err
 	}
 	var id string
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, a, func(tx *writeTx) error {
 		// The need's row lock serializes interests on it, so the duplicate
 		// check below cannot race.
 		n, err := s.lockNeed(ctx, tx, needID)
@@ -196,7 +196,7 @@ func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, o
 			id, needID, offerID, o.OrgID, n.CountyCode, n.VillageCode, string(side), score, strings.Join(reasons, "|"), note, now, a.Name); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, a, "create", "match", id, []Change{{Field: "对接", After: side.Label() + "发起：" + n.Title + " ↔ " + o.Title}}); err != nil {
+		if err := tx.audit("create", "match", id, []Change{{Field: "对接", After: side.Label() + "发起：" + n.Title + " ↔ " + o.Title}}); err != nil {
 			return err
 		}
 		link := "/needs/" + needID
@@ -262,7 +262,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 	if !t.Reason {
 		reason = ""
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		cond, args := matchScope(a, 2)
 		m, err := scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond+s.forUpdateOf("m"), append([]any{id}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -308,7 +308,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 			if _, err := tx.ExecContext(ctx, `UPDATE needs SET status = 'matched', version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`, now, a.Name, n.ID); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, a, "match", "need", n.ID, diff([]kv{{"状态", n.Status.Label()}}, []kv{{"状态", zhuxiang.NeedMatched.Label()}})); err != nil {
+			if err := tx.audit("match", "need", n.ID, diff([]kv{{"状态", n.Status.Label()}}, []kv{{"状态", zhuxiang.NeedMatched.Label()}})); err != nil {
 				return err
 			}
 		}
@@ -320,7 +320,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		if reason != "" {
 			changes = append(changes, kv{"理由", reason})
 		}
-		if err := s.audit(ctx, tx, a, name, "match", id, diff([]kv{{"状态", m.Status.Label()}, {"理由", ""}}, changes)); err != nil {
+		if err := tx.audit(name, "match", id, diff([]kv{{"状态", m.Status.Label()}, {"理由", ""}}, changes)); err != nil {
 			return err
 		}
 		if name == "confirm" {
@@ -345,7 +345,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 // closeLiveMatches ends the matches still waiting on a need or an offer that
 // was just closed, so nobody answers an interest that can no longer lead
 // anywhere.
-func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, col, id, why string) error {
+func (s *Store) closeLiveMatches(ctx context.Context, tx *writeTx, a zhuxiang.Actor, col, id, why string) error {
 	ls, err := waitingMatches(ctx, tx, `m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
 	if err != nil {
 		return err
@@ -355,7 +355,7 @@ func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Act
 			why, ts(s.Now()), a.Name, l.id); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, a, "withdraw", "match", l.id, []Change{{Field: "状态", After: zhuxiang.MatchWithdrawn.Label() + "（" + why + "）"}}); err != nil {
+		if err := tx.audit("withdraw", "match", l.id, []Change{{Field: "状态", After: zhuxiang.MatchWithdrawn.Label() + "（" + why + "）"}}); err != nil {
 			return err
 		}
 		if err := s.notifyOrg(ctx, tx, l.org, "对接“"+l.title+"”已撤回："+why, ""); err != nil {
@@ -370,7 +370,7 @@ func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Act
 type waitingMatch struct{ id, org, county, village, title string }
 
 // waitingMatches reads the matches matching cond (on matches m) inside tx.
-func waitingMatches(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]waitingMatch, error) {
+func waitingMatches(ctx context.Context, tx querier, cond string, args ...any) ([]waitingMatch, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(n.title, '') FROM matches m LEFT JOIN needs n ON n.id = m.need_id
 		WHERE `+cond, args...)
 	if err != nil {
@@ -394,7 +394,7 @@ func waitingMatches(ctx context.Context, tx *sql.Tx, cond string, args ...any) (
 func (s *Store) LapseMatches(ctx context.Context) (int, error) {
 	cutoff := ts(s.Now().Add(-zhuxiang.MatchLapseDays * 24 * time.Hour))
 	var n int
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, zhuxiang.SystemActor, func(tx *writeTx) error {
 		ls, err := waitingMatches(ctx, tx, `m.status = 'pending' AND m.created_at < $1`, cutoff)
 		if err != nil {
 			return err
@@ -404,7 +404,7 @@ func (s *Store) LapseMatches(ctx context.Context) (int, error) {
 				ts(s.Now()), zhuxiang.SystemActor.Name, l.id); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, zhuxiang.SystemActor, "lapse", "match", l.id, []Change{{Field: "状态", After: zhuxiang.MatchLapsed.Label()}}); err != nil {
+			if err := tx.audit("lapse", "match", l.id, []Change{{Field: "状态", After: zhuxiang.MatchLapsed.Label()}}); err != nil {
 				return err
 			}
 			text := "对接意向“" + l.title + "”" + strconv.Itoa(zhuxiang.MatchLapseDays) + "天未获回应，已过期"

@@ -46,17 +46,14 @@ func (s *Store) SetMatchWeights(ctx context.Context, a zhuxiang.Actor, w match.W
 	}
 	before, _ := json.Marshal(old)
 	after, _ := json.Marshal(w)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = $1`, weightsKey); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)`, weightsKey, string(after)); err != nil {
 			return err
 		}
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "update", "settings", weightsKey, diff([]kv{{"匹配权重", string(before)}}, []kv{{"匹配权重", string(after)}}))
+		return tx.audit("update", "settings", weightsKey, diff([]kv{{"匹配权重", string(before)}}, []kv{{"匹配权重", string(after)}}))
 	})
 }
 
@@ -106,12 +103,6 @@ type matchCache struct {
 	mu  sync.Mutex
 	key string
 	in  *match.Input
-}
-
-// bumpMatch marks the match input changed, in the writer's transaction.
-func bumpMatch(ctx context.Context, tx querier) error {
-	_, err := tx.ExecContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'match_gen'`)
-	return err
 }
 
 func (s *Store) loadMatchInput(ctx context.Context) (*match.Input, error) {

@@ -248,7 +248,7 @@ func (s *Store) need(ctx context.Context, q querier, id string) (*zhuxiang.Need,
 // locks its row until the commit: two reviewers, or two confirmations of
 // matches on the same need, then take turns instead of both acting on the
 // state they read. (SQLite's single writer already serializes.)
-func (s *Store) lockNeed(ctx context.Context, tx *sql.Tx, id string) (*zhuxiang.Need, error) {
+func (s *Store) lockNeed(ctx context.Context, tx querier, id string) (*zhuxiang.Need, error) {
 	return s.needRow(ctx, tx, id, s.forUpdateOf("n"))
 }
 
@@ -299,7 +299,7 @@ func (s *Store) CreateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 	if n.Status != zhuxiang.NeedSubmitted {
 		n.Status = zhuxiang.NeedDraft
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		if err := s.needRegion(ctx, tx, n); err != nil {
 			return err
 		}
@@ -319,10 +319,7 @@ func (s *Store) CreateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, n.Phone, string(n.Status), now, a.Name); err != nil {
 			return err
 		}
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, a, "create", "need", n.ID, diff(nil, append(needKV(n), kv{"状态", n.Status.Label()}))); err != nil {
+		if err := tx.audit("create", "need", n.ID, diff(nil, append(needKV(n), kv{"状态", n.Status.Label()}))); err != nil {
 			return err
 		}
 		if n.Status == zhuxiang.NeedSubmitted {
@@ -339,7 +336,7 @@ func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 	if err := n.Validate(); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		old, err := s.lockNeed(ctx, tx, n.ID)
 		if err != nil {
 			return err
@@ -364,10 +361,7 @@ func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 			return err
 		}
 		n.Version++
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "update", "need", n.ID, diff(needKV(old), needKV(n)))
+		return tx.audit("update", "need", n.ID, diff(needKV(old), needKV(n)))
 	})
 }
 
@@ -383,7 +377,7 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 	if t.Reason && reason == "" {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		n, err := s.lockNeed(ctx, tx, id)
 		if err != nil {
 			return err
@@ -408,14 +402,11 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 		if _, err := tx.ExecContext(ctx, `UPDATE needs SET `+set+` WHERE id = $5`, string(t.To), reason, now, a.Name, id); err != nil {
 			return err
 		}
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
 		changes := []kv{{"状态", t.To.Label()}}
 		if reason != "" {
 			changes = append(changes, kv{"理由", reason})
 		}
-		if err := s.audit(ctx, tx, a, name, "need", id, diff([]kv{{"状态", n.Status.Label()}, {"理由", ""}}, changes)); err != nil {
+		if err := tx.audit(name, "need", id, diff([]kv{{"状态", n.Status.Label()}, {"理由", ""}}, changes)); err != nil {
 			return err
 		}
 		link := "/needs/" + id

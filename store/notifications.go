@@ -11,7 +11,7 @@ import (
 
 // notifyWhere writes one notification to every enabled user matching the
 // SQL condition on users, in the transaction of the step it reports.
-func (s *Store) notifyWhere(ctx context.Context, tx *sql.Tx, text, link, cond string, args ...any) error {
+func (s *Store) notifyWhere(ctx context.Context, tx *writeTx, text, link, cond string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE disabled = 0 AND `+cond, args...)
 	if err != nil {
 		return err
@@ -40,17 +40,17 @@ func (s *Store) notifyWhere(ctx context.Context, tx *sql.Tx, text, link, cond st
 }
 
 // notifyCounty tells the county's users.
-func (s *Store) notifyCounty(ctx context.Context, tx *sql.Tx, county, text, link string) error {
+func (s *Store) notifyCounty(ctx context.Context, tx *writeTx, county, text, link string) error {
 	return s.notifyWhere(ctx, tx, text, link, `role = 'county' AND county_code = $1`, county)
 }
 
 // notifyPlace tells the users of the need's village and of its county.
-func (s *Store) notifyPlace(ctx context.Context, tx *sql.Tx, n *zhuxiang.Need, text, link string) error {
+func (s *Store) notifyPlace(ctx context.Context, tx *writeTx, n *zhuxiang.Need, text, link string) error {
 	return s.notifyWhere(ctx, tx, text, link, `((role = 'county' AND county_code = $1) OR (role = 'village' AND region_code = $2 AND $2 <> ''))`, n.CountyCode, n.VillageCode)
 }
 
 // notifyOrg tells the organization's users.
-func (s *Store) notifyOrg(ctx context.Context, tx *sql.Tx, org, text, link string) error {
+func (s *Store) notifyOrg(ctx context.Context, tx *writeTx, org, text, link string) error {
 	return s.notifyWhere(ctx, tx, text, link, `role = 'org' AND org_id = $1`, org)
 }
 
@@ -86,7 +86,8 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, a zhuxiang.Actor, id 
 	if err := signedIn(a); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	// A read mark is the user's own bookkeeping, not a record: unaudited.
+	return s.housekeep(ctx, func(tx *sql.Tx) error {
 		q := `UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at = ''`
 		args := []any{ts(s.Now()), a.UserID}
 		if id != "" {

@@ -122,7 +122,7 @@ func (s *Store) offer(ctx context.Context, q querier, id string) (*zhuxiang.Offe
 
 // lockOffer reads an offer inside a write transaction and locks its row on
 // PostgreSQL, so that two confirmations cannot both take its last place.
-func (s *Store) lockOffer(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, id string) (*zhuxiang.Offer, error) {
+func (s *Store) lockOffer(ctx context.Context, tx querier, a zhuxiang.Actor, id string) (*zhuxiang.Offer, error) {
 	o, err := s.offerRow(ctx, tx, id, s.forUpdateOf("f"))
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (s *Store) CreateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 		return "", err
 	}
 	o.Status = zhuxiang.OfferOpen
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM orgs WHERE id = $1`, o.OrgID).Scan(&one); err != nil {
 			return zhuxiang.Errorf(zhuxiang.EInvalid, "org", "社会组织不存在")
@@ -204,10 +204,7 @@ func (s *Store) CreateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 			o.ValidFrom, o.ValidTo, string(o.Status), now, a.Name); err != nil {
 			return err
 		}
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "create", "offer", o.ID, diff(nil, offerKV(o)))
+		return tx.audit("create", "offer", o.ID, diff(nil, offerKV(o)))
 	})
 	return o.ID, err
 }
@@ -220,7 +217,7 @@ func (s *Store) UpdateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 	if err := s.checkOfferCounties(ctx, o); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		old, err := s.lockOffer(ctx, tx, a, o.ID)
 		if err != nil {
 			return err
@@ -239,17 +236,14 @@ func (s *Store) UpdateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.O
 			return err
 		}
 		o.Version++
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "update", "offer", o.ID, diff(offerKV(old), offerKV(o)))
+		return tx.audit("update", "offer", o.ID, diff(offerKV(old), offerKV(o)))
 	})
 }
 
 // SetOfferStatus pauses, resumes or closes an offer. Closing withdraws the
 // interests still waiting on it.
 func (s *Store) SetOfferStatus(ctx context.Context, a zhuxiang.Actor, id string, to zhuxiang.OfferStatus) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		o, err := s.lockOffer(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -261,10 +255,7 @@ func (s *Store) SetOfferStatus(ctx context.Context, a zhuxiang.Actor, id string,
 			string(to), ts(s.Now()), a.Name, id); err != nil {
 			return err
 		}
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, a, "status", "offer", id, diff([]kv{{"状态", o.Status.Label()}}, []kv{{"状态", to.Label()}})); err != nil {
+		if err := tx.audit("status", "offer", id, diff([]kv{{"状态", o.Status.Label()}}, []kv{{"状态", to.Label()}})); err != nil {
 			return err
 		}
 		if to == zhuxiang.OfferClosed {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"sort"
 
 	"zhuxiang"
@@ -28,7 +27,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		return nil, forbidden("仅州级管理员和县市用户可导入社会组织")
 	}
 	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		depts, err := s.departmentIDs(ctx, tx)
 		if err != nil {
 			return err
@@ -104,11 +103,9 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}
 		// The chain's head is read (and on PostgreSQL locked) before any
 		// row is written: created rows point at entries by number.
-		head, err := s.auditHead(ctx, tx)
-		if err != nil {
+		if _, err := tx.nextAuditSeq(); err != nil {
 			return err
 		}
-		var entries []pendingAudit
 		ins, err := tx.PrepareContext(ctx, sqlInsertOrg)
 		if err != nil {
 			return err
@@ -157,9 +154,11 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				return err
 			}
 			res.Updated++
-			entries = append(entries, pendingAudit{"update", o.ID, ch})
+			if err := tx.audit("update", "org", o.ID, ch); err != nil {
+				return err
+			}
 		}
-		rev, err := bumpOrgs(ctx, tx)
+		rev, err := tx.orgsRev()
 		if err != nil {
 			return err
 		}
@@ -175,7 +174,10 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		// organization's history reads. One entry per row was a third of
 		// the time of a 100 000-row import. Entries follow the update
 		// entries, so their numbers are known before they are written.
-		firstChunk := head.seq + int64(len(entries)) + 1
+		firstChunk, err := tx.nextAuditSeq()
+		if err != nil {
+			return err
+		}
 		var chunk *ImportedOrgs
 		rows := make(chan preparedOrg, 1024)
 		stop := make(chan struct{})
@@ -204,14 +206,15 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			}
 			if res.Created%importChunk == 0 {
 				chunk = &ImportedOrgs{}
-				entries = append(entries, pendingAudit{"import_create", "", chunk})
+				if err := tx.audit("import_create", "org", "", chunk); err != nil {
+					return err
+				}
 			}
 			chunk.add(o, p.row)
 			res.Created++
 		}
-		entries = append(entries, pendingAudit{"import", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated}})
 		res.Stored = true
-		return s.auditBatch(ctx, tx, a, "org", head, entries)
+		return tx.audit("import", "org", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
 	})
 	if err != nil {
 		return nil, err

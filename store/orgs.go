@@ -520,7 +520,7 @@ func CanCreateOrg(a zhuxiang.Actor) bool { return a.IsAdmin() || a.Role == zhuxi
 
 // checkOrgRefs verifies the references of o inside tx and the actor's right
 // to place it there.
-func (s *Store) checkOrgRefs(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, o *zhuxiang.Org) error {
+func (s *Store) checkOrgRefs(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
 	if o.RegCounty != "" {
 		var level string
 		if err := tx.QueryRowContext(ctx, `SELECT level FROM regions WHERE code = $1`, o.RegCounty).Scan(&level); err != nil || level != string(zhuxiang.LevelCounty) {
@@ -551,7 +551,7 @@ func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 	if err != nil {
 		return "", err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, a, func(tx *writeTx) error {
 		if err := s.checkOrgRefs(ctx, tx, a, o); err != nil {
 			return err
 		}
@@ -564,18 +564,18 @@ func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 		if err := s.insertOrg(ctx, tx, a, o); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "org", o.ID, diff(nil, s.orgKV(ctx, o)))
+		return tx.audit("create", "org", o.ID, diff(nil, s.orgKV(ctx, o)))
 	})
 	return warn, err
 }
 
-func (s *Store) insertOrg(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
+func (s *Store) insertOrg(ctx context.Context, tx *writeTx, a zhuxiang.Actor, o *zhuxiang.Org) error {
 	now := ts(s.Now())
 	seq, err := nextSeq(ctx, tx, "orgs", 1)
 	if err != nil {
 		return err
 	}
-	rev, err := bumpOrgs(ctx, tx)
+	rev, err := tx.orgsRev()
 	if err != nil {
 		return err
 	}
@@ -688,7 +688,7 @@ func (s *Store) orgKV(ctx context.Context, o *zhuxiang.Org) []kv {
 // and must have edited the current version.
 func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org) (string, error) {
 	var warn string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		scope, args, err := orgScope(a, 2)
 		if err != nil {
 			return err
@@ -733,14 +733,14 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 		if err := s.updateOrgRow(ctx, tx, a, o, old); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "update", "org", o.ID, ch)
+		return tx.audit("update", "org", o.ID, ch)
 	})
 	return warn, err
 }
 
 // updateOrgRow writes o over old, the row as it stands in the database.
-func (s *Store) updateOrgRow(ctx context.Context, tx querier, a zhuxiang.Actor, o, old *zhuxiang.Org) error {
-	rev, err := bumpOrgs(ctx, tx)
+func (s *Store) updateOrgRow(ctx context.Context, tx *writeTx, a zhuxiang.Actor, o, old *zhuxiang.Org) error {
+	rev, err := tx.orgsRev()
 	if err != nil {
 		return err
 	}

@@ -145,15 +145,6 @@ func (s *Store) orgsGeneration(ctx context.Context) (int64, error) {
 	return g, err
 }
 
-// bumpOrgs marks, inside a write transaction, that organizations changed,
-// and returns the new generation: rows written in the transaction carry
-// it as their rev (store/orgindex.go).
-func bumpOrgs(ctx context.Context, tx querier) (int64, error) {
-	var gen int64
-	err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'orgs_gen' RETURNING value`).Scan(&gen)
-	return gen, err
-}
-
 // pageKey names a list page: the generation, everything about the actor
 // that its scope depends on, and the filter.
 func pageKey(gen int64, a zhuxiang.Actor, f OrgFilter) string {

@@ -168,7 +168,7 @@ func (s *Store) CreatePairing(ctx context.Context, a zhuxiang.Actor, p *zhuxiang
 		return "", err
 	}
 	var id string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		if err := s.checkPairingRefs(ctx, tx, a, p); err != nil {
 			return err
 		}
@@ -211,7 +211,7 @@ func (s *Store) checkPairingRefs(ctx context.Context, q querier, a zhuxiang.Acto
 }
 
 // insertPairing writes a pairing (and its file) inside tx.
-func (s *Store) insertPairing(ctx context.Context, tx querier, a zhuxiang.Actor, p *zhuxiang.Pairing, file *Agreement) (string, error) {
+func (s *Store) insertPairing(ctx context.Context, tx *writeTx, a zhuxiang.Actor, p *zhuxiang.Pairing, file *Agreement) (string, error) {
 	if file != nil && len(file.Data) > 0 {
 		if len(file.Data) > zhuxiang.AgreementMaxBytes {
 			return "", zhuxiang.Errorf(zhuxiang.EInvalid, "file", "协议文件不能超过 10 MB")
@@ -235,9 +235,6 @@ func (s *Store) insertPairing(ctx context.Context, tx querier, a zhuxiang.Actor,
 			return "", err
 		}
 	}
-	if err := bumpMatch(ctx, tx); err != nil {
-		return "", err
-	}
 	now := ts(s.Now())
 	p.ID, p.Version = secure.NewID(), 1
 	if _, err := tx.ExecContext(ctx, `INSERT INTO pairings (id, org_id, county_code, village_code, action, need_id, match_id, start_date, end_date, source, note,
@@ -246,15 +243,13 @@ func (s *Store) insertPairing(ctx context.Context, tx querier, a zhuxiang.Actor,
 		p.FileName, p.FileType, p.FileSize, p.FileSHA, now, a.Name); err != nil {
 		return "", err
 	}
-	if sqlTx, ok := tx.(*sql.Tx); ok {
-		if err := s.audit(ctx, sqlTx, a, "create", "pairing", p.ID, diff(nil, pairingKV(p))); err != nil {
+	if err := tx.audit("create", "pairing", p.ID, diff(nil, pairingKV(p))); err != nil {
+		return "", err
+	}
+	// An import of last year's pairings is not news to anyone.
+	if p.Source != zhuxiang.PairingImported {
+		if err := s.notifyOrg(ctx, tx, p.OrgID, "新的结对帮扶已登记", "/pairings/"+p.ID); err != nil {
 			return "", err
-		}
-		// An import of last year's pairings is not news to anyone.
-		if p.Source != zhuxiang.PairingImported {
-			if err := s.notifyOrg(ctx, sqlTx, p.OrgID, "新的结对帮扶已登记", "/pairings/"+p.ID); err != nil {
-				return "", err
-			}
 		}
 	}
 	return p.ID, nil
@@ -279,7 +274,7 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 	}
 	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
 	errRollback := errors.New("rollback")
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		regions, err := loadRegions(ctx, tx)
 		if err != nil {
 			return err

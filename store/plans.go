@@ -65,7 +65,7 @@ func (s *Store) RunPlan(ctx context.Context, a zhuxiang.Actor) (*SavedPlan, *mat
 	w, _ := json.Marshal(in.Weights)
 	p := &SavedPlan{ID: secure.NewID(), CreatedAt: s.Now(), CreatedBy: a.Name, Needs: r.Needs, Offers: r.Offers, Arcs: r.Arcs, Matched: r.Matched,
 		KeyVillages: r.KeyVillages, KeyReached: r.KeyReached, TotalScore: r.TotalScore, Cost: r.Cost, Seconds: r.Seconds, Weights: in.Weights}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, a, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO plans (id, created_at, created_by, needs, offers, arcs, matched, key_villages, key_reached, total_score, cost, micros, weights)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			p.ID, ts(p.CreatedAt), a.Name, p.Needs, p.Offers, p.Arcs, p.Matched, p.KeyVillages, p.KeyReached, p.TotalScore, p.Cost, int64(r.Seconds*1e6), string(w)); err != nil {
@@ -82,7 +82,7 @@ func (s *Store) RunPlan(ctx context.Context, a zhuxiang.Actor) (*SavedPlan, *mat
 				return err
 			}
 		}
-		return s.audit(ctx, tx, a, "create", "plan", p.ID, []Change{{Field: "对接方案", After: "需求" + strconv.Itoa(p.Needs) + "个，匹配" + strconv.Itoa(p.Matched) +
+		return tx.audit("create", "plan", p.ID, []Change{{Field: "对接方案", After: "需求" + strconv.Itoa(p.Needs) + "个，匹配" + strconv.Itoa(p.Matched) +
 			"个，覆盖重点村" + strconv.Itoa(p.KeyReached) + "/" + strconv.Itoa(p.KeyVillages)}})
 	})
 	if err != nil {

@@ -158,7 +158,7 @@ func CanEditRegion(a zhuxiang.Actor, r *zhuxiang.Region) error {
 // match the one the editor read, so two editors do not overwrite each other.
 func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.Region) error {
 	r.Name = strings.TrimSpace(r.Name)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		old, err := scanRegion(tx.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`+s.forUpdate(), r.Code))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("行政区划")
@@ -197,10 +197,7 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 			regionSearch(r.Name, r.Code), ts(s.Now()), a.Name, r.Code); err != nil {
 			return err
 		}
-		if err := bumpMatch(ctx, tx); err != nil { // tags and classes weigh in scoring
-			return err
-		}
-		return s.audit(ctx, tx, a, "update", "region", r.Code, ch)
+		return tx.audit("update", "region", r.Code, ch)
 	})
 }
 
@@ -237,7 +234,7 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 		return nil, forbidden("仅州级管理员和县市用户可导入行政区划")
 	}
 	res := &zhuxiang.ImportResult{Rows: len(rows), DryRun: mode == zhuxiang.ImportDryRun, Rejected: []zhuxiang.RowError{}}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		all, err := loadRegions(ctx, tx)
 		if err != nil {
 			return err
@@ -292,10 +289,7 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 			}
 		}
 		res.Stored = true
-		if err := bumpMatch(ctx, tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "import", "region", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
+		return tx.audit("import", "region", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
 	})
 	if err != nil {
 		return nil, err

@@ -255,7 +255,7 @@ func onlyComments(s string) bool {
 // the prefecture, its nine counties and the departments of the five actions.
 // It only adds what is missing, so an administrator's edits survive.
 func (s *Store) seed(ctx context.Context) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, zhuxiang.SystemActor, func(tx *writeTx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM regions`).Scan(&n); err != nil {
 			return err
@@ -273,6 +273,9 @@ func (s *Store) seed(ctx context.Context) error {
 					c.Code, c.Name, zhuxiang.PrefectureCode, string(c.Class), regionSearch(c.Name, c.Code), now); err != nil {
 					return err
 				}
+			}
+			if err := tx.audit("seed", "region", "", map[string]int{"州": 1, "县市": len(zhuxiang.SeedCounties)}); err != nil {
+				return err
 			}
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM departments`).Scan(&n); err != nil {
@@ -294,6 +297,9 @@ func (s *Store) seed(ctx context.Context) error {
 						return err
 					}
 				}
+			}
+			if err := tx.audit("seed", "department", "", map[string]int{"部门": len(zhuxiang.SeedDepartments)}); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -343,26 +349,6 @@ func (s *Store) stmt(ctx context.Context, q string) *sql.Stmt {
 	}
 	s.nstmts.Add(1)
 	return st
-}
-
-// tx runs fn in a write transaction and commits when it returns nil.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	// Any committed write may have changed reference data; dropping the
-	// cache after the commit (not before) means no reader can cache the old
-	// state past it.
-	s.ref.clear()
-	return nil
 }
 
 // TimeLayout is how times are stored: fixed-width UTC text sorts and

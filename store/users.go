@@ -65,7 +65,7 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, a, func(tx *writeTx) error {
 		switch nu.Role {
 		case zhuxiang.RoleAdmin:
 			u.RegionCode = zhuxiang.PrefectureCode
@@ -121,7 +121,7 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 			u.ID, u.Name, u.DisplayName, string(u.Role), u.RegionCode, u.CountyCode, nullStr(u.OrgID), nullStr(u.DepartmentID), hash, b2i(u.MustChangePassword), now); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "user", u.ID, map[string]string{"登录名": u.Name, "角色": u.Role.Label(), "区划": u.RegionCode, "组织": u.OrgID, "部门": u.DepartmentID})
+		return tx.audit("create", "user", u.ID, map[string]string{"登录名": u.Name, "角色": u.Role.Label(), "区划": u.RegionCode, "组织": u.OrgID, "部门": u.DepartmentID})
 	})
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string
 	if id == a.UserID && disabled {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "", "不能停用自己的账号")
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2, version = version + 1 WHERE id = $3`, b2i(disabled), ts(s.Now()), id)
 		if err != nil {
 			return err
@@ -192,7 +192,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string
 		if disabled {
 			op = "disable"
 		}
-		return s.audit(ctx, tx, a, op, "user", id, nil)
+		return tx.audit(op, "user", id, nil)
 	})
 }
 
@@ -209,7 +209,7 @@ func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, passwor
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change = 1, failed_logins = 0, locked_until = '', updated_at = $2, version = version + 1 WHERE id = $3`, hash, ts(s.Now()), id)
 		if err != nil {
 			return err
@@ -220,7 +220,7 @@ func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, passwor
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "reset_password", "user", id, nil)
+		return tx.audit("reset_password", "user", id, nil)
 	})
 }
 
@@ -257,7 +257,7 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 		return nil, err
 	}
 	if !secure.CheckPassword(hash, password) {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.write(ctx, u.Actor(), func(tx *writeTx) error {
 			var failed int
 			if err := tx.QueryRowContext(ctx, `SELECT failed_logins FROM users WHERE id = $1`+s.forUpdate(), u.ID).Scan(&failed); err != nil {
 				return err
@@ -273,18 +273,18 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3`, failed, locked, u.ID); err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, u.Actor(), "login_failed", "user", u.ID, note)
+			return tx.audit("login_failed", "user", u.ID, note)
 		})
 		if err != nil {
 			return nil, err
 		}
 		return nil, ErrBadLogin
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, u.Actor(), func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = '' WHERE id = $1`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u.Actor(), "login", "user", u.ID, nil)
+		return tx.audit("login", "user", u.ID, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -313,14 +313,14 @@ func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSessio
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2, version = version + 1 WHERE id = $3`, nh, ts(s.Now()), a.UserID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, a.UserID, secure.TokenDigest(keepSession)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "change_password", "user", a.UserID, nil)
+		return tx.audit("change_password", "user", a.UserID, nil)
 	})
 }
 
@@ -412,11 +412,11 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error)
 
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, token string, a zhuxiang.Actor) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, a, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, secure.TokenDigest(token)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "logout", "user", a.UserID, nil)
+		return tx.audit("logout", "user", a.UserID, nil)
 	})
 }
 
@@ -430,11 +430,11 @@ func (s *Store) CreateAPIToken(ctx context.Context, a zhuxiang.Actor, name strin
 		return "", err
 	}
 	tok := "zx_" + secure.NewToken()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, a, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)`, secure.TokenDigest(tok), u.ID, ts(s.Now())); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create_token", "user", u.ID, nil)
+		return tx.audit("create_token", "user", u.ID, nil)
 	})
 	return tok, err
 }
@@ -460,13 +460,13 @@ func (s *Store) RevokeAPITokens(ctx context.Context, a zhuxiang.Actor, name stri
 		return 0, err
 	}
 	var n int64
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, a, func(tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, u.ID)
 		if err != nil {
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return s.audit(ctx, tx, a, "revoke_tokens", "user", u.ID, map[string]int64{"吊销数量": n})
+		return tx.audit("revoke_tokens", "user", u.ID, map[string]int64{"吊销数量": n})
 	})
 	return int(n), err
 }
