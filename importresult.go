@@ -8,17 +8,20 @@ type RowError struct {
 	Message string `json:"message"`
 }
 
-// ImportResult summarises an import. Imports are all-or-nothing: when
-// Rejected is not empty nothing was stored.
+// ImportResult summarises an import. Its counters say what was stored, or
+// in a dry run what would be: an all-or-nothing import refused for a bad row
+// stores and counts nothing, and Valid tells how many rows were right.
 type ImportResult struct {
-	Rows     int        `json:"rows"`
-	Accepted int        `json:"accepted"`
-	Created  int        `json:"created"`
-	Updated  int        `json:"updated"`
-	Rejected []RowError `json:"rejected"`
-	Warnings []RowError `json:"warnings,omitempty"`
-	DryRun   bool       `json:"dry_run,omitempty"`
-	Stored   bool       `json:"stored"`
+	Rows      int        `json:"rows"`      // data rows in the file, without the template's sample row
+	Valid     int        `json:"valid"`     // rows that passed every check
+	Accepted  int        `json:"accepted"`  // rows stored (or that would be): Created + Updated + Unchanged
+	Created   int        `json:"created"`   // new records
+	Updated   int        `json:"updated"`   // records that changed
+	Unchanged int        `json:"unchanged"` // rows already stored as they read
+	Rejected  []RowError `json:"rejected"`  // bad rows, in file order
+	Warnings  []RowError `json:"warnings,omitempty"`
+	DryRun    bool       `json:"dry_run,omitempty"`
+	Stored    bool       `json:"stored"`
 }
 
 // Reject records a rejected row from err, keeping its field and message.

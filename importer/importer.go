@@ -95,36 +95,49 @@ func (l layout) get(r sheet.Row, key string) string {
 // Orgs imports organizations from t. By default nothing is stored when any
 // row is bad; mode can ask for a dry run or for the good rows only.
 func Orgs(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
-	l, err := mapColumns(t, orgColumns)
+	isSample := func(l layout, r sheet.Row) bool {
+		return l.get(r, "name") == orgColumns[0].example && l.get(r, "credit_code") == orgColumns[1].example
+	}
+	return run(t, orgColumns, isSample, parseOrgRow, func(items []store.OrgImport, rejected []zhuxiang.RowError, rows int) (*zhuxiang.ImportResult, error) {
+		return st.ImportOrgs(ctx, a, items, rejected, rows, mode)
+	})
+}
+
+// run is every import's sheet side: it maps the headers, parses each data
+// row (skipping the template's sample row, which people often leave in, and
+// saying so), hands the parsed rows and the parser's rejections to the
+// store's import runner, and names each problem's field by the column
+// header the user sees. isSample may be nil.
+func run[T any](t *sheet.Table, cols []column, isSample func(layout, sheet.Row) bool, parse func(layout, sheet.Row) (T, error),
+	store func(items []T, rejected []zhuxiang.RowError, rows int) (*zhuxiang.ImportResult, error)) (*zhuxiang.ImportResult, error) {
+	l, err := mapColumns(t, cols)
 	if err != nil {
 		return nil, err
 	}
-	var items []store.OrgImport
+	items := make([]T, 0, len(t.Rows))
 	var rejected, skipped []zhuxiang.RowError
 	for _, r := range t.Rows {
-		// The template's sample row is there to show the format; people
-		// often leave it in. It is skipped, and the result says so.
-		if l.get(r, "name") == orgColumns[0].example && l.get(r, "credit_code") == orgColumns[1].example {
-			skipped = append(skipped, zhuxiang.RowError{Row: r.Num, Field: "组织名称", Message: "这是导入模板的示例行，已跳过"})
+		if isSample != nil && isSample(l, r) {
+			skipped = append(skipped, zhuxiang.RowError{Row: r.Num, Field: cols[0].header, Message: "这是导入模板的示例行，已跳过"})
 			continue
 		}
-		it, err := parseOrgRow(l, r)
+		it, err := parse(l, r)
 		if err != nil {
-			rejected = append(rejected, zhuxiang.RowError{Row: r.Num, Field: fieldHeader(orgColumns, zhuxiang.ErrorField(err)), Message: zhuxiang.ErrorMessage(err)})
+			rejected = append(rejected, zhuxiang.RowError{Row: r.Num, Field: zhuxiang.ErrorField(err), Message: zhuxiang.ErrorMessage(err)})
 			continue
 		}
 		items = append(items, it)
 	}
-	res, err := st.ImportOrgs(ctx, a, items, rejected, len(t.Rows)-len(skipped), mode)
+	res, err := store(items, rejected, len(t.Rows)-len(skipped))
 	if err != nil {
 		return nil, err
 	}
 	res.Warnings = append(skipped, res.Warnings...)
 	for i := range res.Rejected {
-		res.Rejected[i].Field = fieldHeader(orgColumns, res.Rejected[i].Field)
+		res.Rejected[i].Field = fieldHeader(cols, res.Rejected[i].Field)
 	}
 	for i := range res.Warnings {
-		res.Warnings[i].Field = fieldHeader(orgColumns, res.Warnings[i].Field)
+		res.Warnings[i].Field = fieldHeader(cols, res.Warnings[i].Field)
 	}
 	return res, nil
 }

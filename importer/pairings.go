@@ -1,10 +1,8 @@
 package importer
 
 import (
-	"cmp"
 	"context"
 	"io"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -49,39 +47,9 @@ func PairingTemplate(w io.Writer) error {
 // start date) are accepted without being stored twice, so a corrected file
 // can be imported again as a whole.
 func Pairings(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
-	l, err := mapColumns(t, pairingColumns)
-	if err != nil {
-		return nil, err
-	}
-	var items []store.PairingImport
-	var rejected, skipped []zhuxiang.RowError
-	for _, r := range t.Rows {
-		if isPairingSample(l, r) {
-			skipped = append(skipped, zhuxiang.RowError{Row: r.Num, Field: "社会组织", Message: "这是导入模板的示例行，已跳过"})
-			continue
-		}
-		it, err := parsePairingRow(l, r)
-		if err != nil {
-			rejected = append(rejected, zhuxiang.RowError{Row: r.Num, Field: fieldHeader(pairingColumns, zhuxiang.ErrorField(err)), Message: zhuxiang.ErrorMessage(err)})
-			continue
-		}
-		items = append(items, it)
-	}
-	res, err := st.ImportPairings(ctx, a, items, rejected, len(t.Rows)-len(skipped), mode)
-	if err != nil {
-		return nil, err
-	}
-	res.Warnings = append(skipped, res.Warnings...)
-	// The parser's rejections come first and the store's after; the report
-	// reads top to bottom like the file.
-	slices.SortStableFunc(res.Rejected, func(a, b zhuxiang.RowError) int { return cmp.Compare(a.Row, b.Row) })
-	for i := range res.Rejected {
-		res.Rejected[i].Field = fieldHeader(pairingColumns, res.Rejected[i].Field)
-	}
-	for i := range res.Warnings {
-		res.Warnings[i].Field = fieldHeader(pairingColumns, res.Warnings[i].Field)
-	}
-	return res, nil
+	return run(t, pairingColumns, isPairingSample, parsePairingRow, func(items []store.PairingImport, rejected []zhuxiang.RowError, rows int) (*zhuxiang.ImportResult, error) {
+		return st.ImportPairings(ctx, a, items, rejected, rows, mode)
+	})
 }
 
 // isPairingSample recognises the template's sample row, which people often

@@ -41,21 +41,11 @@ func Regions(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Ta
 	if t.Col("level", "层级", "级别") >= 0 {
 		cols = regionCodedColumns
 	}
-	l, err := mapColumns(t, cols)
-	if err != nil {
-		return nil, err
+	parse := func(l layout, r sheet.Row) (store.RegionRow, error) {
+		return store.RegionRow{Row: r.Num, Code: l.get(r, "code"), Name: l.get(r, "name"), Level: l.get(r, "level"),
+			Parent: l.get(r, "parent"), County: l.get(r, "county"), Township: l.get(r, "township"), Village: l.get(r, "village"), Tags: l.get(r, "tags")}, nil
 	}
-	rows := make([]store.RegionRow, 0, len(t.Rows))
-	for _, r := range t.Rows {
-		rows = append(rows, store.RegionRow{Row: r.Num, Code: l.get(r, "code"), Name: l.get(r, "name"), Level: l.get(r, "level"),
-			Parent: l.get(r, "parent"), County: l.get(r, "county"), Township: l.get(r, "township"), Village: l.get(r, "village"), Tags: l.get(r, "tags")})
-	}
-	res, err := st.ImportRegions(ctx, a, rows, mode)
-	if err != nil {
-		return nil, err
-	}
-	for i := range res.Rejected {
-		res.Rejected[i].Field = fieldHeader(cols, res.Rejected[i].Field)
-	}
-	return res, nil
+	return run(t, cols, nil, parse, func(items []store.RegionRow, _ []zhuxiang.RowError, _ int) (*zhuxiang.ImportResult, error) {
+		return st.ImportRegions(ctx, a, items, mode)
+	})
 }

@@ -243,13 +243,13 @@ func (s *Store) OrgHistory(ctx context.Context, a zhuxiang.Actor, id string, lim
 	if err != nil {
 		return nil, err
 	}
-	var batch ImportedOrgs
+	var batch ImportedBatch
 	if err := json.Unmarshal([]byte(e.Summary), &batch); err != nil {
 		return nil, fmt.Errorf("audit entry %d: %w", created, err)
 	}
-	for _, o := range batch.Orgs {
+	for _, o := range batch.Records {
 		if o.ID == id {
-			b, _ := json.Marshal([]Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.CreditCode}, {Field: "导入行号", After: o.Row}})
+			b, _ := json.Marshal([]Change{{Field: "名称", After: o.Name}, {Field: "统一社会信用代码", After: o.Code}, {Field: "导入行号", After: o.Row}})
 			e.EntityID, e.Summary = id, string(b)
 			return append(out, e), nil
 		}

@@ -302,9 +302,13 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 			}
 			p := &zhuxiang.Pairing{OrgID: m.OrgID, CountyCode: m.CountyCode, VillageCode: m.VillageCode, Action: n.Action, NeedID: n.ID, MatchID: m.ID,
 				StartDate: s.Now().In(zhuxiang.Shanghai).Format(zhuxiang.DateLayout), Source: zhuxiang.PairingFromMatch, Note: n.Title + " ↔ " + o.Title}
-			if pairingID, err = s.insertPairing(ctx, tx, a, p, nil); err != nil {
+			if err := s.insertPairing(ctx, tx, a, p, nil); err != nil {
 				return err
 			}
+			if err := s.recordPairing(ctx, tx, p); err != nil {
+				return err
+			}
+			pairingID = p.ID
 			if _, err := tx.ExecContext(ctx, `UPDATE needs SET status = 'matched', version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`, now, a.Name, n.ID); err != nil {
 				return err
 			}

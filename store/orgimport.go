@@ -15,262 +15,177 @@ type OrgImport struct {
 	Org        *zhuxiang.Org
 	Department string // supervising department by name
 	County     string // county of registration by code or name; empty when RegPlace is set
+	old        *zhuxiang.Org // the stored organization a row updates, read by the check
 }
 
-// ImportOrgs stores parsed organizations all or nothing. Rows already
-// rejected while parsing come in rejected; every remaining row is checked
-// (references, duplicates inside the file, the actor's scope) so that one
-// pass reports every bad row. An organization whose credit code exists is
+// ImportOrgs stores parsed organizations through the import runner. Rows
+// already rejected while parsing come in rejected; every remaining row is
+// checked (references, duplicates inside the file, the actor's scope before
+// and after the change). An organization whose credit code exists is
 // updated, never duplicated.
 func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImport, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	if !CanCreateOrg(a) {
 		return nil, forbidden("仅州级管理员和县市用户可导入社会组织")
 	}
-	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
-	err := s.write(ctx, a, func(tx *writeTx) error {
-		depts, err := s.departmentIDs(ctx, tx)
-		if err != nil {
-			return err
-		}
-		regions, err := loadRegions(ctx, tx)
-		if err != nil {
-			return err
-		}
-		ix := newRegionIndex(regions)
-		existing := map[string]string{} // credit code → id
-		r, err := tx.QueryContext(ctx, `SELECT credit_code, id FROM orgs`)
-		if err != nil {
-			return err
-		}
-		for r.Next() {
-			var code, id string
-			if err := r.Scan(&code, &id); err != nil {
-				r.Close()
+	var (
+		depts    map[string]string
+		ix       *regionIndex
+		existing = map[string]string{} // credit code → id
+		seen     = map[string]int{}
+	)
+	k := importKind[OrgImport]{
+		entity: "org",
+		row:    func(it *OrgImport) int { return it.Row },
+		load: func(ctx context.Context, tx *writeTx) error {
+			var err error
+			if depts, err = s.departmentIDs(ctx, tx); err != nil {
 				return err
 			}
-			existing[code] = id
-		}
-		r.Close()
-		seen := map[string]int{}
-		var good []OrgImport
-		for _, it := range items {
+			regions, err := loadRegions(ctx, tx)
+			if err != nil {
+				return err
+			}
+			ix = newRegionIndex(regions)
+			r, err := tx.QueryContext(ctx, `SELECT credit_code, id FROM orgs`)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			for r.Next() {
+				var code, id string
+				if err := r.Scan(&code, &id); err != nil {
+					return err
+				}
+				existing[code] = id
+			}
+			return r.Err()
+		},
+		check: func(ctx context.Context, tx *writeTx, it *OrgImport) (checked, error) {
 			o := it.Org
-			if err := resolveOrgRefs(&it, depts, ix); err != nil {
-				res.Reject(it.Row, err)
-				continue
+			if err := resolveOrgRefs(it, depts, ix); err != nil {
+				return checked{}, err
 			}
 			if a.Role == zhuxiang.RoleCounty && o.RegCounty == "" && o.RegPlace == "" {
 				o.RegCounty = a.CountyCode
 			}
 			warn, err := o.Validate()
 			if err != nil {
-				res.Reject(it.Row, err)
-				continue
+				return checked{}, err
 			}
 			if a.Role == zhuxiang.RoleCounty && o.RegCounty != a.CountyCode {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能导入本县市登记的社会组织"))
-				continue
+				return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能导入本县市登记的社会组织")
 			}
 			if prev, dup := seen[o.CreditCode]; dup {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EInvalid, "credit_code", "统一社会信用代码%s与第%d行重复", o.CreditCode, prev))
-				continue
+				return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "credit_code", "统一社会信用代码%s与第%d行重复", o.CreditCode, prev)
+			}
+			c := checked{action: rowCreate}
+			if warn != "" {
+				c.warning = zhuxiang.Errorf(zhuxiang.EInvalid, "credit_code", "%s", warn)
+			}
+			if id, ok := existing[o.CreditCode]; ok {
+				old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+				if err != nil {
+					return checked{}, err
+				}
+				// An update must be inside the actor's scope before the
+				// change too.
+				if !OrgPermissions(a, old).Registry {
+					return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name)
+				}
+				if err := s.loadOrgDetails(ctx, tx, old); err != nil {
+					return checked{}, err
+				}
+				o.ID = id
+				mergeOrgDetails(old, o)
+				c.action, c.id, c.changes = rowUnchanged, id, diff(s.orgKV(ctx, old), s.orgKV(ctx, o))
+				if len(c.changes) > 0 {
+					c.action, it.old = rowUpdate, old
+				}
 			}
 			seen[o.CreditCode] = it.Row
-			if warn != "" {
-				res.Warnings = append(res.Warnings, zhuxiang.RowError{Row: it.Row, Field: "credit_code", Message: warn})
-			}
-			good = append(good, it)
-		}
-		// Updates must stay inside the actor's scope before the change too.
-		for _, it := range good {
-			id, ok := existing[it.Org.CreditCode]
-			if !ok {
-				continue
-			}
-			old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
-			if err != nil {
-				return err
-			}
-			if !OrgPermissions(a, old).Registry {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name))
-			}
-		}
-		sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Row < res.Rejected[j].Row })
-		good = withoutRejected(good, res.Rejected)
-		res.Accepted = len(good)
-		if mode == zhuxiang.ImportDryRun || (len(res.Rejected) > 0 && mode != zhuxiang.ImportPartial) || len(good) == 0 {
-			return nil
-		}
-		// The chain's head is read (and on PostgreSQL locked) before any
-		// row is written: created rows point at entries by number.
-		if _, err := tx.nextAuditSeq(); err != nil {
-			return err
-		}
-		ins, err := tx.PrepareContext(ctx, sqlInsertOrg)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		insFlag, err := tx.PrepareContext(ctx, sqlInsertFlag)
-		if err != nil {
-			return err
-		}
-		defer insFlag.Close()
-		now := ts(s.Now())
-		nfresh := int64(0)
-		for _, it := range good {
-			if _, ok := existing[it.Org.CreditCode]; !ok {
-				nfresh++
-			}
-		}
-		seq := int64(0)
-		if nfresh > 0 {
-			if seq, err = nextSeq(ctx, tx, "orgs", nfresh); err != nil {
-				return err
-			}
-		}
-		var fresh []OrgImport
-		for _, it := range good {
-			o := it.Org
-			id, ok := existing[o.CreditCode]
-			if !ok {
-				fresh = append(fresh, it)
-				continue
-			}
-			o.ID = id
-			old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
-			if err != nil {
-				return err
-			}
-			if err := s.loadOrgDetails(ctx, tx, old); err != nil {
-				return err
-			}
-			mergeOrgDetails(old, o)
-			ch := diff(s.orgKV(ctx, old), s.orgKV(ctx, o))
-			if len(ch) == 0 {
-				continue
-			}
-			if err := s.updateOrgRow(ctx, tx, a, o, old); err != nil {
-				return err
-			}
-			res.Updated++
-			if err := tx.audit("update", "org", o.ID, ch); err != nil {
-				return err
-			}
-		}
-		rev, err := tx.orgsRev()
-		if err != nil {
-			return err
-		}
-		// New rows: a second goroutine derives what each row needs (search
-		// keys, the audit summary) while this one
-		// writes, so the two cores share an import.
-		for i := range fresh {
-			fresh[i].Org.ID, fresh[i].Org.Seq = secure.NewID(), seq+int64(i)
-		}
-		// Created rows are recorded in the audit log by the batch of
-		// importChunk: one entry lists each batch's organizations, and
-		// each row points at its entry (created_audit), which the
-		// organization's history reads. One entry per row was a third of
-		// the time of a 100 000-row import. Entries follow the update
-		// entries, so their numbers are known before they are written.
-		firstChunk, err := tx.nextAuditSeq()
-		if err != nil {
-			return err
-		}
-		var chunk *ImportedOrgs
-		rows := make(chan preparedOrg, 1024)
-		stop := make(chan struct{})
-		defer close(stop)
-		go func() {
-			defer close(rows)
-			for _, it := range fresh {
-				select {
-				case rows <- prepareOrg(it):
-				case <-stop:
-					return
-				}
-			}
-		}()
-		for p := range rows {
-			o := p.org
-			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), p.kinds, nullStr(o.DepartmentID), o.Rating, o.RatingDate,
-				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-				p.search, now, a.Name, o.Seq, p.inspections, rev, firstChunk+int64(res.Created/importChunk)); err != nil {
-				return err
-			}
-			for _, f := range o.Flags {
-				if _, err := insFlag.ExecContext(ctx, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
-					return err
-				}
-			}
-			if res.Created%importChunk == 0 {
-				chunk = &ImportedOrgs{}
-				if err := tx.audit("import_create", "org", "", chunk); err != nil {
-					return err
-				}
-			}
-			chunk.add(o, p.row)
-			res.Created++
-		}
-		res.Stored = true
-		return tx.audit("import", "org", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
-	})
-	if err != nil {
-		return nil, err
+			return c, nil
+		},
+		update: func(ctx context.Context, tx *writeTx, it *OrgImport) error {
+			return s.updateOrgRow(ctx, tx, a, it.Org, it.old)
+		},
+		create: func(ctx context.Context, tx *writeTx, fresh []*OrgImport, entry func(i int) int64) error {
+			return s.insertImportedOrgs(ctx, tx, a, fresh, entry)
+		},
+		created: func(it *OrgImport) ImportedRecord {
+			return ImportedRecord{ID: it.Org.ID, Name: it.Org.Name, Code: it.Org.CreditCode, Row: it.Row}
+		},
 	}
-	return res, nil
+	return runImport(ctx, s, a, k, items, rejected, rows, mode)
+}
+
+// insertImportedOrgs writes an import's new organizations. A second
+// goroutine derives what each row needs (search keys, the kinds and
+// inspections as text) while this one writes, so the two cores share an
+// import; the statements are prepared once.
+func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.Actor, fresh []*OrgImport, entry func(i int) int64) error {
+	ins, err := tx.PrepareContext(ctx, sqlInsertOrg)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	insFlag, err := tx.PrepareContext(ctx, sqlInsertFlag)
+	if err != nil {
+		return err
+	}
+	defer insFlag.Close()
+	rev, err := tx.orgsRev()
+	if err != nil {
+		return err
+	}
+	seq, err := nextSeq(ctx, tx, "orgs", int64(len(fresh)))
+	if err != nil {
+		return err
+	}
+	for i, it := range fresh {
+		it.Org.ID, it.Org.Seq = secure.NewID(), seq+int64(i)
+	}
+	now := ts(s.Now())
+	rows := make(chan preparedOrg, 1024)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(rows)
+		for _, it := range fresh {
+			select {
+			case rows <- prepareOrg(it):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	i := 0
+	for p := range rows {
+		o := p.org
+		if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), p.kinds, nullStr(o.DepartmentID), o.Rating, o.RatingDate,
+			o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+			p.search, now, a.Name, o.Seq, p.inspections, rev, entry(i)); err != nil {
+			return err
+		}
+		for _, f := range o.Flags {
+			if _, err := insFlag.ExecContext(ctx, o.ID, string(f.Kind), f.Source, f.Date); err != nil {
+				return err
+			}
+		}
+		i++
+	}
+	return nil
 }
 
 // preparedOrg is a new organization with everything derived that its rows
 // need.
 type preparedOrg struct {
 	org                        *zhuxiang.Org
-	row                        int
 	search, kinds, inspections string
 }
 
-// importChunk is how many created organizations one audit entry lists.
-const importChunk = 500
-
-// ImportedOrgs is the summary of an "import_create" audit entry: the
-// organizations one batch of an import created, in row order.
-type ImportedOrgs struct {
-	Count int           `json:"新增"`
-	Orgs  []ImportedOrg `json:"组织"`
-}
-
-// ImportedOrg is one created organization in an ImportedOrgs summary.
-type ImportedOrg struct {
-	ID         string `json:"id"`
-	Name       string `json:"名称"`
-	CreditCode string `json:"统一社会信用代码"`
-	Row        int    `json:"导入行号"`
-}
-
-func (c *ImportedOrgs) add(o *zhuxiang.Org, row int) {
-	c.Count++
-	c.Orgs = append(c.Orgs, ImportedOrg{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode, Row: row})
-}
-
-func prepareOrg(it OrgImport) preparedOrg {
+func prepareOrg(it *OrgImport) preparedOrg {
 	o := it.Org
-	return preparedOrg{org: o, row: it.Row, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
-}
-
-// withoutRejected drops the rows that a later check rejected.
-func withoutRejected(good []OrgImport, rej []zhuxiang.RowError) []OrgImport {
-	bad := map[int]bool{}
-	for _, r := range rej {
-		bad[r.Row] = true
-	}
-	out := good[:0]
-	for _, g := range good {
-		if !bad[g.Row] {
-			out = append(out, g)
-		}
-	}
-	return out
+	return preparedOrg{org: o, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
 }
 
 func resolveOrgRefs(it *OrgImport, depts map[string]string, ix *regionIndex) error {

@@ -172,9 +172,11 @@ func (s *Store) CreatePairing(ctx context.Context, a zhuxiang.Actor, p *zhuxiang
 		if err := s.checkPairingRefs(ctx, tx, a, p); err != nil {
 			return err
 		}
-		var err error
-		id, err = s.insertPairing(ctx, tx, a, p, file)
-		return err
+		if err := s.insertPairing(ctx, tx, a, p, file); err != nil {
+			return err
+		}
+		id = p.ID
+		return s.recordPairing(ctx, tx, p)
 	})
 	return id, err
 }
@@ -210,15 +212,16 @@ func (s *Store) checkPairingRefs(ctx context.Context, q querier, a zhuxiang.Acto
 	return nil
 }
 
-// insertPairing writes a pairing (and its file) inside tx.
-func (s *Store) insertPairing(ctx context.Context, tx *writeTx, a zhuxiang.Actor, p *zhuxiang.Pairing, file *Agreement) (string, error) {
+// insertPairing writes a pairing (and its file) inside tx; the caller
+// records it (recordPairing, or the import runner).
+func (s *Store) insertPairing(ctx context.Context, tx *writeTx, a zhuxiang.Actor, p *zhuxiang.Pairing, file *Agreement) error {
 	if file != nil && len(file.Data) > 0 {
 		if len(file.Data) > zhuxiang.AgreementMaxBytes {
-			return "", zhuxiang.Errorf(zhuxiang.EInvalid, "file", "协议文件不能超过 10 MB")
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "file", "协议文件不能超过 10 MB")
 		}
 		typ, err := zhuxiang.AgreementType(file.Data)
 		if err != nil {
-			return "", err
+			return err
 		}
 		sum := sha256.Sum256(file.Data)
 		p.FileSHA, p.FileType, p.FileSize = hex.EncodeToString(sum[:]), typ, int64(len(file.Data))
@@ -229,10 +232,10 @@ func (s *Store) insertPairing(ctx context.Context, tx *writeTx, a zhuxiang.Actor
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM files WHERE sha = $1`, p.FileSHA).Scan(&one); errors.Is(err, sql.ErrNoRows) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO files (sha, data) VALUES ($1, $2)`, p.FileSHA, file.Data); err != nil {
-				return "", err
+				return err
 			}
 		} else if err != nil {
-			return "", err
+			return err
 		}
 	}
 	now := ts(s.Now())
@@ -241,18 +244,19 @@ func (s *Store) insertPairing(ctx context.Context, tx *writeTx, a zhuxiang.Actor
 		file_name, file_type, file_size, file_sha, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16)`,
 		p.ID, p.OrgID, p.CountyCode, p.VillageCode, string(p.Action), p.NeedID, p.MatchID, p.StartDate, p.EndDate, string(p.Source), p.Note,
 		p.FileName, p.FileType, p.FileSize, p.FileSHA, now, a.Name); err != nil {
-		return "", err
+		return err
 	}
+	return nil
+}
+
+// recordPairing records a pairing entered one at a time: its audit entry,
+// and the notice to its organization (an import's pairings are listed by
+// the import runner instead, and last year's pairings are news to no one).
+func (s *Store) recordPairing(ctx context.Context, tx *writeTx, p *zhuxiang.Pairing) error {
 	if err := tx.audit("create", "pairing", p.ID, diff(nil, pairingKV(p))); err != nil {
-		return "", err
+		return err
 	}
-	// An import of last year's pairings is not news to anyone.
-	if p.Source != zhuxiang.PairingImported {
-		if err := s.notifyOrg(ctx, tx, p.OrgID, "新的结对帮扶已登记", "/pairings/"+p.ID); err != nil {
-			return "", err
-		}
-	}
-	return p.ID, nil
+	return s.notifyOrg(ctx, tx, p.OrgID, "新的结对帮扶已登记", "/pairings/"+p.ID)
 }
 
 // PairingImport is one parsed row of a pairing import, with references as
@@ -266,41 +270,48 @@ type PairingImport struct {
 	Pairing  *zhuxiang.Pairing
 }
 
-// ImportPairings stores the plan's existing pairings from a sheet, all or
-// nothing unless mode says otherwise; every bad row is reported.
+// ImportPairings stores the plan's existing pairings from a sheet through
+// the import runner; every bad row is reported. A row already on the
+// platform (same organization, place and start date) is unchanged, so a
+// corrected file can be imported again as a whole.
 func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []PairingImport, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	if !a.IsAdmin() && a.Role != zhuxiang.RoleCounty {
 		return nil, forbidden("仅州级管理员和县市用户可导入结对")
 	}
-	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
-	errRollback := errors.New("rollback")
-	err := s.write(ctx, a, func(tx *writeTx) error {
-		regions, err := loadRegions(ctx, tx)
-		if err != nil {
-			return err
-		}
-		ix := newRegionIndex(regions)
-		orgs := map[string]string{}
-		r, err := tx.QueryContext(ctx, `SELECT id, credit_code, name FROM orgs`)
-		if err != nil {
-			return err
-		}
-		dupName := map[string]bool{}
-		for r.Next() {
-			var id, code, name string
-			if err := r.Scan(&id, &code, &name); err != nil {
-				r.Close()
+	var (
+		ix      *regionIndex
+		orgs    = map[string]string{} // credit code or name → id
+		dupName = map[string]bool{}
+		seen    = map[string]int{}
+	)
+	k := importKind[PairingImport]{
+		entity: "pairing",
+		row:    func(it *PairingImport) int { return it.Row },
+		load: func(ctx context.Context, tx *writeTx) error {
+			regions, err := loadRegions(ctx, tx)
+			if err != nil {
 				return err
 			}
-			orgs[code] = id
-			if _, ok := orgs[name]; ok {
-				dupName[name] = true
+			ix = newRegionIndex(regions)
+			r, err := tx.QueryContext(ctx, `SELECT id, credit_code, name FROM orgs`)
+			if err != nil {
+				return err
 			}
-			orgs[name] = id
-		}
-		r.Close()
-		seen := map[string]int{}
-		for _, it := range items {
+			defer r.Close()
+			for r.Next() {
+				var id, code, name string
+				if err := r.Scan(&id, &code, &name); err != nil {
+					return err
+				}
+				orgs[code] = id
+				if _, ok := orgs[name]; ok {
+					dupName[name] = true
+				}
+				orgs[name] = id
+			}
+			return r.Err()
+		},
+		check: func(ctx context.Context, tx *writeTx, it *PairingImport) (checked, error) {
 			p := it.Pairing
 			p.Source = zhuxiang.PairingImported
 			key := strings.ToUpper(strings.TrimSpace(it.Org))
@@ -308,83 +319,68 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 			if !ok {
 				id, ok = orgs[strings.TrimSpace(it.Org)]
 				if ok && dupName[strings.TrimSpace(it.Org)] {
-					res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "名称“%s”对应多个社会组织，请填写统一社会信用代码", it.Org))
-					continue
+					return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "名称“%s”对应多个社会组织，请填写统一社会信用代码", it.Org)
 				}
 			}
 			if !ok {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "社会组织“%s”未登记，请先导入社会组织", it.Org))
-				continue
+				return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "社会组织“%s”未登记，请先导入社会组织", it.Org)
 			}
 			p.OrgID = id
 			county, err := ix.county(it.County)
 			if err != nil {
-				res.Reject(it.Row, err)
-				continue
+				return checked{}, err
 			}
 			p.CountyCode = county.Code
 			if strings.TrimSpace(it.Village) != "" {
 				v, err := ix.village(county, it.Township, it.Village)
 				if err != nil {
-					res.Reject(it.Row, err)
-					continue
+					return checked{}, err
 				}
 				p.VillageCode = v.Code
 			}
 			if err := p.Validate(); err != nil {
-				res.Reject(it.Row, err)
-				continue
+				return checked{}, err
 			}
 			if err := zhuxiang.CanCreatePairing(a, p.CountyCode); err != nil {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "county", "县市用户只能导入本县市的结对"))
-				continue
+				return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "county", "县市用户只能导入本县市的结对")
 			}
 			org, err := s.orgForMatch(ctx, tx, p.OrgID)
 			if err != nil {
-				return err
+				return checked{}, err
 			}
 			if org.HasFlag(zhuxiang.FlagAbnormal) || org.HasFlag(zhuxiang.FlagDishonest) {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EConflict, "org", "“%s”在活动异常名录或严重违法失信名单中，不能结对", org.Name))
-				continue
+				return checked{}, zhuxiang.Errorf(zhuxiang.EConflict, "org", "“%s”在活动异常名录或严重违法失信名单中，不能结对", org.Name)
 			}
+			p.Org = org.Name
 			k := p.OrgID + "|" + p.CountyCode + "|" + p.VillageCode + "|" + p.StartDate
 			if prev, dup := seen[k]; dup {
-				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "与第%d行重复", prev))
-				continue
+				return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "与第%d行重复", prev)
 			}
 			seen[k] = it.Row
 			var one int
 			err = tx.QueryRowContext(ctx, `SELECT 1 FROM pairings WHERE org_id = $1 AND county_code = $2 AND village_code = $3 AND start_date = $4`,
 				p.OrgID, p.CountyCode, p.VillageCode, p.StartDate).Scan(&one)
 			if err == nil {
-				// Importing the same file again must not duplicate.
-				res.Accepted++
-				continue
+				return checked{action: rowUnchanged}, nil
 			} else if !errors.Is(err, sql.ErrNoRows) {
-				return err
+				return checked{}, err
 			}
-			if _, err := s.insertPairing(ctx, tx, a, p, nil); err != nil {
-				return err
+			return checked{action: rowCreate}, nil
+		},
+		create: func(ctx context.Context, tx *writeTx, fresh []*PairingImport, _ func(int) int64) error {
+			for _, it := range fresh {
+				if err := s.insertPairing(ctx, tx, a, it.Pairing, nil); err != nil {
+					return err
+				}
 			}
-			res.Accepted++
-			res.Created++
-		}
-		if mode == zhuxiang.ImportDryRun || (mode == zhuxiang.ImportAll && len(res.Rejected) > 0) {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		if mode == zhuxiang.ImportAll {
-			res.Accepted, res.Created = 0, 0
-		}
-		return res, nil
+			return nil
+		},
+		created: func(it *PairingImport) ImportedRecord {
+			p := it.Pairing
+			return ImportedRecord{ID: p.ID, Name: p.Org + " ↔ " + p.CountyCode + " " + p.VillageCode + " " + p.StartDate, Row: it.Row}
+		},
 	}
-	if err != nil {
-		return nil, err
-	}
-	res.Stored = true
-	return res, nil
+	return runImport(ctx, s, a, k, items, rejected, rows, mode)
 }
 
 // OrgRef is an organization's id and name: what other records need to

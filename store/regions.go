@@ -223,51 +223,67 @@ type RegionRow struct {
 	Village  string
 	Tags     string
 	Demo     bool // invented by the demo data; pages say so
+	region   *zhuxiang.Region // what the row resolved to, set by the check
 }
 
-// ImportRegions stores regions from an import, all or nothing: every row is
-// checked against the database and the rows before it, every bad row is
-// reported, and only a clean file is written (unless dryRun). Importing the
-// same file again updates and never duplicates.
+// ImportRegions stores regions from an import through the import runner:
+// every row is checked against the database and the rows before it (a
+// village may name a township added above it). Importing the same file
+// again updates and never duplicates.
 func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []RegionRow, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	if !a.IsAdmin() && a.Role != zhuxiang.RoleCounty {
 		return nil, forbidden("仅州级管理员和县市用户可导入行政区划")
 	}
-	res := &zhuxiang.ImportResult{Rows: len(rows), DryRun: mode == zhuxiang.ImportDryRun, Rejected: []zhuxiang.RowError{}}
-	err := s.write(ctx, a, func(tx *writeTx) error {
-		all, err := loadRegions(ctx, tx)
-		if err != nil {
-			return err
-		}
-		ix := newRegionIndex(all)
-		var writes []*zhuxiang.Region
-		seenCode := map[string]int{}
-		for _, row := range rows {
-			r, err := ix.resolve(row)
-			if err == nil {
-				if prev, dup := seenCode[r.Code]; dup {
-					err = zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s与第%d行重复", r.Code, prev)
-				} else if e := CanEditRegion(a, r); e != nil && !(a.Role == zhuxiang.RoleCounty && r.Level == zhuxiang.LevelCounty && r.Code == a.CountyCode && ix.byCode[r.Code] != nil) {
-					err = zhuxiang.Errorf(zhuxiang.EForbidden, "county", "%s", zhuxiang.ErrorMessage(e))
-				}
+	var (
+		all      map[string]*zhuxiang.Region
+		ix       *regionIndex
+		seenCode = map[string]int{}
+		now      = ts(s.Now())
+	)
+	k := importKind[RegionRow]{
+		entity: "region",
+		row:    func(r *RegionRow) int { return r.Row },
+		load: func(ctx context.Context, tx *writeTx) error {
+			var err error
+			if all, err = loadRegions(ctx, tx); err != nil {
+				return err
 			}
+			ix = newRegionIndex(all)
+			return nil
+		},
+		check: func(ctx context.Context, tx *writeTx, row *RegionRow) (checked, error) {
+			r, err := ix.resolve(*row)
 			if err != nil {
-				res.Reject(row.Row, err)
-				continue
+				return checked{}, err
+			}
+			if prev, dup := seenCode[r.Code]; dup {
+				return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s与第%d行重复", r.Code, prev)
+			} else if e := CanEditRegion(a, r); e != nil && !(a.Role == zhuxiang.RoleCounty && r.Level == zhuxiang.LevelCounty && r.Code == a.CountyCode && ix.byCode[r.Code] != nil) {
+				return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "county", "%s", zhuxiang.ErrorMessage(e))
 			}
 			seenCode[r.Code] = row.Row
 			ix.add(r)
-			writes = append(writes, r)
-		}
-		res.Accepted = len(writes)
-		if mode == zhuxiang.ImportDryRun || (len(res.Rejected) > 0 && mode != zhuxiang.ImportPartial) || len(writes) == 0 {
-			return nil
-		}
-		now := ts(s.Now())
-		for _, r := range writes {
+			row.region = r
 			old := all[r.Code]
 			if old == nil {
-				res.Created++
+				return checked{action: rowCreate}, nil
+			}
+			ch := diff(regionKV(old), regionKV(r))
+			if len(ch) == 0 {
+				return checked{action: rowUnchanged}, nil
+			}
+			return checked{action: rowUpdate, id: r.Code, changes: ch}, nil
+		},
+		update: func(ctx context.Context, tx *writeTx, row *RegionRow) error {
+			r := row.region
+			_, err := tx.ExecContext(ctx, `UPDATE regions SET name = $1, tag_lifted = $2, tag_key = $3, tag_model = $4, search = $5, version = version + 1, updated_at = $6, updated_by = $7 WHERE code = $8`,
+				r.Name, b2i(r.HasTag(zhuxiang.TagLifted)), b2i(r.HasTag(zhuxiang.TagKey)), b2i(r.HasTag(zhuxiang.TagModel)),
+				regionSearch(r.Name, r.Code), now, a.Name, r.Code)
+			return err
+		},
+		create: func(ctx context.Context, tx *writeTx, fresh []*RegionRow, _ func(int) int64) error {
+			for _, row := range fresh {
+				r := row.region
 				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, tag_lifted, tag_key, tag_model, official, demo, search, created_at, updated_at, updated_by)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)`,
 					r.Code, r.Name, string(r.Level), r.ParentCode, r.CountyCode, string(r.CountyClass),
@@ -275,26 +291,14 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 					regionSearch(r.Name, r.Code), now, a.Name); err != nil {
 					return err
 				}
-				continue
 			}
-			ch := diff(regionKV(old), regionKV(r))
-			if len(ch) == 0 {
-				continue
-			}
-			res.Updated++
-			if _, err := tx.ExecContext(ctx, `UPDATE regions SET name = $1, tag_lifted = $2, tag_key = $3, tag_model = $4, search = $5, version = version + 1, updated_at = $6, updated_by = $7 WHERE code = $8`,
-				r.Name, b2i(r.HasTag(zhuxiang.TagLifted)), b2i(r.HasTag(zhuxiang.TagKey)), b2i(r.HasTag(zhuxiang.TagModel)),
-				regionSearch(r.Name, r.Code), now, a.Name, r.Code); err != nil {
-				return err
-			}
-		}
-		res.Stored = true
-		return tx.audit("import", "region", "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated})
-	})
-	if err != nil {
-		return nil, err
+			return nil
+		},
+		created: func(row *RegionRow) ImportedRecord {
+			return ImportedRecord{ID: row.region.Code, Name: row.region.Name, Code: row.region.Code, Row: row.Row}
+		},
 	}
-	return res, nil
+	return runImport(ctx, s, a, k, rows, nil, len(rows), mode)
 }
 
 func loadRegions(ctx context.Context, q interface {

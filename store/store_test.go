@@ -495,8 +495,8 @@ func TestImportAuditBatches(t *testing.T) {
 		}
 		listed := 0
 		for _, e := range batches {
-			var b store.ImportedOrgs
-			if err := json.Unmarshal([]byte(e.Summary), &b); err != nil || b.Count != len(b.Orgs) {
+			var b store.ImportedBatch
+			if err := json.Unmarshal([]byte(e.Summary), &b); err != nil || b.Count != len(b.Records) {
 				t.Fatalf("entry %d: %v %s", e.Seq, err, e.Summary[:min(200, len(e.Summary))])
 			}
 			listed += b.Count

@@ -179,7 +179,7 @@ func entityLabel(e string) string {
 // auditSummary turns an entry's JSON into lines people read: "字段：旧 → 新"
 // for a list of changes, "键：值" for a note. Text that is not JSON is shown
 // as it is, because an old entry must stay readable whatever its shape.
-func auditSummary(text string) []string {
+func auditSummary(entity, text string) []string {
 	text = strings.TrimSpace(text)
 	if text == "" || text == "null" {
 		return nil
@@ -202,9 +202,9 @@ func auditSummary(text string) []string {
 		}
 		return out
 	}
-	var batch store.ImportedOrgs
-	if err := json.Unmarshal([]byte(text), &batch); err == nil && len(batch.Orgs) > 0 {
-		return importedSummary(batch)
+	var batch store.ImportedBatch
+	if err := json.Unmarshal([]byte(text), &batch); err == nil && len(batch.Records) > 0 {
+		return importedSummary(entity, batch)
 	}
 	var note map[string]any
 	if err := json.Unmarshal([]byte(text), &note); err == nil {
@@ -312,17 +312,20 @@ func init() {
 }
 
 // importedSummary says what one batch of an import created: how many, which
-// rows, and the first few names (the organizations' own pages show each
-// one's line).
-func importedSummary(b store.ImportedOrgs) []string {
-	first, last := b.Orgs[0], b.Orgs[len(b.Orgs)-1]
+// rows, and the first few names (each record's own page shows its line).
+func importedSummary(entity string, b store.ImportedBatch) []string {
+	first, last := b.Records[0], b.Records[len(b.Records)-1]
 	var names []string
-	for _, o := range b.Orgs[:min(3, len(b.Orgs))] {
-		names = append(names, o.Name)
+	for _, r := range b.Records[:min(3, len(b.Records))] {
+		names = append(names, r.Name)
 	}
 	list := strings.Join(names, "、")
-	if len(b.Orgs) > len(names) {
-		list += fmt.Sprintf("等%d个", len(b.Orgs))
+	if len(b.Records) > len(names) {
+		list += fmt.Sprintf("等%d个", len(b.Records))
 	}
-	return []string{fmt.Sprintf("新增社会组织：%d个", b.Count), fmt.Sprintf("导入行号：第%d–%d行", first.Row, last.Row), "组织：" + list}
+	kind := map[string]string{"org": "社会组织", "region": "行政区划", "pairing": "结对"}[entity]
+	if kind == "" {
+		kind = "记录"
+	}
+	return []string{fmt.Sprintf("新增%s：%d个", kind, b.Count), fmt.Sprintf("导入行号：第%d–%d行", first.Row, last.Row), "名称：" + list}
 }

@@ -303,21 +303,12 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		res = &zhuxiang.ImportResult{Rejected: []zhuxiang.RowError{{Row: 0, Field: zhuxiang.ErrorField(err), Message: zhuxiang.ErrorMessage(err)}}}
 	}
 	if asJSON {
-		out := struct {
-			Rows     int                 `json:"rows"`
-			Accepted int                 `json:"accepted"`
-			Rejected []zhuxiang.RowError `json:"rejected"`
-			Warnings []zhuxiang.RowError `json:"warnings,omitempty"`
-			Created  int                 `json:"created"`
-			Updated  int                 `json:"updated"`
-			Stored   bool                `json:"stored"`
-		}{res.Rows, res.Accepted, res.Rejected, res.Warnings, res.Created, res.Updated, res.Stored}
-		if out.Rejected == nil {
-			out.Rejected = []zhuxiang.RowError{}
+		if res.Rejected == nil {
+			res.Rejected = []zhuxiang.RowError{}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		if err := enc.Encode(res); err != nil {
 			return err
 		}
 	} else {
@@ -331,15 +322,18 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		for _, w := range res.Warnings {
 			fmt.Fprintf(stdout, "提示 第%d行 %s：%s\n", w.Row, w.Field, w.Message)
 		}
+		counts := fmt.Sprintf("新增 %d，更新 %d，无变化 %d", res.Created, res.Updated, res.Unchanged)
 		switch {
 		case len(res.Rejected) > 0 && res.Stored:
-			fmt.Fprintf(stdout, "共 %d 行：%d 行有误未保存；其余新增 %d，更新 %d\n", res.Rows, len(res.Rejected), res.Created, res.Updated)
+			fmt.Fprintf(stdout, "共 %d 行：%d 行有误未保存；其余%s\n", res.Rows, len(res.Rejected), counts)
+		case len(res.Rejected) > 0 && mode == zhuxiang.ImportDryRun:
+			fmt.Fprintf(stdout, "共 %d 行：%d 行有误；无误的 %d 行将%s（--dry-run，未保存）\n", res.Rows, len(res.Rejected), res.Valid, counts)
 		case len(res.Rejected) > 0:
-			fmt.Fprintf(stdout, "共 %d 行，%d 行有误，未保存任何数据\n", res.Rows, len(res.Rejected))
+			fmt.Fprintf(stdout, "共 %d 行：%d 行有误，其余 %d 行无误；为免只导入一半，未保存任何数据\n", res.Rows, len(res.Rejected), res.Valid)
 		case mode == zhuxiang.ImportDryRun:
-			fmt.Fprintf(stdout, "共 %d 行，全部通过校验（--dry-run，未保存）\n", res.Rows)
+			fmt.Fprintf(stdout, "共 %d 行，全部通过校验：将%s（--dry-run，未保存）\n", res.Rows, counts)
 		default:
-			fmt.Fprintf(stdout, "共 %d 行：新增 %d，更新 %d，用时 %.1f 秒\n", res.Rows, res.Created, res.Updated, time.Since(start).Seconds())
+			fmt.Fprintf(stdout, "共 %d 行：%s，用时 %s\n", res.Rows, counts, elapsed(time.Since(start)))
 		}
 	}
 	if len(res.Rejected) > 0 {
@@ -440,4 +434,13 @@ func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool,
 		defer cancel()
 		return srv.Shutdown(sctx)
 	}
+}
+
+// elapsed says how long something took the way people read it: under a
+// second in milliseconds ("0.0 秒" tells nothing), else in seconds.
+func elapsed(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d 毫秒", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f 秒", d.Seconds())
 }
