@@ -48,7 +48,7 @@ func admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
-		case r.Method == http.MethodGet && (strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/agreement")):
+		case (r.Method == http.MethodGet || r.Method == http.MethodHead) && (strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/agreement")):
 			liftDeadlines(w)
 			next.ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/static/") || p == "/healthz":
