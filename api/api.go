@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhuxiang"
 	"zhuxiang/store"
@@ -35,7 +36,8 @@ const SessionCookie = "zx_session"
 const MaxBody = 1 << 20
 
 type server struct {
-	st *store.Store
+	st  *store.Store
+	doc []byte // the OpenAPI document as served
 }
 
 // handlerFunc is an API handler: it gets the authenticated actor and returns
@@ -114,11 +116,28 @@ var bodyLimits = map[string]int64{
 	"POST " + Prefix + "/pairings": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 }
 
-// Handler serves the API at full paths under /api/v1/. Unknown paths and
+// TransferTimeout is how long a request that carries a file may take to
+// arrive and be answered, instead of the web server's short deadlines: a
+// pairing's agreement here, imports and exports on the pages. It is lifted
+// only once the caller is known.
+const TransferTimeout = 20 * time.Minute
+
+// Options configure the API handler.
+type Options struct {
+	// BaseURL is where users and other systems reach the platform (see
+	// web.ParseBaseURL), or nil; the OpenAPI document names it as the
+	// server, so that a saved copy still says where the API lives.
+	BaseURL *url.URL
+}
+
+// Handler is NewHandler without options.
+func Handler(st *store.Store) http.Handler { return NewHandler(st, Options{}) }
+
+// NewHandler serves the API at full paths under /api/v1/. Unknown paths and
 // wrong methods answer in the API's error shape too, because a client that
 // parses errors should never meet a plain-text page.
-func Handler(st *store.Store) http.Handler {
-	s := &server{st: st}
+func NewHandler(st *store.Store, opts Options) http.Handler {
+	s := &server{st: st, doc: openapiFor(opts.BaseURL)}
 	mux := http.NewServeMux()
 	allow := map[string][]string{}
 	var paths []string
@@ -171,6 +190,11 @@ func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 			if err := requireJSON(r); err != nil {
 				writeError(w, r, err)
 				return
+			}
+			if maxBody > MaxBody {
+				rc := http.NewResponseController(w)
+				rc.SetReadDeadline(time.Now().Add(TransferTimeout))
+				rc.SetWriteDeadline(time.Now().Add(TransferTimeout))
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}

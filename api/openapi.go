@@ -2,7 +2,9 @@ package api
 
 import (
 	_ "embed"
+	"encoding/json"
 	"net/http"
+	"net/url"
 
 	"zhuxiang"
 )
@@ -21,6 +23,25 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request, _ zhuxiang.Acto
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	w.Write(openapiDoc)
+	w.Write(s.doc)
 	return nil
+}
+
+// openapiFor is the document with base as its server. Without a base URL
+// the embedded document's relative "/api/v1" stands: the API is never
+// guessed to live at the Host a request named.
+func openapiFor(base *url.URL) []byte {
+	if base == nil {
+		return openapiDoc
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
+		panic("api: openapi.json: " + err.Error()) // embedded, and parsed by a test
+	}
+	doc["servers"], _ = json.Marshal([]map[string]string{{"url": base.JoinPath(Prefix).String()}})
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		panic("api: openapi.json: " + err.Error())
+	}
+	return out
 }

@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -174,6 +173,11 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 			ctx = store.WithSessionGenerations(ctx, q.sess)
 		}
 		r = r.WithContext(ctx)
+		if limit > maxFormBytes {
+			// Only now, with the user known: an anonymous client never
+			// gets more than the server's short deadlines.
+			liftDeadlines(w)
+		}
 		if r.Method == http.MethodPost {
 			if !s.checkCSRF(w, r, q, limit) {
 				return
@@ -280,28 +284,4 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
-}
-
-// fifo lets one request per core work at once and queues the rest in arrival
-// order. Without it every request on the server competes for the database
-// connections, and database/sql hands a freed connection to a waiter in no
-// particular order, so under load some requests waited many times the
-// median (p99 ≈ 4.5 × p50 on the list page at 100 connections). Waiting
-// goroutines on a channel are woken first come, first served. Static files
-// skip the queue: they touch no database.
-func fifo(next http.Handler) http.Handler {
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/static/") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		select {
-		case slots <- struct{}{}:
-		case <-r.Context().Done():
-			return
-		}
-		defer func() { <-slots }()
-		next.ServeHTTP(w, r)
-	})
 }

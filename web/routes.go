@@ -7,7 +7,7 @@ import (
 )
 
 // routes lists every page. URLs read like the navigation (DESIGN §5b).
-func (s *server) routes() http.Handler {
+func (s *server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
@@ -99,7 +99,7 @@ func (s *server) routes() http.Handler {
 
 	// The JSON API answers every path under /api/v1 in its own error shape;
 	// it shares the security headers and the cross-origin check.
-	mux.Handle(api.Prefix+"/", api.Handler(s.st))
+	mux.Handle(api.Prefix+"/", api.NewHandler(s.st, api.Options{BaseURL: s.base}))
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, q *request) error {
 		s.renderError(w, r, http.StatusNotFound, "您要找的页面不存在，请从左侧导航进入")
@@ -110,5 +110,13 @@ func (s *server) routes() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "跨站提交的请求已被拒绝，请在本站页面上操作")
 	}))
-	return securityHeaders(s.recoverer(fifo(cop.Handler(mux))))
+	if s.base != nil {
+		// Behind a proxy that does not pass the Host header on, a browser
+		// that sends Origin but not Sec-Fetch-Site would otherwise be
+		// refused on its own site.
+		if err := cop.AddTrustedOrigin(s.base.Scheme + "://" + s.base.Host); err != nil {
+			return nil, err
+		}
+	}
+	return securityHeaders(s.recoverer(admit(cop.Handler(mux)))), nil
 }

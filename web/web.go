@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -43,9 +44,13 @@ var staticFS embed.FS
 type Options struct {
 	// Logger receives request failures and panics; nil means slog.Default.
 	Logger *slog.Logger
-	// Secure marks cookies Secure: set it when the platform is served over
-	// https, and only then, because browsers drop Secure cookies on http.
-	Secure bool
+	// BaseURL is the address users reach the platform at, such as
+	// https://zhuxiang.example.gov.cn (checked by ParseBaseURL; empty when
+	// not known). An https base URL marks cookies Secure, which browsers
+	// drop on plain http, so it is the only way to set them. Links that
+	// must be absolute are built from it, never from the request's Host
+	// or X-Forwarded-* headers, which any client can forge.
+	BaseURL string
 }
 
 // server holds what every handler shares. It keeps no per-user state: the
@@ -54,6 +59,7 @@ type server struct {
 	st     *store.Store
 	log    *slog.Logger
 	secure bool
+	base   *url.URL // nil when Options.BaseURL is empty
 	pages  map[string]*template.Template
 	assets map[string]*asset
 	loc    *time.Location
@@ -64,18 +70,24 @@ type server struct {
 // New returns the handler for every page, the static files and /healthz,
 // wrapped in the security middleware.
 func New(st *store.Store, opts Options) (http.Handler, error) {
-	s := &server{st: st, log: opts.Logger, secure: opts.Secure, loc: shanghai()}
+	s := &server{st: st, log: opts.Logger, loc: shanghai()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	var err error
+	if opts.BaseURL != "" {
+		if s.base, err = ParseBaseURL(opts.BaseURL); err != nil {
+			return nil, err
+		}
+		s.secure = s.base.Scheme == "https"
+	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
-	return s.routes(), nil
+	return s.routes()
 }
 
 // shanghai is where users read times. China has kept one offset without

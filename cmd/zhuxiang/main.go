@@ -34,7 +34,8 @@ import (
 const usage = `用法: zhuxiang <命令> [参数]
 
 命令:
-  serve [--addr 127.0.0.1:8080] [--db 路径|postgres://…] [--demo]   启动平台
+  serve [--addr 127.0.0.1:8080] [--db 路径|postgres://…] [--demo] [--base-url https://域名]
+                                               启动平台；--base-url 为用户访问的地址（https 时 Cookie 带 Secure）
   migrate                                      升级数据库结构
   demo [--scale prefecture|region]             加载演示数据（仅空库）
   user add --name N --role R [--region 代码] [--org 信用代码] [--department 名称]
@@ -150,7 +151,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 		withDemo := fs.Bool("demo", false, "空库时先加载演示数据")
-		return with(func(st *store.Store) error { return serve(ctx, st, *db, *addr, *withDemo, stdout) })
+		baseURL := fs.String("base-url", "", "用户访问平台的地址，如 https://zhuxiang.example.gov.cn（在 nginx 等反向代理后用 HTTPS 时必填）")
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		// Checked before the database is opened, so a typo costs nothing.
+		if *baseURL != "" {
+			if _, err := web.ParseBaseURL(*baseURL); err != nil {
+				return err
+			}
+		}
+		return with(func(st *store.Store) error { return serve(ctx, st, *db, *addr, *baseURL, *withDemo, stdout) })
 	case "migrate":
 		return with(func(*store.Store) error {
 			fmt.Fprintln(stdout, "数据库结构已是最新：", *db)
@@ -360,7 +371,7 @@ func printAccounts(w io.Writer, accounts []demo.Account) {
 	}
 }
 
-func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool, stdout io.Writer) error {
+func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withDemo bool, stdout io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	// The live heap is small (tens of MB) and every page makes short-lived
 	// garbage: collecting less often spends memory, which the machine has,
@@ -385,7 +396,7 @@ func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool,
 			fmt.Fprintln(stdout, "数据库已有数据，未重复加载演示数据")
 		}
 	}
-	h, err := web.New(st, web.Options{Logger: logger})
+	srv, err := web.NewServer(st, web.Options{Logger: logger, BaseURL: baseURL})
 	if err != nil {
 		return err
 	}
@@ -403,8 +414,12 @@ func serve(ctx context.Context, st *store.Store, db, addr string, withDemo bool,
 			logger.Info("pprof", "addr", pp, "err", http.ListenAndServe(pp, mux))
 		}()
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), redactDSN(db))
+	if baseURL != "" {
+		u, _ := web.ParseBaseURL(baseURL)
+		fmt.Fprintf(stdout, "助乡已启动：%s/  （监听 %s，数据库：%s）\n", u, ln.Addr(), redactDSN(db))
+	} else {
+		fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), redactDSN(db))
+	}
 	if withDemo {
 		if len(accounts) == 0 {
 			fmt.Fprintf(stdout, "演示账号：admin、hejing、ruoqiang、kuerle、kexie、org、village（密码 %s）\n", demo.Password)
