@@ -45,8 +45,8 @@ type checked struct {
 // importKind is one type of import, over parsed rows of type T: how to
 // check a row and how to write it.
 type importKind[T any] struct {
-	entity string        // the audit log's entity of the records
-	row    func(*T) int  // the row's number as the user sees it
+	entity string       // the audit log's entity of the records
+	row    func(*T) int // the row's number as the user sees it
 	// load reads what checking needs, once, inside the import's transaction.
 	load func(ctx context.Context, tx *writeTx) error
 	// check validates one row against what is stored and the rows accepted

@@ -13,8 +13,8 @@ import (
 type OrgImport struct {
 	Row        int
 	Org        *zhuxiang.Org
-	Department string // supervising department by name
-	County     string // county of registration by code or name; empty when RegPlace is set
+	Department string        // supervising department by name
+	County     string        // county of registration by code or name; empty when RegPlace is set
 	old        *zhuxiang.Org // the stored organization a row updates, read by the check
 }
 

@@ -222,7 +222,7 @@ type RegionRow struct {
 	Township string
 	Village  string
 	Tags     string
-	Demo     bool // invented by the demo data; pages say so
+	Demo     bool             // invented by the demo data; pages say so
 	region   *zhuxiang.Region // what the row resolved to, set by the check
 }
 
