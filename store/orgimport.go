@@ -23,8 +23,8 @@ type OrgImport struct {
 // pass reports every bad row. An organization whose credit code exists is
 // updated, never duplicated.
 func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImport, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
-	if !CanCreateOrg(a) {
-		return nil, forbidden("仅州级管理员和县市用户可导入社会组织")
+	if err := zhuxiang.CanImport(a, zhuxiang.ImportOrgs); err != nil {
+		return nil, err
 	}
 	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
 	err := s.write(ctx, a, func(tx *writeTx) error {
@@ -59,15 +59,15 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				res.Reject(it.Row, err)
 				continue
 			}
-			if a.Role == zhuxiang.RoleCounty && o.RegCounty == "" && o.RegPlace == "" {
-				o.RegCounty = a.CountyCode
+			if c := zhuxiang.OrgCountyFixed(a); c != "" && o.RegCounty == "" && o.RegPlace == "" {
+				o.RegCounty = c
 			}
 			warn, err := o.Validate()
 			if err != nil {
 				res.Reject(it.Row, err)
 				continue
 			}
-			if a.Role == zhuxiang.RoleCounty && o.RegCounty != a.CountyCode {
+			if zhuxiang.CanPlaceOrg(a, o) != nil {
 				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能导入本县市登记的社会组织"))
 				continue
 			}
@@ -91,7 +91,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			if err != nil {
 				return err
 			}
-			if !OrgPermissions(a, old).Registry {
+			if !zhuxiang.OrgPermissions(a, old).Registry {
 				res.Reject(it.Row, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name))
 			}
 		}
