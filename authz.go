@@ -413,14 +413,20 @@ const (
 func CanImport(a Actor, kind ImportKind) error {
 	switch kind {
 	case ImportOrgs:
-		return CanCreateOrg(a)
+		if CanCreateOrg(a) != nil {
+			return forbiddenf("", "仅州级管理员和县市用户可导入社会组织")
+		}
+		return nil
 	case ImportRegions:
 		if countyScope(a).None() {
 			return forbiddenf("", "仅州级管理员和县市用户可导入行政区划")
 		}
 		return nil
 	case ImportPairings:
-		return CanCreatePairings(a)
+		if CanCreatePairings(a) != nil {
+			return forbiddenf("", "仅州级管理员和县市用户可导入结对")
+		}
+		return nil
 	}
 	for _, k := range []ImportKind{ImportOrgs, ImportRegions, ImportPairings} {
 		if CanImport(a, k) == nil {
