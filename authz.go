@@ -68,6 +68,11 @@ func SignedIn(a Actor) bool { return a.UserID != "" || a.System }
 // the admin role without an account (a mistake in a caller) gets nothing.
 func isAdmin(a Actor) bool { return a.Role == RoleAdmin && SignedIn(a) }
 
+// IsAdmin reports whether the actor has prefecture-wide rights. Pages use it
+// for wording ("全州"); a permission is asked by its own function below, so
+// that its rule can change in one place.
+func (a Actor) IsAdmin() bool { return isAdmin(a) }
+
 // roleScope is the scope of an actor that works on its own county, village,
 // organization or department, limited to the roles given; the admin always
 // works on all.
