@@ -29,11 +29,19 @@ type orgFilters struct {
 	Cursor string
 }
 
+// deptFilter says whether the list offers the supervising-department
+// filter: to whoever sees organizations of several departments (the whole
+// registry or a county's), as the API's department parameter does; a
+// department or an organization user has one.
+func deptFilter(a zhuxiang.Actor) bool {
+	sc := zhuxiang.OrgScope(a)
+	return sc.All || sc.County != ""
+}
+
 func readOrgFilters(qs url.Values, a zhuxiang.Actor) orgFilters {
 	f := orgFilters{County: qs.Get("county"), Kind: qs.Get("kind"), Form: qs.Get("form"), Rating: qs.Get("rating"),
 		Flag: qs.Get("flag"), Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
-	// Only who sees the whole registry has several departments to choose from.
-	if zhuxiang.OrgScope(a).All {
+	if deptFilter(a) {
 		f.Dept = qs.Get("dept")
 	}
 	if _, ok := zhuxiang.ParseOrgKind(f.Kind); !ok {
@@ -135,7 +143,7 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) err
 		d.Counties = append(d.Counties, option{c.Code, c.Name})
 	}
 	d.Counties = append(d.Counties, option{"outside", "州外登记"})
-	if zhuxiang.OrgScope(a).All {
+	if deptFilter(a) {
 		depts, err := s.st.Departments(ctx, a)
 		if err != nil {
 			return err
