@@ -5,8 +5,8 @@ import "strings"
 // Role is what a user account may do (DESIGN §3).
 type Role string
 
-// Roles. Their names in Chinese are data shown on pages; the scope rules that
-// go with them live in the store.
+// Roles. Their names in Chinese are data shown on pages; the rules that go
+// with them live in authz.go.
 const (
 	RoleAdmin      Role = "admin"      // 州级管理员: everything in the prefecture
 	RoleCounty     Role = "county"     // 县市民政/乡村振兴部门: its county
@@ -62,6 +62,3 @@ type Actor struct {
 // SystemActor acts for command-line maintenance (migrations, imports run by
 // an operator, demo data); the audit log names it.
 var SystemActor = Actor{UserID: "system", Name: "系统（命令行）", Role: RoleAdmin, System: true}
-
-// IsAdmin reports whether the actor has prefecture-wide rights.
-func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }

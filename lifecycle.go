@@ -8,7 +8,7 @@ import (
 // Lifecycles are tables of allowed transitions (DESIGN §5): who may move a
 // record from which state to which. The store asks them before every status
 // change and the pages ask them to decide which buttons to show, so both
-// give the same answer.
+// give the same answer. Whose record it is (scope) is asked of authz.go.
 
 // NeedTransition is one allowed change of a need's status.
 type NeedTransition struct {
@@ -38,59 +38,6 @@ func FindNeedTransition(name string) (NeedTransition, bool) {
 		}
 	}
 	return NeedTransition{}, false
-}
-
-// NeedInScope reports whether the actor works for the need's place: the
-// admin everywhere, a county user in its county, a village user in its
-// village. Organization and department users never act for a need.
-func NeedInScope(a Actor, n *Need) bool {
-	switch a.Role {
-	case RoleAdmin:
-		return true
-	case RoleCounty:
-		return a.CountyCode != "" && a.CountyCode == n.CountyCode
-	case RoleVillage:
-		return a.RegionCode != "" && a.RegionCode == n.VillageCode
-	}
-	return false
-}
-
-// CanSeeNeed reports whether the actor may read the need: public needs are
-// for everyone; the others only in scope.
-func CanSeeNeed(a Actor, n *Need) bool {
-	return n.Status.Public() || NeedInScope(a, n)
-}
-
-// CanEditNeed says whether the actor may change the need's content: its
-// author side, while it is a draft or has been sent back.
-func CanEditNeed(a Actor, n *Need) error {
-	if !NeedInScope(a, n) {
-		return Errorf(EForbidden, "", "只能修改本村或本县市的需求")
-	}
-	if n.Status != NeedDraft && n.Status != NeedRejected {
-		return Errorf(EConflict, "status", "需求“%s”，只有草稿或已退回的需求可以修改", n.Status.Label())
-	}
-	return nil
-}
-
-// CanCreateNeed says whether the actor may publish a need for the county
-// and (optional) village.
-func CanCreateNeed(a Actor, county, village string) error {
-	switch a.Role {
-	case RoleAdmin:
-		return nil
-	case RoleCounty:
-		if a.CountyCode == county {
-			return nil
-		}
-		return Errorf(EForbidden, "region", "只能为本县市及其村发布需求")
-	case RoleVillage:
-		if village != "" && village == a.RegionCode {
-			return nil
-		}
-		return Errorf(EForbidden, "region", "只能为本村发布需求")
-	}
-	return Errorf(EForbidden, "", "只有村、县市和州级用户可以发布需求")
 }
 
 // CanNeed says whether the actor may apply transition name to the need,
@@ -125,18 +72,6 @@ func NeedActions(a Actor, n *Need) []NeedTransition {
 	return out
 }
 
-// CanEditOffer says whether the actor may change the offer: its own
-// organization's staff or the admin, while the offer is not closed.
-func CanEditOffer(a Actor, o *Offer) error {
-	if !(a.IsAdmin() || (a.Role == RoleOrg && a.OrgID == o.OrgID)) {
-		return Errorf(EForbidden, "", "只能维护本组织的资源")
-	}
-	if o.Status == OfferClosed {
-		return Errorf(EConflict, "status", "资源已关闭，不能修改")
-	}
-	return nil
-}
-
 // OfferTransitions maps an offer status change to the statuses it leaves.
 var OfferTransitions = map[OfferStatus][]OfferStatus{
 	OfferPaused: {OfferOpen},
@@ -146,8 +81,8 @@ var OfferTransitions = map[OfferStatus][]OfferStatus{
 
 // CanSetOfferStatus says whether the actor may move the offer to status to.
 func CanSetOfferStatus(a Actor, o *Offer, to OfferStatus) error {
-	if !(a.IsAdmin() || (a.Role == RoleOrg && a.OrgID == o.OrgID)) {
-		return Errorf(EForbidden, "", "只能维护本组织的资源")
+	if err := canKeepOffer(a, o); err != nil {
+		return err
 	}
 	from, ok := OfferTransitions[to]
 	if !ok || !slices.Contains(from, o.Status) {
@@ -245,19 +180,6 @@ type Match struct {
 	OfferTitle string
 	Org        string
 	Place      string
-}
-
-// ActorSides returns the sides the actor may act for on a match between a
-// need in county and an offer of org: the admin answers for counties.
-func ActorSides(a Actor, county, org string) []Side {
-	var out []Side
-	if a.Role == RoleOrg && a.OrgID == org {
-		out = append(out, SideOrg)
-	}
-	if a.IsAdmin() || (a.Role == RoleCounty && a.CountyCode == county) {
-		out = append(out, SideCounty)
-	}
-	return out
 }
 
 // MatchTransition is one allowed change of a match's status.
@@ -414,15 +336,6 @@ func (p *Pairing) Validate() error {
 		return Errorf(EInvalid, "end_date", "结束日期早于开始日期")
 	}
 	return nil
-}
-
-// CanCreatePairing says whether the actor may enter a pairing directly in
-// county: the county itself or the admin.
-func CanCreatePairing(a Actor, county string) error {
-	if a.IsAdmin() || (a.Role == RoleCounty && a.CountyCode == county) {
-		return nil
-	}
-	return Errorf(EForbidden, "", "只有本县市或州级用户可以录入结对")
 }
 
 // AgreementMaxBytes bounds an agreement file.

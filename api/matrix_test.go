@@ -111,16 +111,21 @@ func TestRoleEndpointScopeMatrix(t *testing.T) {
 			{"openapi", func(t *testing.T, f *fixture, s side) request {
 				return request{method: "GET", path: "/api/v1/openapi.json"}
 			}, nil},
+			// The page offers this filter to the admin and county users
+			// (web deptFilter); a filter only narrows the caller's scope.
+			{"list orgs by department", func(t *testing.T, f *fixture, s side) request {
+				return request{method: "GET", path: "/api/v1/orgs?limit=500&department=" + f.dept}
+			}, checkOrgDepartmentFilter},
 		}
 
 		want := map[string][]int{
-			//                 listR getR patchIn patchOut listO getIn getOut createIn createOut putIn putOut openapi
-			"admin":           {200, 200, 200, 200, 200, 200, 200, 201, 201, 200, 200, 200},
-			"county_hejing":   {200, 200, 200, 403, 200, 200, 404, 201, 403, 200, 404, 200},
-			"county_ruoqiang": {200, 200, 200, 403, 200, 200, 404, 201, 403, 200, 404, 200},
-			"department":      {200, 200, 403, 403, 200, 200, 404, 403, 403, 403, 404, 200},
-			"org":             {200, 200, 403, 403, 200, 200, 404, 403, 403, 200, 404, 200},
-			"village":         {200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200},
+			//                 listR getR patchIn patchOut listO getIn getOut createIn createOut putIn putOut openapi byDept
+			"admin":           {200, 200, 200, 200, 200, 200, 200, 201, 201, 200, 200, 200, 200},
+			"county_hejing":   {200, 200, 200, 403, 200, 200, 404, 201, 403, 200, 404, 200, 200},
+			"county_ruoqiang": {200, 200, 200, 403, 200, 200, 404, 201, 403, 200, 404, 200, 200},
+			"department":      {200, 200, 403, 403, 200, 200, 404, 403, 403, 403, 404, 200, 200},
+			"org":             {200, 200, 403, 403, 200, 200, 404, 403, 403, 200, 404, 200, 200},
+			"village":         {200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403},
 		}
 		cells := 0
 		for _, role := range roles {
@@ -196,6 +201,34 @@ func checkOrgListScope(t *testing.T, f *fixture, role string, s side, r response
 	}
 	if role == "org" && len(page.Items) != 1 {
 		t.Errorf("org user sees %d orgs, want only its own", len(page.Items))
+	}
+}
+
+// checkOrgDepartmentFilter: a department filter narrows the caller's scope
+// and never widens it; whoever may see the supervised organization finds it.
+func checkOrgDepartmentFilter(t *testing.T, f *fixture, role string, s side, r response) {
+	if r.status != http.StatusOK {
+		return
+	}
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(r.body, &page); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range page.Items {
+		if !inScope(f, role, it) || it["department_id"] != f.dept {
+			t.Errorf("%s filtering by department sees %v (county %v, department %v)", role, it["name"], it["reg_county"], it["department_id"])
+		}
+		found = found || it["id"] == f.org1.ID
+	}
+	// org1 is in 和静县 and supervised by the department.
+	if want := role != "county_ruoqiang"; found != want {
+		t.Errorf("%s filtering by department finds %s: %v, want %v", role, f.org1.Name, found, want)
+	}
+	if role != "admin" {
+		assertAbsent(t, r, s.awayOrg)
 	}
 }
 

@@ -194,7 +194,7 @@ func (s *server) createNeed(w http.ResponseWriter, r *http.Request, a zhuxiang.A
 	// Whether the caller may publish needs at all is answered before the
 	// body is checked: a department's system should learn that it is
 	// refused, not be walked through fixing fields first.
-	if err := zhuxiang.CanCreateNeed(a, a.CountyCode, a.RegionCode); err != nil {
+	if err := zhuxiang.CanCreateNeeds(a); err != nil {
 		return err
 	}
 	var in needInput
@@ -205,12 +205,7 @@ func (s *server) createNeed(w http.ResponseWriter, r *http.Request, a zhuxiang.A
 	// A village or county user publishes for its own place unless it says
 	// otherwise, as on the page.
 	if n.CountyCode == "" && n.VillageCode == "" {
-		switch a.Role {
-		case zhuxiang.RoleVillage:
-			n.VillageCode = a.RegionCode
-		case zhuxiang.RoleCounty:
-			n.CountyCode = a.CountyCode
-		}
+		n.CountyCode, n.VillageCode = zhuxiang.HomePlace(a)
 	}
 	switch zhuxiang.NeedStatus(in.Status) {
 	case "", zhuxiang.NeedDraft:

@@ -63,7 +63,7 @@ func toOrgJSON(a zhuxiang.Actor, o *zhuxiang.Org, detail bool, now time.Time) or
 		Rating: o.Rating, RatingLabel: o.RatingLabel(), RatingDate: o.RatingDate, RatingValid: o.RatingValid(now),
 		Flags: []flagJSON{}, RegCounty: o.RegCounty, RegPlace: o.RegPlace, Contact: o.Contact, Phone: o.Phone,
 		Address: o.Address, Intro: o.Intro, Version: o.Version, CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt)}
-	if !store.OrgPermissions(a, o).Edit {
+	if !zhuxiang.OrgPermissions(a, o).Edit {
 		out.Phone = zhuxiang.MaskPhone(o.Phone)
 	}
 	for _, k := range o.Kinds {

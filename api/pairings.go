@@ -138,8 +138,10 @@ func (s *server) createPairing(w http.ResponseWriter, r *http.Request, a zhuxian
 	}
 	// A county user enters pairings for its own county unless it names a
 	// village, from which the store finds the county.
-	if in.CountyCode == "" && in.VillageCode == "" && a.Role == zhuxiang.RoleCounty {
-		in.CountyCode = a.CountyCode
+	if in.CountyCode == "" && in.VillageCode == "" {
+		if c, v := zhuxiang.HomePlace(a); v == "" {
+			in.CountyCode = c
+		}
 	}
 	p := &zhuxiang.Pairing{OrgID: in.OrgID, CountyCode: in.CountyCode, VillageCode: in.VillageCode, StartDate: in.StartDate, EndDate: in.EndDate, Note: in.Note}
 	if in.Action != "" {

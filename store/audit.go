@@ -167,8 +167,8 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 // ListAudit returns audit entries, newest first; only the prefecture admin
 // may browse the log.
 func (s *Store) ListAudit(ctx context.Context, a zhuxiang.Actor, f zhuxiang.AuditFilter) ([]zhuxiang.AuditEntry, error) {
-	if !a.IsAdmin() {
-		return nil, forbidden("仅州级管理员可查看审计日志")
+	if err := zhuxiang.CanSeeAuditLog(a); err != nil {
+		return nil, err
 	}
 	var where []string
 	var args []any

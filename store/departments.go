@@ -13,8 +13,8 @@ import (
 // Departments lists every department with its roles in the five actions.
 // Department names are public; any signed-in user reads them.
 func (s *Store) Departments(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.Department, error) {
-	if a.UserID == "" && !a.System {
-		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
+	if err := signedIn(a); err != nil {
+		return nil, err
 	}
 	depts, _, err := s.reference(ctx)
 	if err != nil {
@@ -86,8 +86,8 @@ func (s *Store) Department(ctx context.Context, a zhuxiang.Actor, id string) (*z
 // SaveDepartment creates (empty ID) or updates a department and its roles;
 // only the prefecture admin edits departments.
 func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxiang.Department) error {
-	if !a.IsAdmin() {
-		return forbidden("仅州级管理员可维护部门")
+	if err := zhuxiang.CanManageDepartments(a); err != nil {
+		return err
 	}
 	d.Name = strings.TrimSpace(d.Name)
 	if d.Name == "" {

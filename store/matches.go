@@ -46,20 +46,9 @@ func scanMatch(sc interface{ Scan(...any) error }) (*zhuxiang.Match, error) {
 }
 
 // matchScope is the SQL predicate for matches the actor is party to or
-// oversees.
+// oversees (zhuxiang.MatchScope).
 func matchScope(a zhuxiang.Actor, next int) (string, []any) {
-	p := "$" + strconv.Itoa(next)
-	switch a.Role {
-	case zhuxiang.RoleAdmin:
-		return "1=1", nil
-	case zhuxiang.RoleCounty:
-		return "m.county_code = " + p, []any{a.CountyCode}
-	case zhuxiang.RoleVillage:
-		return "m.village_code = " + p, []any{a.RegionCode}
-	case zhuxiang.RoleOrg:
-		return "m.org_id = " + p, []any{a.OrgID}
-	}
-	return "1=0", nil
+	return scopeSQL(zhuxiang.MatchScope(a), matchKeys, next)
 }
 
 // ListMatches lists the matches the actor is party to or oversees, newest

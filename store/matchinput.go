@@ -34,8 +34,8 @@ func (s *Store) MatchWeights(ctx context.Context) (match.Weights, error) {
 
 // SetMatchWeights saves the scoring weights; only the prefecture admin.
 func (s *Store) SetMatchWeights(ctx context.Context, a zhuxiang.Actor, w match.Weights) error {
-	if !a.IsAdmin() {
-		return forbidden("仅州级管理员可以调整匹配权重")
+	if err := zhuxiang.CanEditMatchWeights(a); err != nil {
+		return err
 	}
 	if err := w.Validate(); err != nil {
 		return err

@@ -133,19 +133,10 @@ func seqPage[T any](ctx context.Context, s *Store, q seqQuery, scan func(interfa
 // publicStatuses is the SQL list of statuses anyone may see.
 const publicStatuses = `('open', 'matched', 'done')`
 
-// needScope is the SQL predicate for needs in the actor's own scope.
+// needScope is the SQL predicate for needs in the actor's own scope
+// (zhuxiang.NeedScope).
 func needScope(a zhuxiang.Actor, next int) (string, []any) {
-	switch a.Role {
-	case zhuxiang.RoleAdmin:
-		if a.UserID != "" || a.System {
-			return "1=1", nil
-		}
-	case zhuxiang.RoleCounty:
-		return "n.county_code = $" + strconv.Itoa(next), []any{a.CountyCode}
-	case zhuxiang.RoleVillage:
-		return "n.village_code = $" + strconv.Itoa(next), []any{a.RegionCode}
-	}
-	return "1=0", nil
+	return scopeSQL(zhuxiang.NeedScope(a), needKeys, next)
 }
 
 // ListNeeds lists the needs the actor may see, newest first: the public ones
@@ -233,11 +224,12 @@ func (s *Store) Need(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxian
 // orgPairedOn reports whether the actor is staff of an organization paired
 // on the need: it needs the village's contact to do the work.
 func (s *Store) orgPairedOn(ctx context.Context, a zhuxiang.Actor, needID string) bool {
-	if a.Role != zhuxiang.RoleOrg || a.OrgID == "" {
+	org := zhuxiang.OwnOrg(a)
+	if org == "" {
 		return false
 	}
 	var one int
-	return s.queryRow(ctx, `SELECT 1 FROM pairings WHERE need_id = $1 AND org_id = $2`, needID, a.OrgID).Scan(&one) == nil
+	return s.queryRow(ctx, `SELECT 1 FROM pairings WHERE need_id = $1 AND org_id = $2`, needID, org).Scan(&one) == nil
 }
 
 func (s *Store) need(ctx context.Context, q querier, id string) (*zhuxiang.Need, error) {

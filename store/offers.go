@@ -49,14 +49,6 @@ func scanOffer(sc interface{ Scan(...any) error }) (*zhuxiang.Offer, error) {
 	return &f, nil
 }
 
-// signedIn refuses anonymous actors: offers are for signed-in users.
-func signedIn(a zhuxiang.Actor) error {
-	if a.UserID == "" && !a.System {
-		return zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
-	}
-	return nil
-}
-
 // ListOffers lists offers, newest first. Every signed-in user sees open and
 // paused offers (they are what organizations put forward); closed ones only
 // their organization and the admin.
@@ -67,8 +59,11 @@ func (s *Store) ListOffers(ctx context.Context, a zhuxiang.Actor, f OfferFilter)
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if !a.IsAdmin() {
-		where = append(where, "(f.status <> 'closed' OR f.org_id = "+arg(a.OrgID)+")")
+	// Closed offers only for those who keep them (zhuxiang.CanSeeOffer).
+	if sc := zhuxiang.OfferScope(a); !sc.All {
+		cond, sargs := scopeSQL(sc, offerKeys, len(args)+1)
+		args = append(args, sargs...)
+		where = append(where, "(f.status <> 'closed' OR "+cond+")")
 	}
 	if f.Org != "" {
 		where = append(where, "f.org_id = "+arg(f.Org))
@@ -110,7 +105,7 @@ func (s *Store) Offer(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxia
 	if err != nil {
 		return nil, err
 	}
-	if o.Status == zhuxiang.OfferClosed && !a.IsAdmin() && a.OrgID != o.OrgID {
+	if !zhuxiang.CanSeeOffer(a, o) {
 		return nil, notFound("资源")
 	}
 	return o, nil
@@ -127,7 +122,7 @@ func (s *Store) lockOffer(ctx context.Context, tx querier, a zhuxiang.Actor, id 
 	if err != nil {
 		return nil, err
 	}
-	if o.Status == zhuxiang.OfferClosed && !a.IsAdmin() && !a.System && a.OrgID != o.OrgID {
+	if !zhuxiang.CanSeeOffer(a, o) {
 		return nil, notFound("资源") // closed offers are visible to their organization only
 	}
 	return o, nil
@@ -172,13 +167,17 @@ func (s *Store) checkOfferCounties(ctx context.Context, o *zhuxiang.Offer) error
 // CreateOffer saves a new open offer for the actor's organization (the
 // admin names the organization in o.OrgID).
 func (s *Store) CreateOffer(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Offer) (string, error) {
-	if a.Role == zhuxiang.RoleOrg {
-		o.OrgID = a.OrgID
-	} else if !a.IsAdmin() {
-		return "", forbidden("只有社会组织可以发布资源")
+	if err := zhuxiang.CanCreateOffers(a); err != nil {
+		return "", err
+	}
+	if org := zhuxiang.OwnOrg(a); org != "" {
+		o.OrgID = org
 	}
 	if o.OrgID == "" {
 		return "", zhuxiang.Errorf(zhuxiang.EInvalid, "org", "请选择发布资源的社会组织")
+	}
+	if err := zhuxiang.CanCreateOffer(a, o.OrgID); err != nil {
+		return "", err
 	}
 	if err := o.Validate(); err != nil {
 		return "", err

@@ -24,8 +24,8 @@ type OrgImport struct {
 // and after the change). An organization whose credit code exists is
 // updated, never duplicated.
 func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImport, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
-	if !CanCreateOrg(a) {
-		return nil, forbidden("仅州级管理员和县市用户可导入社会组织")
+	if err := zhuxiang.CanImport(a, zhuxiang.ImportOrgs); err != nil {
+		return nil, err
 	}
 	var (
 		depts    map[string]string
@@ -65,14 +65,14 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			if err := resolveOrgRefs(it, depts, ix); err != nil {
 				return checked{}, err
 			}
-			if a.Role == zhuxiang.RoleCounty && o.RegCounty == "" && o.RegPlace == "" {
-				o.RegCounty = a.CountyCode
+			if c := zhuxiang.OrgCountyFixed(a); c != "" && o.RegCounty == "" && o.RegPlace == "" {
+				o.RegCounty = c
 			}
 			warn, err := o.Validate()
 			if err != nil {
 				return checked{}, err
 			}
-			if a.Role == zhuxiang.RoleCounty && o.RegCounty != a.CountyCode {
+			if zhuxiang.CanPlaceOrg(a, o) != nil {
 				return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能导入本县市登记的社会组织")
 			}
 			if prev, dup := seen[o.CreditCode]; dup {
@@ -89,7 +89,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				}
 				// An update must be inside the actor's scope before the
 				// change too.
-				if !OrgPermissions(a, old).Registry {
+				if !zhuxiang.OrgPermissions(a, old).Registry {
 					return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name)
 				}
 				if err := s.loadOrgDetails(ctx, tx, old); err != nil {

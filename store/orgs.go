@@ -118,19 +118,15 @@ func orgSearch(o *zhuxiang.Org) string {
 }
 
 // orgScope returns the SQL condition that limits reads to the actor's
-// scope, with its arguments numbered from next.
+// scope (zhuxiang.OrgScope), with its arguments numbered from next. An
+// actor who may not read the registry at all is refused, not shown an
+// empty list.
 func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
-	switch {
-	case a.IsAdmin():
-		return "1=1", nil, nil
-	case a.Role == zhuxiang.RoleCounty:
-		return fmt.Sprintf("o.reg_county = $%d", next), []any{a.CountyCode}, nil
-	case a.Role == zhuxiang.RoleDepartment:
-		return fmt.Sprintf("o.department_id = $%d", next), []any{a.DepartmentID}, nil
-	case a.Role == zhuxiang.RoleOrg:
-		return fmt.Sprintf("o.id = $%d", next), []any{a.OrgID}, nil
+	if err := zhuxiang.CanSeeOrgs(a); err != nil {
+		return "", nil, err
 	}
-	return "", nil, forbidden("无权查看社会组织名录")
+	cond, args := scopeSQL(zhuxiang.OrgScope(a), orgKeys, next)
+	return cond, args, nil
 }
 
 // cursor is a position in a list: after (name, id) in name order, or
@@ -200,11 +196,11 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	// index is what keeps a filtered count cheap; the WHERE conditions stay
 	// the authority on scope, the index only narrows.
 	var facets [][]string
-	switch a.Role {
-	case zhuxiang.RoleCounty:
-		facets = append(facets, []string{facetCounty(a.CountyCode)})
-	case zhuxiang.RoleDepartment:
-		facets = append(facets, []string{facetDepartment(a.DepartmentID)})
+	switch sc := zhuxiang.OrgScope(a); {
+	case sc.County != "":
+		facets = append(facets, []string{facetCounty(sc.County)})
+	case sc.Department != "":
+		facets = append(facets, []string{facetDepartment(sc.Department)})
 	}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -271,7 +267,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		before = c.seq
 	}
 	// An organization user sees one organization: nothing to narrow.
-	useIndex := s.dialect == SQLite && a.Role != zhuxiang.RoleOrg && (q != "" || len(facets) > 0)
+	useIndex := s.dialect == SQLite && zhuxiang.OrgScope(a).Org == "" && (q != "" || len(facets) > 0)
 	counted := false
 	if useIndex {
 		gen, err := s.orgsGeneration(ctx)
@@ -493,31 +489,6 @@ func (s *Store) loadOrgDetails(ctx context.Context, q querier, o *zhuxiang.Org) 
 	return rows.Err()
 }
 
-// OrgPermission says what the actor may do with an organization.
-type OrgPermission struct {
-	Edit     bool // may change the profile at all
-	Registry bool // may change registry facts: credit code, legal form, rating, inspections, flags, department, where registered
-}
-
-// OrgPermissions tells what the actor may change on o: the prefecture admin
-// everything; a county user the organizations registered in its county; an
-// organization user its own profile but not the registry facts that civil
-// affairs records; departments and villages only read.
-func OrgPermissions(a zhuxiang.Actor, o *zhuxiang.Org) OrgPermission {
-	switch {
-	case a.IsAdmin():
-		return OrgPermission{Edit: true, Registry: true}
-	case a.Role == zhuxiang.RoleCounty && o.RegCounty != "" && o.RegCounty == a.CountyCode:
-		return OrgPermission{Edit: true, Registry: true}
-	case a.Role == zhuxiang.RoleOrg && o.ID == a.OrgID:
-		return OrgPermission{Edit: true}
-	}
-	return OrgPermission{}
-}
-
-// CanCreateOrg says whether the actor may register organizations.
-func CanCreateOrg(a zhuxiang.Actor) bool { return a.IsAdmin() || a.Role == zhuxiang.RoleCounty }
-
 // checkOrgRefs verifies the references of o inside tx and the actor's right
 // to place it there.
 func (s *Store) checkOrgRefs(ctx context.Context, tx querier, a zhuxiang.Actor, o *zhuxiang.Org) error {
@@ -527,8 +498,8 @@ func (s *Store) checkOrgRefs(ctx context.Context, tx querier, a zhuxiang.Actor, 
 			return zhuxiang.Errorf(zhuxiang.EInvalid, "reg_county", "登记县市“%s”不存在", o.RegCounty)
 		}
 	}
-	if a.Role == zhuxiang.RoleCounty && o.RegCounty != a.CountyCode {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "reg_county", "县市用户只能登记和修改本县市登记的社会组织")
+	if err := zhuxiang.CanPlaceOrg(a, o); err != nil {
+		return err
 	}
 	if o.DepartmentID != "" {
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM departments WHERE id = $1`, o.DepartmentID).Scan(&o.Department); err != nil {
@@ -541,11 +512,11 @@ func (s *Store) checkOrgRefs(ctx context.Context, tx querier, a zhuxiang.Actor, 
 // CreateOrg registers an organization. It returns a warning (not an error)
 // when the credit code's legal-form digit disagrees with the chosen form.
 func (s *Store) CreateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org) (string, error) {
-	if !CanCreateOrg(a) {
-		return "", forbidden("仅州级管理员和县市用户可登记社会组织")
+	if err := zhuxiang.CanCreateOrg(a); err != nil {
+		return "", err
 	}
-	if a.Role == zhuxiang.RoleCounty && o.RegCounty == "" {
-		o.RegCounty = a.CountyCode
+	if c := zhuxiang.OrgCountyFixed(a); c != "" && o.RegCounty == "" {
+		o.RegCounty = c
 	}
 	warn, err := o.Validate()
 	if err != nil {
@@ -703,7 +674,7 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 		if err := s.loadOrgDetails(ctx, tx, old); err != nil {
 			return err
 		}
-		perm := OrgPermissions(a, old)
+		perm := zhuxiang.OrgPermissions(a, old)
 		if !perm.Edit {
 			return forbidden("无权修改“%s”", old.Name)
 		}

@@ -55,26 +55,10 @@ func scanPairing(sc interface{ Scan(...any) error }) (*zhuxiang.Pairing, error) 
 	return &p, nil
 }
 
-// pairingScope is the SQL predicate for the pairings an actor sees: the
-// admin all, a county its county's, a village its own, an organization its
-// own, a department those of the organizations it supervises.
+// pairingScope is the SQL predicate for the pairings an actor sees
+// (zhuxiang.PairingScope); the department is the organization's, joined as o.
 func pairingScope(a zhuxiang.Actor, next int) (string, []any) {
-	p := "$" + strconv.Itoa(next)
-	switch a.Role {
-	case zhuxiang.RoleAdmin:
-		if a.UserID != "" || a.System {
-			return "1=1", nil
-		}
-	case zhuxiang.RoleCounty:
-		return "p.county_code = " + p, []any{a.CountyCode}
-	case zhuxiang.RoleVillage:
-		return "p.village_code = " + p, []any{a.RegionCode}
-	case zhuxiang.RoleOrg:
-		return "p.org_id = " + p, []any{a.OrgID}
-	case zhuxiang.RoleDepartment:
-		return "o.department_id = " + p, []any{a.DepartmentID}
-	}
-	return "1=0", nil
+	return scopeSQL(zhuxiang.PairingScope(a), pairingKeys, next)
 }
 
 // ListPairings lists the pairings in the actor's scope, newest first.
@@ -275,8 +259,8 @@ type PairingImport struct {
 // platform (same organization, place and start date) is unchanged, so a
 // corrected file can be imported again as a whole.
 func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []PairingImport, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
-	if !a.IsAdmin() && a.Role != zhuxiang.RoleCounty {
-		return nil, forbidden("仅州级管理员和县市用户可导入结对")
+	if err := zhuxiang.CanImport(a, zhuxiang.ImportPairings); err != nil {
+		return nil, err
 	}
 	var (
 		ix      *regionIndex

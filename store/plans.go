@@ -51,8 +51,8 @@ type PlanItem struct {
 // RunPlan computes the plan on the current data and saves it; only the
 // prefecture admin. It returns the saved plan with its items.
 func (s *Store) RunPlan(ctx context.Context, a zhuxiang.Actor) (*SavedPlan, *match.Result, error) {
-	if !a.IsAdmin() {
-		return nil, nil, forbidden("仅州级管理员可以计算全州对接方案")
+	if err := zhuxiang.CanRunPlan(a); err != nil {
+		return nil, nil, err
 	}
 	in, err := s.MatchInput(ctx)
 	if err != nil {
@@ -106,19 +106,9 @@ func scanPlan(sc interface{ Scan(...any) error }) (*SavedPlan, error) {
 	return &p, nil
 }
 
-// canSeePlans: plans show every county's needs and organizations; the
-// admin and the county users read them (a county sees the whole plan,
-// because whether its needs are matched depends on everyone else's).
-func canSeePlans(a zhuxiang.Actor) error {
-	if a.IsAdmin() || a.Role == zhuxiang.RoleCounty {
-		return nil
-	}
-	return forbidden("对接方案仅州级和县市用户可见")
-}
-
 // Plans lists saved plans, newest first.
 func (s *Store) Plans(ctx context.Context, a zhuxiang.Actor, limit int) ([]*SavedPlan, error) {
-	if err := canSeePlans(a); err != nil {
+	if err := zhuxiang.CanSeePlans(a); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 100 {
@@ -142,7 +132,7 @@ func (s *Store) Plans(ctx context.Context, a zhuxiang.Actor, limit int) ([]*Save
 
 // Plan returns one saved plan with its items.
 func (s *Store) Plan(ctx context.Context, a zhuxiang.Actor, id string) (*SavedPlan, error) {
-	if err := canSeePlans(a); err != nil {
+	if err := zhuxiang.CanSeePlans(a); err != nil {
 		return nil, err
 	}
 	p, err := scanPlan(s.queryRow(ctx, `SELECT `+planCols+` FROM plans WHERE id = $1`, id))

@@ -57,8 +57,8 @@ type RegionFilter struct {
 // ListRegions lists regions in code order. Region names and codes are
 // public facts, so every signed-in user reads them all.
 func (s *Store) ListRegions(ctx context.Context, a zhuxiang.Actor, f RegionFilter) ([]*zhuxiang.Region, error) {
-	if a.UserID == "" && !a.System {
-		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
+	if err := signedIn(a); err != nil {
+		return nil, err
 	}
 	if f == (RegionFilter{Level: zhuxiang.LevelCounty}) {
 		_, counties, err := s.reference(ctx)
@@ -131,27 +131,14 @@ func (s *Store) listRegions(ctx context.Context, f RegionFilter) ([]*zhuxiang.Re
 
 // Region returns one region by code.
 func (s *Store) Region(ctx context.Context, a zhuxiang.Actor, code string) (*zhuxiang.Region, error) {
-	if a.UserID == "" && !a.System {
-		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
+	if err := signedIn(a); err != nil {
+		return nil, err
 	}
 	r, err := scanRegion(s.queryRow(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("行政区划")
 	}
 	return r, err
-}
-
-// CanEditRegion says whether the actor may change region r: the prefecture
-// admin anything, a county user the townships and villages of its county.
-// Pages ask it to offer or hide the edit button; the store asks it again.
-func CanEditRegion(a zhuxiang.Actor, r *zhuxiang.Region) error {
-	if a.IsAdmin() {
-		return nil
-	}
-	if a.Role == zhuxiang.RoleCounty && r.CountyCode == a.CountyCode && (r.Level == zhuxiang.LevelVillage || r.Level == zhuxiang.LevelTownship) {
-		return nil
-	}
-	return forbidden("无权修改%s（%s）：县市用户只能修改本县市的乡镇和村", r.Name, r.Code)
 }
 
 // UpdateRegion changes a region's name, class and tags. The version must
@@ -166,7 +153,7 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 		if err != nil {
 			return err
 		}
-		if err := CanEditRegion(a, old); err != nil {
+		if err := zhuxiang.CanEditRegion(a, old); err != nil {
 			return err
 		}
 		if r.Name == "" {
@@ -180,7 +167,7 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 		}
 		if old.Level != zhuxiang.LevelCounty {
 			r.CountyClass = ""
-		} else if !a.IsAdmin() {
+		} else if !zhuxiang.CanEditCountyClass(a) {
 			r.CountyClass = old.CountyClass
 		}
 		if r.CountyClass != "" && r.CountyClass != zhuxiang.ClassLeading && r.CountyClass != zhuxiang.ClassSteady {
@@ -231,8 +218,8 @@ type RegionRow struct {
 // village may name a township added above it). Importing the same file
 // again updates and never duplicates.
 func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []RegionRow, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
-	if !a.IsAdmin() && a.Role != zhuxiang.RoleCounty {
-		return nil, forbidden("仅州级管理员和县市用户可导入行政区划")
+	if err := zhuxiang.CanImport(a, zhuxiang.ImportRegions); err != nil {
+		return nil, err
 	}
 	var (
 		all      map[string]*zhuxiang.Region
@@ -258,7 +245,7 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 			}
 			if prev, dup := seenCode[r.Code]; dup {
 				return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s与第%d行重复", r.Code, prev)
-			} else if e := CanEditRegion(a, r); e != nil && !(a.Role == zhuxiang.RoleCounty && r.Level == zhuxiang.LevelCounty && r.Code == a.CountyCode && ix.byCode[r.Code] != nil) {
+			} else if e := zhuxiang.CanImportRegion(a, ix.byCode[r.Code], r); e != nil {
 				return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "county", "%s", zhuxiang.ErrorMessage(e))
 			}
 			seenCode[r.Code] = row.Row

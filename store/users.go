@@ -51,8 +51,8 @@ type NewUser struct {
 // CreateUser creates an account whose password must be changed at first
 // login. Only the prefecture admin manages users.
 func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*zhuxiang.User, error) {
-	if !a.IsAdmin() {
-		return nil, forbidden("仅州级管理员可管理用户")
+	if err := zhuxiang.CanManageUsers(a); err != nil {
+		return nil, err
 	}
 	nu.Name = strings.TrimSpace(nu.Name)
 	if nu.Name == "" || len(nu.Name) > 64 || strings.ContainsAny(nu.Name, " \t\r\n") {
@@ -138,8 +138,8 @@ func nullStr(s string) any {
 
 // ListUsers lists accounts; only the prefecture admin manages users.
 func (s *Store) ListUsers(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.User, error) {
-	if !a.IsAdmin() {
-		return nil, forbidden("仅州级管理员可管理用户")
+	if err := zhuxiang.CanManageUsers(a); err != nil {
+		return nil, err
 	}
 	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users ORDER BY role, name`)
 	if err != nil {
@@ -169,8 +169,8 @@ func (s *Store) UserByName(ctx context.Context, name string) (*zhuxiang.User, er
 // SetUserDisabled disables or re-enables an account; disabling also ends
 // its sessions.
 func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string, disabled bool) error {
-	if !a.IsAdmin() {
-		return forbidden("仅州级管理员可管理用户")
+	if err := zhuxiang.CanManageUsers(a); err != nil {
+		return err
 	}
 	if id == a.UserID && disabled {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "", "不能停用自己的账号")
@@ -199,8 +199,8 @@ func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string
 // ResetPassword sets a new initial password that must be changed at the
 // next login, and unlocks the account.
 func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, password string) error {
-	if !a.IsAdmin() {
-		return forbidden("仅州级管理员可管理用户")
+	if err := zhuxiang.CanManageUsers(a); err != nil {
+		return err
 	}
 	if err := zhuxiang.ValidatePassword(password); err != nil {
 		return err
@@ -422,8 +422,8 @@ func (s *Store) DeleteSession(ctx context.Context, token string, a zhuxiang.Acto
 
 // CreateAPIToken issues a bearer token for user name, for other systems.
 func (s *Store) CreateAPIToken(ctx context.Context, a zhuxiang.Actor, name string) (string, error) {
-	if !a.IsAdmin() {
-		return "", forbidden("仅州级管理员可签发接口令牌")
+	if err := zhuxiang.CanManageUsers(a); err != nil {
+		return "", err
 	}
 	u, err := s.UserByName(ctx, name)
 	if err != nil {
@@ -452,8 +452,8 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*zhuxiang.User, er
 // RevokeAPITokens deletes every API token of user name and returns how
 // many there were; a leaked token stops working at once.
 func (s *Store) RevokeAPITokens(ctx context.Context, a zhuxiang.Actor, name string) (int, error) {
-	if !a.IsAdmin() {
-		return 0, forbidden("仅州级管理员可吊销接口令牌")
+	if err := zhuxiang.CanManageUsers(a); err != nil {
+		return 0, err
 	}
 	u, err := s.UserByName(ctx, name)
 	if err != nil {

@@ -37,8 +37,8 @@ const auditPageSize = 50
 // person who is supposed to notice it.
 func (s *server) auditList(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx, a := r.Context(), q.actor
-	if !a.IsAdmin() {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员可查看审计日志")
+	if err := zhuxiang.CanSeeAuditLog(a); err != nil {
+		return err
 	}
 	qs := r.URL.Query()
 	f := auditFilters{Entity: qs.Get("entity"), Op: qs.Get("op"), Actor: qs.Get("actor"), From: qs.Get("from"), To: qs.Get("to")}

@@ -20,7 +20,7 @@ func (s *server) departmentList(w http.ResponseWriter, r *http.Request, q *reque
 	if err != nil {
 		return err
 	}
-	v := &view{Title: "部门", Nav: "departments", Data: departmentsData{Departments: depts, CanEdit: q.actor.IsAdmin()}}
+	v := &view{Title: "部门", Nav: "departments", Data: departmentsData{Departments: depts, CanEdit: zhuxiang.CanManageDepartments(q.actor) == nil}}
 	if r.URL.Query().Get("saved") != "" {
 		v.Flash = "已保存"
 	}
@@ -42,7 +42,7 @@ type departmentFormData struct {
 }
 
 func (s *server) departmentNew(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requireAdminDept(q.actor); err != nil {
+	if err := zhuxiang.CanManageDepartments(q.actor); err != nil {
 		return err
 	}
 	s.renderDepartmentForm(w, r, http.StatusOK, &zhuxiang.Department{}, nil)
@@ -50,7 +50,7 @@ func (s *server) departmentNew(w http.ResponseWriter, r *http.Request, q *reques
 }
 
 func (s *server) departmentEdit(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requireAdminDept(q.actor); err != nil {
+	if err := zhuxiang.CanManageDepartments(q.actor); err != nil {
 		return err
 	}
 	d, err := s.st.Department(r.Context(), q.actor, r.PathValue("id"))
@@ -58,13 +58,6 @@ func (s *server) departmentEdit(w http.ResponseWriter, r *http.Request, q *reque
 		return err
 	}
 	s.renderDepartmentForm(w, r, http.StatusOK, d, nil)
-	return nil
-}
-
-func requireAdminDept(a zhuxiang.Actor) error {
-	if !a.IsAdmin() {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员可维护部门")
-	}
 	return nil
 }
 
@@ -86,7 +79,7 @@ func (s *server) renderDepartmentForm(w http.ResponseWriter, r *http.Request, st
 // departmentSave serves both the new and the edit form; the path tells
 // which.
 func (s *server) departmentSave(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requireAdminDept(q.actor); err != nil {
+	if err := zhuxiang.CanManageDepartments(q.actor); err != nil {
 		return err
 	}
 	pf := r.PostForm

@@ -261,13 +261,17 @@ func (v *view) Can(area string) bool {
 	a := v.Actor
 	switch area {
 	case "orgs":
-		return a.Role != zhuxiang.RoleVillage
+		return zhuxiang.CanSeeOrgs(a) == nil
 	case "createOrg":
-		return store.CanCreateOrg(a)
-	case "import", "plan":
-		return a.IsAdmin() || a.Role == zhuxiang.RoleCounty
-	case "users", "audit", "admin":
-		return a.IsAdmin()
+		return zhuxiang.CanCreateOrg(a) == nil
+	case "import":
+		return zhuxiang.CanImport(a, "") == nil
+	case "plan":
+		return zhuxiang.CanSeePlans(a) == nil
+	case "users", "admin":
+		return zhuxiang.CanManageUsers(a) == nil
+	case "audit":
+		return zhuxiang.CanSeeAuditLog(a) == nil
 	}
 	return true
 }

@@ -43,7 +43,7 @@ var planTargets = map[zhuxiang.VillageTag]int{zhuxiang.TagLifted: 38, zhuxiang.T
 func (s *server) home(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx, a := r.Context(), q.actor
 	var d homeData
-	if a.Role != zhuxiang.RoleVillage {
+	if zhuxiang.CanSeeOrgs(a) == nil {
 		n, err := s.st.CountOrgs(ctx, a)
 		if err != nil {
 			return err

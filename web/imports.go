@@ -30,15 +30,8 @@ type importResultData struct {
 	Res   *zhuxiang.ImportResult
 }
 
-func canImport(a zhuxiang.Actor) error {
-	if a.IsAdmin() || a.Role == zhuxiang.RoleCounty {
-		return nil
-	}
-	return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员和县市用户可导入数据")
-}
-
 func (s *server) importPage(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := canImport(q.actor); err != nil {
+	if err := zhuxiang.CanImport(q.actor, ""); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "import", &view{Title: "导入", Nav: "import", Data: importPageData{}})
@@ -58,7 +51,7 @@ func (s *server) importTemplateVillages(w http.ResponseWriter, r *http.Request, 
 }
 
 func (s *server) sendTemplate(w http.ResponseWriter, q *request, name string, write func(io.Writer) error) error {
-	if err := canImport(q.actor); err != nil {
+	if err := zhuxiang.CanImport(q.actor, ""); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -94,7 +87,7 @@ func (s *server) importRegions(w http.ResponseWriter, r *http.Request, q *reques
 // file as a whole come back on the import page; problems with rows come
 // back as the result table, with nothing stored.
 func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, kind, label string, run importFunc) error {
-	if err := canImport(q.actor); err != nil {
+	if err := zhuxiang.CanImport(q.actor, zhuxiang.ImportKind(kind)); err != nil {
 		return err
 	}
 	fileErr := func(status int, msg string) error {

@@ -161,8 +161,8 @@ func (s *server) needList(w http.ResponseWriter, r *http.Request, q *request) er
 	}
 	d := needListData{F: f, Page: page, Counties: countyOptions(counties), Tags: tagOptions, Actions: actionOptions,
 		Statuses: needStatusOptions, Cap: store.CountCap,
-		CanCreate: zhuxiang.CanCreateNeed(a, a.CountyCode, a.RegionCode) == nil,
-		CanMine:   a.IsAdmin() || a.Role == zhuxiang.RoleCounty || a.Role == zhuxiang.RoleVillage}
+		CanCreate: zhuxiang.CanCreateNeeds(a) == nil,
+		CanMine:   !zhuxiang.NeedScope(a).None()}
 	d.FirstURL, d.NextURL = pageLinks("/needs", f.query(), page.Next)
 	s.render(w, r, http.StatusOK, "needs", &view{Title: "需求大厅", Nav: "needs", Data: d})
 	return nil
@@ -189,8 +189,11 @@ func (s *server) places(r *http.Request, q *request) ([]placeGroup, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The places are those the actor answers for (zhuxiang.CanCreatePairing,
+	// CanCreateNeed): every county for the admin, its own for a county user.
 	f := store.RegionFilter{}
-	if !a.IsAdmin() {
+	sc := zhuxiang.NeedScope(a)
+	if !sc.All {
 		f.County = a.CountyCode
 	}
 	tf, vf := f, f
@@ -217,7 +220,7 @@ func (s *server) places(r *http.Request, q *request) ([]placeGroup, error) {
 	}
 	var out []placeGroup
 	for _, c := range counties {
-		if !a.IsAdmin() && c.Code != a.CountyCode {
+		if !sc.All && c.Code != a.CountyCode {
 			continue
 		}
 		out = append(out, placeGroup{County: c, Villages: byCounty[c.Code]})
@@ -273,13 +276,11 @@ func needFieldError(err error) formErrors {
 
 func (s *server) needNew(w http.ResponseWriter, r *http.Request, q *request) error {
 	a := q.actor
-	if err := zhuxiang.CanCreateNeed(a, a.CountyCode, a.RegionCode); err != nil {
+	if err := zhuxiang.CanCreateNeeds(a); err != nil {
 		return err
 	}
-	n := &zhuxiang.Need{Urgency: zhuxiang.UrgencyNormal, CountyCode: a.CountyCode}
-	if a.Role == zhuxiang.RoleVillage {
-		n.VillageCode = a.RegionCode
-	}
+	n := &zhuxiang.Need{Urgency: zhuxiang.UrgencyNormal}
+	n.CountyCode, n.VillageCode = zhuxiang.HomePlace(a)
 	return s.renderNeedForm(w, r, http.StatusOK, q, n, needInput{})
 }
 
@@ -308,7 +309,7 @@ func (s *server) renderNeedForm(w http.ResponseWriter, r *http.Request, status i
 		// The place of a need does not move (the store keeps it), so the
 		// edit form only names it.
 		d.FixedPlace = n.Place()
-	case q.actor.Role == zhuxiang.RoleVillage:
+	case zhuxiang.NeedScope(q.actor).Village != "":
 		d.FixedPlace = s.scopeName(r.Context(), q)
 	default:
 		places, err := s.places(r, q)
@@ -361,8 +362,9 @@ func (s *server) readNeedForm(r *http.Request, q *request, n *zhuxiang.Need) nee
 	}
 	a := q.actor
 	switch place := strings.TrimSpace(pf.Get("region")); {
-	case a.Role == zhuxiang.RoleVillage:
-		n.CountyCode, n.VillageCode = a.CountyCode, a.RegionCode
+	case zhuxiang.NeedScope(a).Village != "":
+		// A village user publishes for its village only.
+		n.CountyCode, n.VillageCode = zhuxiang.HomePlace(a)
 	case place == "":
 		in.errs["region"] = "请选择需求所在的县市或村"
 	case q.isCounty(r, s.st, place):
@@ -380,7 +382,7 @@ func submitNow(r *http.Request) bool { return r.PostForm.Get("op") == "submit" }
 
 func (s *server) needCreate(w http.ResponseWriter, r *http.Request, q *request) error {
 	a := q.actor
-	if err := zhuxiang.CanCreateNeed(a, a.CountyCode, a.RegionCode); err != nil {
+	if err := zhuxiang.CanCreateNeeds(a); err != nil {
 		return err
 	}
 	n := &zhuxiang.Need{}

@@ -48,8 +48,8 @@ func readOfferFilters(qs url.Values) offerFilters {
 func (f offerFilters) store(a zhuxiang.Actor) store.OfferFilter {
 	sf := store.OfferFilter{Action: zhuxiang.Action(f.Action), Kind: zhuxiang.OfferKind(f.Kind), Status: zhuxiang.OfferStatus(f.Status),
 		County: f.County, Q: f.Q, Cursor: f.Cursor, Limit: 20}
-	if f.Mine && a.Role == zhuxiang.RoleOrg {
-		sf.Org = a.OrgID
+	if org := zhuxiang.OwnOrg(a); f.Mine && org != "" {
+		sf.Org = org
 	}
 	return sf
 }
@@ -94,7 +94,7 @@ func (s *server) offerList(w http.ResponseWriter, r *http.Request, q *request) e
 	}
 	names, _ := q.countyNames(ctx, s.st)
 	d := offerListData{F: f, Page: page, Counties: countyOptions(counties), CountyNames: names, Actions: actionOptions, Kinds: offerKindOptions,
-		Statuses: offerStatusOpts, CanCreate: a.Role == zhuxiang.RoleOrg || a.IsAdmin(), IsOrg: a.Role == zhuxiang.RoleOrg, Cap: store.CountCap}
+		Statuses: offerStatusOpts, CanCreate: zhuxiang.CanCreateOffers(a) == nil, IsOrg: zhuxiang.OwnOrg(a) != "", Cap: store.CountCap}
 	d.FirstURL, d.NextURL = pageLinks("/offers", f.query(), page.Next)
 	s.render(w, r, http.StatusOK, "offers", &view{Title: "资源", Nav: "offers", Data: d})
 	return nil
@@ -118,15 +118,8 @@ type offerFormData struct {
 
 var offerFields = []string{"org", "action", "kind", "title", "description", "capacity", "amount", "area", "counties", "valid_from", "valid_to"}
 
-func canCreateOffer(a zhuxiang.Actor) error {
-	if a.Role == zhuxiang.RoleOrg || a.IsAdmin() {
-		return nil
-	}
-	return zhuxiang.Errorf(zhuxiang.EForbidden, "", "只有社会组织可以发布资源")
-}
-
 func (s *server) offerNew(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := canCreateOffer(q.actor); err != nil {
+	if err := zhuxiang.CanCreateOffers(q.actor); err != nil {
 		return err
 	}
 	o := &zhuxiang.Offer{Area: zhuxiang.AreaPrefecture, Capacity: 1}
@@ -149,7 +142,7 @@ func (s *server) renderOfferForm(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	d := offerFormData{New: o.ID == "", Offer: o, In: in, Counties: counties, PickOrg: o.ID == "" && q.actor.IsAdmin(), Errors: in.errs}
+	d := offerFormData{New: o.ID == "", Offer: o, In: in, Counties: counties, PickOrg: o.ID == "" && zhuxiang.OwnOrg(q.actor) == "", Errors: in.errs}
 	title := "发布资源"
 	d.Action = "/offers/new"
 	if !d.New {
@@ -206,7 +199,7 @@ func (s *server) findOrg(r *http.Request, a zhuxiang.Actor, text string) (*zhuxi
 		}
 		return &zhuxiang.Org{ID: ref.ID, Name: ref.Name, CreditCode: ref.CreditCode}, nil
 	}
-	if a.Role == zhuxiang.RoleVillage {
+	if zhuxiang.CanSeeOrgs(a) != nil {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "请填写社会组织的统一社会信用代码")
 	}
 	p, err := s.st.ListOrgs(ctx, a, store.OrgFilter{Q: text, Limit: 20})
@@ -223,12 +216,12 @@ func (s *server) findOrg(r *http.Request, a zhuxiang.Actor, text string) (*zhuxi
 
 func (s *server) offerCreate(w http.ResponseWriter, r *http.Request, q *request) error {
 	a := q.actor
-	if err := canCreateOffer(a); err != nil {
+	if err := zhuxiang.CanCreateOffers(a); err != nil {
 		return err
 	}
 	o := &zhuxiang.Offer{}
 	in := readOfferForm(r.PostForm, o)
-	if a.IsAdmin() {
+	if zhuxiang.OwnOrg(a) == "" {
 		if org, err := s.findOrg(r, a, in.OrgCode); err != nil {
 			if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
 				return err

@@ -29,10 +29,19 @@ type orgFilters struct {
 	Cursor string
 }
 
+// deptFilter says whether the list offers the supervising-department
+// filter: to whoever sees organizations of several departments (the whole
+// registry or a county's), as the API's department parameter does; a
+// department or an organization user has one.
+func deptFilter(a zhuxiang.Actor) bool {
+	sc := zhuxiang.OrgScope(a)
+	return sc.All || sc.County != ""
+}
+
 func readOrgFilters(qs url.Values, a zhuxiang.Actor) orgFilters {
 	f := orgFilters{County: qs.Get("county"), Kind: qs.Get("kind"), Form: qs.Get("form"), Rating: qs.Get("rating"),
 		Flag: qs.Get("flag"), Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
-	if a.IsAdmin() {
+	if deptFilter(a) {
 		f.Dept = qs.Get("dept")
 	}
 	if _, ok := zhuxiang.ParseOrgKind(f.Kind); !ok {
@@ -128,13 +137,13 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) err
 		return err
 	}
 	names, _ := q.countyNames(ctx, s.st)
-	d := orgListData{F: f, Page: page, CanCreate: store.CanCreateOrg(a), Cap: store.CountCap,
+	d := orgListData{F: f, Page: page, CanCreate: zhuxiang.CanCreateOrg(a) == nil, Cap: store.CountCap,
 		Kinds: kindOptions, Forms: formOptions, Ratings: ratingOptions, Flags: flagOptions}
 	for _, c := range counties {
 		d.Counties = append(d.Counties, option{c.Code, c.Name})
 	}
 	d.Counties = append(d.Counties, option{"outside", "州外登记"})
-	if a.IsAdmin() {
+	if deptFilter(a) {
 		depts, err := s.st.Departments(ctx, a)
 		if err != nil {
 			return err
@@ -222,7 +231,7 @@ func (s *server) orgExport(w http.ResponseWriter, r *http.Request, q *request) e
 
 type orgDetailData struct {
 	Org         *zhuxiang.Org
-	Perm        store.OrgPermission
+	Perm        zhuxiang.OrgPermission
 	RatingUntil string
 	RatingValid bool
 	Latest      zhuxiang.Inspection
@@ -230,7 +239,6 @@ type orgDetailData struct {
 	RegPlace    string
 	Phone       string
 	Audit       []zhuxiang.AuditEntry
-	IsAdmin     bool
 }
 
 // orgDetail shows state first (rating, inspection, flags), then contact,
@@ -241,7 +249,7 @@ func (s *server) orgDetail(w http.ResponseWriter, r *http.Request, q *request) e
 	if err != nil {
 		return err
 	}
-	d := orgDetailData{Org: o, Perm: store.OrgPermissions(a, o), IsAdmin: a.IsAdmin()}
+	d := orgDetailData{Org: o, Perm: zhuxiang.OrgPermissions(a, o)}
 	now := time.Now().In(s.loc)
 	if o.Rating > 0 && o.RatingDate != "" {
 		if t, err := time.Parse(zhuxiang.DateLayout, o.RatingDate); err == nil {
@@ -303,7 +311,7 @@ type orgFormData struct {
 	New         bool
 	Action      string
 	Org         *zhuxiang.Org
-	Perm        store.OrgPermission
+	Perm        zhuxiang.OrgPermission
 	Insp        []inspRow
 	Flags       []flagRow
 	Counties    []*zhuxiang.Region
@@ -315,11 +323,11 @@ type orgFormData struct {
 }
 
 func (s *server) orgNew(w http.ResponseWriter, r *http.Request, q *request) error {
-	if !store.CanCreateOrg(q.actor) {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员和县市用户可登记社会组织")
+	if err := zhuxiang.CanCreateOrg(q.actor); err != nil {
+		return err
 	}
-	o := &zhuxiang.Org{RegCounty: q.actor.CountyCode}
-	return s.renderOrgForm(w, r, http.StatusOK, q, o, store.OrgPermission{Edit: true, Registry: true}, nil)
+	o := &zhuxiang.Org{RegCounty: zhuxiang.OrgCountyFixed(q.actor)}
+	return s.renderOrgForm(w, r, http.StatusOK, q, o, zhuxiang.OrgPermission{Edit: true, Registry: true}, nil)
 }
 
 func (s *server) orgEdit(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -327,14 +335,14 @@ func (s *server) orgEdit(w http.ResponseWriter, r *http.Request, q *request) err
 	if err != nil {
 		return err
 	}
-	perm := store.OrgPermissions(q.actor, o)
+	perm := zhuxiang.OrgPermissions(q.actor, o)
 	if !perm.Edit {
 		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "无权修改“%s”", o.Name)
 	}
 	return s.renderOrgForm(w, r, http.StatusOK, q, o, perm, nil)
 }
 
-func (s *server) renderOrgForm(w http.ResponseWriter, r *http.Request, status int, q *request, o *zhuxiang.Org, perm store.OrgPermission, in *orgInput) error {
+func (s *server) renderOrgForm(w http.ResponseWriter, r *http.Request, status int, q *request, o *zhuxiang.Org, perm zhuxiang.OrgPermission, in *orgInput) error {
 	if in == nil {
 		in = &orgInput{outside: o.ID != "" && o.RegCounty == ""}
 	}
@@ -370,7 +378,7 @@ func (s *server) renderOrgForm(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	d := orgFormData{New: o.ID == "", Org: o, Perm: perm, Insp: insp, Flags: flags, Counties: counties, CountyNames: names,
-		Departments: depts, CountyFixed: q.actor.Role == zhuxiang.RoleCounty, Outside: in.outside, Errors: in.errs}
+		Departments: depts, CountyFixed: zhuxiang.OrgCountyFixed(q.actor) != "", Outside: in.outside, Errors: in.errs}
 	title := "新增社会组织"
 	d.Action = "/orgs/new"
 	if !d.New {
@@ -385,7 +393,7 @@ func (s *server) renderOrgForm(w http.ResponseWriter, r *http.Request, status in
 // when the actor may change them; a county user's organizations stay in
 // its county whatever the form says. Values that do not parse are kept as
 // typed and reported next to their field.
-func readOrgForm(pf url.Values, a zhuxiang.Actor, o *zhuxiang.Org, perm store.OrgPermission) *orgInput {
+func readOrgForm(pf url.Values, a zhuxiang.Actor, o *zhuxiang.Org, perm zhuxiang.OrgPermission) *orgInput {
 	errs := formErrors{}
 	in := &orgInput{errs: errs, outside: o.ID != "" && o.RegCounty == ""}
 	o.Name = pf.Get("name")
@@ -458,8 +466,8 @@ func readOrgForm(pf url.Values, a zhuxiang.Actor, o *zhuxiang.Org, perm store.Or
 	}
 	in.insp, in.flags = rows, flags
 	switch rc := pf.Get("reg_county"); {
-	case a.Role == zhuxiang.RoleCounty:
-		o.RegCounty, o.RegPlace, in.outside = a.CountyCode, "", false
+	case zhuxiang.OrgCountyFixed(a) != "":
+		o.RegCounty, o.RegPlace, in.outside = zhuxiang.OrgCountyFixed(a), "", false
 	case rc == "outside":
 		o.RegCounty, o.RegPlace, in.outside = "", strings.TrimSpace(pf.Get("reg_place")), true
 	default:
@@ -474,10 +482,10 @@ var orgFields = []string{"name", "credit_code", "legal_form", "kinds", "departme
 	"flags", "reg_county", "reg_place", "contact", "phone", "address", "intro"}
 
 func (s *server) orgCreate(w http.ResponseWriter, r *http.Request, q *request) error {
-	if !store.CanCreateOrg(q.actor) {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员和县市用户可登记社会组织")
+	if err := zhuxiang.CanCreateOrg(q.actor); err != nil {
+		return err
 	}
-	perm := store.OrgPermission{Edit: true, Registry: true}
+	perm := zhuxiang.OrgPermission{Edit: true, Registry: true}
 	o := &zhuxiang.Org{}
 	in := readOrgForm(r.PostForm, q.actor, o, perm)
 	if len(in.errs) > 0 {
@@ -496,7 +504,7 @@ func (s *server) orgUpdate(w http.ResponseWriter, r *http.Request, q *request) e
 	if err != nil {
 		return err
 	}
-	perm := store.OrgPermissions(q.actor, old)
+	perm := zhuxiang.OrgPermissions(q.actor, old)
 	if !perm.Edit {
 		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "无权修改“%s”", old.Name)
 	}
@@ -516,7 +524,7 @@ func (s *server) orgUpdate(w http.ResponseWriter, r *http.Request, q *request) e
 // orgSaveFailed re-renders the form for what the user can fix (invalid
 // input, a stale version, a taken credit code) and leaves the rest to the
 // error pages.
-func (s *server) orgSaveFailed(w http.ResponseWriter, r *http.Request, q *request, o *zhuxiang.Org, perm store.OrgPermission, in *orgInput, err error) error {
+func (s *server) orgSaveFailed(w http.ResponseWriter, r *http.Request, q *request, o *zhuxiang.Org, perm zhuxiang.OrgPermission, in *orgInput, err error) error {
 	switch zhuxiang.ErrorCodeOf(err) {
 	case zhuxiang.EInvalid:
 		in.errs = fieldError(err, orgFields...)

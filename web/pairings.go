@@ -92,7 +92,7 @@ func (s *server) pairingList(w http.ResponseWriter, r *http.Request, q *request)
 		return err
 	}
 	d := pairingListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Sources: sourceOptions,
-		CanCreate: canCreatePairing(a) == nil, CanImport: canImport(a) == nil, Today: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
+		CanCreate: zhuxiang.CanCreatePairings(a) == nil, CanImport: zhuxiang.CanImport(a, zhuxiang.ImportPairings) == nil, Today: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
 	base := f.query()
 	link := func(p int) string {
 		v, _ := url.ParseQuery(base)
@@ -150,15 +150,6 @@ func (s *server) pairingExport(w http.ResponseWriter, r *http.Request, q *reques
 	return nil
 }
 
-// canCreatePairing is the page's question: may the user enter pairings at
-// all? The store then checks the chosen county.
-func canCreatePairing(a zhuxiang.Actor) error {
-	if a.IsAdmin() || a.Role == zhuxiang.RoleCounty {
-		return nil
-	}
-	return zhuxiang.Errorf(zhuxiang.EForbidden, "", "只有县市或州级用户可以录入结对")
-}
-
 // pairingInput is the form as typed; the file cannot be kept across an
 // error (browsers refuse to prefill file inputs), the page says so.
 type pairingInput struct {
@@ -175,13 +166,11 @@ type pairingFormData struct {
 var pairingFields = []string{"org", "region", "action", "start_date", "end_date", "note", "file"}
 
 func (s *server) pairingNew(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := canCreatePairing(q.actor); err != nil {
+	if err := zhuxiang.CanCreatePairings(q.actor); err != nil {
 		return err
 	}
 	in := pairingInput{Start: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
-	if q.actor.Role == zhuxiang.RoleCounty {
-		in.Region = q.actor.CountyCode
-	}
+	in.Region, _ = zhuxiang.HomePlace(q.actor)
 	return s.renderPairingForm(w, r, http.StatusOK, q, in, nil)
 }
 
@@ -206,7 +195,7 @@ func (s *server) renderPairingForm(w http.ResponseWriter, r *http.Request, statu
 // file by its content.
 func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *request) error {
 	a := q.actor
-	if err := canCreatePairing(a); err != nil {
+	if err := zhuxiang.CanCreatePairings(a); err != nil {
 		return err
 	}
 	if q.mr == nil {

@@ -46,12 +46,12 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, 
 	if err != nil {
 		return err
 	}
-	d := planData{History: history, CanRun: a.IsAdmin()}
+	d := planData{History: history, CanRun: zhuxiang.CanRunPlan(a) == nil}
 	// A county reads its own lines first; anyone may choose another county
 	// or the whole prefecture, because the plan is one for all.
 	d.County = r.URL.Query().Get("county")
-	if _, set := r.URL.Query()["county"]; !set && a.Role == zhuxiang.RoleCounty {
-		d.County = a.CountyCode
+	if _, set := r.URL.Query()["county"]; !set {
+		d.County, _ = zhuxiang.HomePlace(a)
 	}
 	counties, err := q.counties(ctx, s.st)
 	if err != nil {
@@ -204,15 +204,8 @@ func weightsMap(w match.Weights) map[string]int {
 	return m
 }
 
-func requirePlanAdmin(a zhuxiang.Actor) error {
-	if !a.IsAdmin() {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员可以调整匹配权重")
-	}
-	return nil
-}
-
 func (s *server) weightsPage(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requirePlanAdmin(q.actor); err != nil {
+	if err := zhuxiang.CanEditMatchWeights(q.actor); err != nil {
 		return err
 	}
 	cur, err := s.st.MatchWeights(r.Context())
@@ -243,7 +236,7 @@ func (s *server) renderWeights(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *server) weightsSave(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requirePlanAdmin(q.actor); err != nil {
+	if err := zhuxiang.CanEditMatchWeights(q.actor); err != nil {
 		return err
 	}
 	typed, errs, vals := map[string]string{}, map[string]string{}, map[string]int{}

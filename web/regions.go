@@ -161,7 +161,7 @@ func (s *server) regionDetail(w http.ResponseWriter, r *http.Request, q *request
 	if err != nil {
 		return err
 	}
-	d := regionDetailData{Region: reg, CanEdit: store.CanEditRegion(a, reg) == nil, Saved: r.URL.Query().Get("saved") != ""}
+	d := regionDetailData{Region: reg, CanEdit: zhuxiang.CanEditRegion(a, reg) == nil, Saved: r.URL.Query().Get("saved") != ""}
 	for code, depth := reg.ParentCode, 0; code != "" && depth < 4; depth++ {
 		p, err := s.st.Region(ctx, a, code)
 		if err != nil {
@@ -196,7 +196,7 @@ func (s *server) regionEdit(w http.ResponseWriter, r *http.Request, q *request) 
 	if err != nil {
 		return err
 	}
-	if err := store.CanEditRegion(q.actor, reg); err != nil {
+	if err := zhuxiang.CanEditRegion(q.actor, reg); err != nil {
 		return err
 	}
 	s.renderRegionForm(w, r, http.StatusOK, q, reg, nil)
@@ -204,7 +204,7 @@ func (s *server) regionEdit(w http.ResponseWriter, r *http.Request, q *request) 
 }
 
 func (s *server) renderRegionForm(w http.ResponseWriter, r *http.Request, status int, q *request, reg *zhuxiang.Region, errs formErrors) {
-	d := regionFormData{Region: reg, Errors: errs, EditClass: q.actor.IsAdmin() && reg.Level == zhuxiang.LevelCounty}
+	d := regionFormData{Region: reg, Errors: errs, EditClass: zhuxiang.CanEditCountyClass(q.actor) && reg.Level == zhuxiang.LevelCounty}
 	s.render(w, r, status, "region_form", &view{Title: "修改" + reg.Name, Nav: "regions", Data: d})
 }
 
@@ -214,7 +214,7 @@ func (s *server) regionSave(w http.ResponseWriter, r *http.Request, q *request) 
 	if err != nil {
 		return err
 	}
-	if err := store.CanEditRegion(a, old); err != nil {
+	if err := zhuxiang.CanEditRegion(a, old); err != nil {
 		return err
 	}
 	in := *old
@@ -228,7 +228,7 @@ func (s *server) regionSave(w http.ResponseWriter, r *http.Request, q *request) 
 			}
 		}
 	}
-	if old.Level == zhuxiang.LevelCounty && a.IsAdmin() {
+	if old.Level == zhuxiang.LevelCounty && zhuxiang.CanEditCountyClass(a) {
 		in.CountyClass = zhuxiang.CountyClass(r.PostForm.Get("county_class"))
 	}
 	err = s.st.UpdateRegion(ctx, a, &in)

@@ -31,15 +31,8 @@ type usersData struct {
 	Open        bool // keep the create form unfolded after an error
 }
 
-func requireAdmin(a zhuxiang.Actor) error {
-	if !a.IsAdmin() {
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "仅州级管理员可管理用户")
-	}
-	return nil
-}
-
 func (s *server) userList(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requireAdmin(q.actor); err != nil {
+	if err := zhuxiang.CanManageUsers(q.actor); err != nil {
 		return err
 	}
 	v := &view{}
@@ -110,7 +103,7 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, q *request,
 }
 
 func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := requireAdmin(q.actor); err != nil {
+	if err := zhuxiang.CanManageUsers(q.actor); err != nil {
 		return err
 	}
 	pf := r.PostForm

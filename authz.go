@@ -1,0 +1,495 @@
+package zhuxiang
+
+// Every rule of who may see or do what lives in this file (DESIGN §3, §5).
+// The store asks it before every read and write, and translates the scopes
+// below into SQL; the pages ask it which buttons and menu items to show;
+// the API asks it what a caller may do. A rule restated anywhere else can
+// drift from this one, which is what this file exists to prevent.
+//
+// Two kinds of answer:
+//   - a Scope says which records of a kind the actor works on. The store
+//     spells it as a WHERE condition and the in-memory checks (Scope.Has)
+//     read the same value, so a list and a single-record check cannot
+//     disagree;
+//   - a capability (CanImport, CanManageUsers, …) says whether the actor
+//     may use a function at all, as an error with the Chinese reason, so
+//     that the store can return it as it is and a page can test it for nil.
+
+// Scope selects the records an actor works on: all of them, or those whose
+// county, village, organization or department is the one named. At most
+// one of the fields is set. The zero Scope selects nothing, and so does a
+// field set to "" — an account with no county must not match every record
+// whose county is blank.
+type Scope struct {
+	All        bool
+	County     string
+	Village    string
+	Org        string
+	Department string
+}
+
+// Keys are the fields of one record that a Scope selects on. A kind of
+// record that has no such field leaves it empty, and no scope on that field
+// ever selects it.
+type Keys struct {
+	County     string
+	Village    string
+	Org        string
+	Department string
+}
+
+// Has reports whether the scope selects a record with keys k.
+func (s Scope) Has(k Keys) bool {
+	switch {
+	case s.All:
+		return true
+	case s.County != "":
+		return s.County == k.County
+	case s.Village != "":
+		return s.Village == k.Village
+	case s.Org != "":
+		return s.Org == k.Org
+	case s.Department != "":
+		return s.Department == k.Department
+	}
+	return false
+}
+
+// None reports whether the scope selects nothing at all.
+func (s Scope) None() bool {
+	return !s.All && s.County == "" && s.Village == "" && s.Org == "" && s.Department == ""
+}
+
+// SignedIn reports whether the actor is a signed-in user or the command
+// line. Anonymous visitors see only what the public pages show.
+func SignedIn(a Actor) bool { return a.UserID != "" || a.System }
+
+// isAdmin is the prefecture admin, signed in. An actor that merely carries
+// the admin role without an account (a mistake in a caller) gets nothing.
+func isAdmin(a Actor) bool { return a.Role == RoleAdmin && SignedIn(a) }
+
+// IsAdmin reports whether the actor has prefecture-wide rights. Pages use it
+// for wording ("全州"); a permission is asked by its own function below, so
+// that its rule can change in one place.
+func (a Actor) IsAdmin() bool { return isAdmin(a) }
+
+// roleScope is the scope of an actor that works on its own county, village,
+// organization or department, limited to the roles given; the admin always
+// works on all.
+func roleScope(a Actor, roles ...Role) Scope {
+	if isAdmin(a) {
+		return Scope{All: true}
+	}
+	if !SignedIn(a) {
+		return Scope{}
+	}
+	for _, r := range roles {
+		if r != a.Role {
+			continue
+		}
+		switch r {
+		case RoleCounty:
+			return Scope{County: a.CountyCode}
+		case RoleVillage:
+			return Scope{Village: a.RegionCode}
+		case RoleOrg:
+			return Scope{Org: a.OrgID}
+		case RoleDepartment:
+			return Scope{Department: a.DepartmentID}
+		}
+	}
+	return Scope{}
+}
+
+// countyScope is what the admin and a county user answer for: review,
+// registry, pairings entered directly, the county side of a match.
+func countyScope(a Actor) Scope { return roleScope(a, RoleCounty) }
+
+func forbiddenf(field, format string, args ...any) error {
+	return Errorf(EForbidden, field, format, args...)
+}
+
+// ---- organizations ----
+
+// OrgKeys are an organization's keys: the county it is registered in, its
+// own id and its supervising department.
+func OrgKeys(o *Org) Keys { return Keys{County: o.RegCounty, Org: o.ID, Department: o.DepartmentID} }
+
+// OrgScope is the organizations the actor may read: the admin all, a county
+// user those registered in its county, a department those it supervises,
+// an organization user its own. Village users do not read the registry.
+func OrgScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleDepartment, RoleOrg) }
+
+// orgEditScope is the organizations whose profile the actor may change:
+// departments only read.
+func orgEditScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleOrg) }
+
+// orgRegistryScope is where the actor keeps the registry facts that civil
+// affairs records, and registers new organizations.
+func orgRegistryScope(a Actor) Scope { return countyScope(a) }
+
+// CanSeeOrgs says whether the actor may open the organization registry at
+// all (the store refuses rather than showing an empty list).
+func CanSeeOrgs(a Actor) error {
+	if OrgScope(a).None() {
+		return forbiddenf("", "无权查看社会组织名录")
+	}
+	return nil
+}
+
+// OrgPermission says what the actor may do with an organization.
+type OrgPermission struct {
+	Edit     bool // may change the profile at all
+	Registry bool // may change registry facts: credit code, legal form, rating, inspections, flags, department, where registered
+}
+
+// OrgPermissions tells what the actor may change on o: the prefecture admin
+// everything; a county user the organizations registered in its county; an
+// organization user its own profile but not the registry facts that civil
+// affairs records; departments and villages only read.
+func OrgPermissions(a Actor, o *Org) OrgPermission {
+	k := OrgKeys(o)
+	return OrgPermission{Edit: orgEditScope(a).Has(k), Registry: orgRegistryScope(a).Has(k)}
+}
+
+// CanCreateOrg says whether the actor may register organizations at all;
+// CanPlaceOrg then says whether it may register one where o says.
+func CanCreateOrg(a Actor) error {
+	if orgRegistryScope(a).None() {
+		return forbiddenf("", "仅州级管理员和县市用户可登记社会组织")
+	}
+	return nil
+}
+
+// CanPlaceOrg says whether the actor may keep o registered where it is
+// after a change: a county user may not register an organization in, or
+// move one to, another county (or outside the prefecture).
+func CanPlaceOrg(a Actor, o *Org) error {
+	if !OrgPermissions(a, o).Edit {
+		return forbiddenf("reg_county", "县市用户只能登记和修改本县市登记的社会组织")
+	}
+	return nil
+}
+
+// OrgCountyFixed names the county an actor's new organizations are
+// registered in without a choice (a county user's own), or "".
+func OrgCountyFixed(a Actor) string { return orgRegistryScope(a).County }
+
+// ---- regions ----
+
+// CanEditRegion says whether the actor may change region r: the prefecture
+// admin anything, a county user the townships and villages of its county.
+func CanEditRegion(a Actor, r *Region) error {
+	below := r.Level == LevelVillage || r.Level == LevelTownship
+	if s := countyScope(a); s.All || (below && s.Has(Keys{County: r.CountyCode})) {
+		return nil
+	}
+	return forbiddenf("", "无权修改%s（%s）：县市用户只能修改本县市的乡镇和村", r.Name, r.Code)
+}
+
+// CanImportRegion is CanEditRegion for a row of an import, where old is the
+// region as stored (nil when the row adds one). A county user's file may
+// repeat its own county's row as the parent of the rows below it, but only
+// unchanged: renaming the county is refused on the page, so it is refused
+// here too.
+func CanImportRegion(a Actor, old, r *Region) error {
+	err := CanEditRegion(a, r)
+	if err == nil {
+		return nil
+	}
+	if old != nil && r.Level == LevelCounty && old.Name == r.Name && countyScope(a).Has(Keys{County: r.Code}) {
+		return nil
+	}
+	return err
+}
+
+// CanEditCountyClass says whether the actor may classify counties (leading
+// or steady): a prefecture decision.
+func CanEditCountyClass(a Actor) bool { return isAdmin(a) }
+
+// ---- needs ----
+
+// NeedKeys are a need's place.
+func NeedKeys(n *Need) Keys { return Keys{County: n.CountyCode, Village: n.VillageCode} }
+
+// NeedScope is the needs the actor works for: the admin all, a county user
+// its county's, a village user its village's. Organization and department
+// users never act for a need; they see the public ones.
+func NeedScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleVillage) }
+
+// NeedInScope reports whether the actor works for the need's place.
+func NeedInScope(a Actor, n *Need) bool { return NeedScope(a).Has(NeedKeys(n)) }
+
+// CanSeeNeed reports whether the actor may read the need: public needs are
+// for everyone; the others only in scope.
+func CanSeeNeed(a Actor, n *Need) bool {
+	return n.Status.Public() || NeedInScope(a, n)
+}
+
+// CanEditNeed says whether the actor may change the need's content: its
+// author side, while it is a draft or has been sent back.
+func CanEditNeed(a Actor, n *Need) error {
+	if !NeedInScope(a, n) {
+		return forbiddenf("", "只能修改本村或本县市的需求")
+	}
+	if n.Status != NeedDraft && n.Status != NeedRejected {
+		return Errorf(EConflict, "status", "需求“%s”，只有草稿或已退回的需求可以修改", n.Status.Label())
+	}
+	return nil
+}
+
+// CanCreateNeed says whether the actor may publish a need for the county
+// and (optional) village: the admin anywhere, a county user for its county
+// and its villages, a village user for its village.
+func CanCreateNeed(a Actor, county, village string) error {
+	s := NeedScope(a)
+	switch {
+	case s.None():
+		return forbiddenf("", "只有村、县市和州级用户可以发布需求")
+	case s.Has(Keys{County: county, Village: village}):
+		return nil
+	case s.Village != "":
+		return forbiddenf("region", "只能为本村发布需求")
+	}
+	return forbiddenf("region", "只能为本县市及其村发布需求")
+}
+
+// CanCreateNeeds says whether the actor may publish needs at all, for the
+// button and before a request's body is read.
+func CanCreateNeeds(a Actor) error {
+	if NeedScope(a).None() {
+		return forbiddenf("", "只有村、县市和州级用户可以发布需求")
+	}
+	return nil
+}
+
+// HomePlace is where the actor publishes and enters records unless it says
+// otherwise: a village user its village, a county user its county; the
+// admin has no default.
+func HomePlace(a Actor) (county, village string) {
+	switch s := NeedScope(a); {
+	case s.Village != "":
+		return a.CountyCode, s.Village
+	case s.County != "":
+		return s.County, ""
+	}
+	return "", ""
+}
+
+// ---- offers ----
+
+// OfferKeys are an offer's organization.
+func OfferKeys(o *Offer) Keys { return Keys{Org: o.OrgID} }
+
+// OfferScope is the offers the actor keeps: the admin all, an organization
+// user its own. Other signed-in users see every offer that is not closed.
+func OfferScope(a Actor) Scope { return roleScope(a, RoleOrg) }
+
+// CanSeeOffer reports whether the actor may read the offer: offers are for
+// signed-in users, and a closed one only for those who keep it.
+func CanSeeOffer(a Actor, o *Offer) bool {
+	return SignedIn(a) && (o.Status != OfferClosed || OfferScope(a).Has(OfferKeys(o)))
+}
+
+// CanCreateOffers says whether the actor may publish offers at all: staff of
+// an organization for it, the admin for any.
+func CanCreateOffers(a Actor) error {
+	if OfferScope(a).None() {
+		return forbiddenf("", "只有社会组织可以发布资源")
+	}
+	return nil
+}
+
+// CanCreateOffer says whether the actor may publish an offer of org.
+func CanCreateOffer(a Actor, org string) error {
+	if err := CanCreateOffers(a); err != nil {
+		return err
+	}
+	if !OfferScope(a).Has(Keys{Org: org}) {
+		return forbiddenf("org", "只能为本组织发布资源")
+	}
+	return nil
+}
+
+// OwnOrg names the organization the actor works for (an organization
+// user's), or "": its offers are that organization's without a choice, and
+// its staff see the contact of the needs it is paired on.
+func OwnOrg(a Actor) string { return roleScope(a, RoleOrg).Org }
+
+// canKeepOffer is the role part of every change to an offer.
+func canKeepOffer(a Actor, o *Offer) error {
+	if !OfferScope(a).Has(OfferKeys(o)) {
+		return forbiddenf("", "只能维护本组织的资源")
+	}
+	return nil
+}
+
+// CanEditOffer says whether the actor may change the offer: its own
+// organization's staff or the admin, while the offer is not closed.
+func CanEditOffer(a Actor, o *Offer) error {
+	if err := canKeepOffer(a, o); err != nil {
+		return err
+	}
+	if o.Status == OfferClosed {
+		return Errorf(EConflict, "status", "资源已关闭，不能修改")
+	}
+	return nil
+}
+
+// ---- matches ----
+
+// MatchKeys are a match's place and organization.
+func MatchKeys(m *Match) Keys {
+	return Keys{County: m.CountyCode, Village: m.VillageCode, Org: m.OrgID}
+}
+
+// MatchScope is the matches the actor is party to or oversees: the admin
+// all, a county its county's, a village its own, an organization its own.
+func MatchScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleVillage, RoleOrg) }
+
+// MatchInScope reports whether the actor may read the match.
+func MatchInScope(a Actor, m *Match) bool { return MatchScope(a).Has(MatchKeys(m)) }
+
+// ActorSides returns the sides the actor may act for on a match between a
+// need in county and an offer of org: an organization user for its own
+// organization, a county user for its county; the admin answers for
+// counties.
+func ActorSides(a Actor, county, org string) []Side {
+	var out []Side
+	// The admin keeps every offer but speaks only for counties.
+	if s := OfferScope(a); !s.All && s.Has(Keys{Org: org}) {
+		out = append(out, SideOrg)
+	}
+	if countyScope(a).Has(Keys{County: county}) {
+		out = append(out, SideCounty)
+	}
+	return out
+}
+
+// ---- pairings ----
+
+// PairingKeys are a pairing's place, organization and the department that
+// supervises the organization (read with the pairing).
+func PairingKeys(p *Pairing, department string) Keys {
+	return Keys{County: p.CountyCode, Village: p.VillageCode, Org: p.OrgID, Department: department}
+}
+
+// PairingScope is the pairings the actor sees: the admin all, a county its
+// county's, a village its own, an organization its own, a department those
+// of the organizations it supervises.
+func PairingScope(a Actor) Scope {
+	return roleScope(a, RoleCounty, RoleVillage, RoleOrg, RoleDepartment)
+}
+
+// CanCreatePairings says whether the actor may enter pairings at all (the
+// button, the import); CanCreatePairing then checks the county.
+func CanCreatePairings(a Actor) error {
+	if countyScope(a).None() {
+		return forbiddenf("", "只有县市或州级用户可以录入结对")
+	}
+	return nil
+}
+
+// CanCreatePairing says whether the actor may enter a pairing directly in
+// county: the county itself or the admin.
+func CanCreatePairing(a Actor, county string) error {
+	if countyScope(a).Has(Keys{County: county}) {
+		return nil
+	}
+	return forbiddenf("", "只有本县市或州级用户可以录入结对")
+}
+
+// ---- functions of the platform ----
+
+// ImportKind names what an import loads.
+type ImportKind string
+
+// The imports.
+const (
+	ImportOrgs     ImportKind = "orgs"
+	ImportRegions  ImportKind = "regions"
+	ImportPairings ImportKind = "pairings"
+)
+
+// CanImport says whether the actor may import records of kind; each row is
+// then checked against the rule for one record (CanPlaceOrg,
+// CanImportRegion, CanCreatePairing). Without a kind it says whether the
+// actor may import anything, for the menu.
+func CanImport(a Actor, kind ImportKind) error {
+	switch kind {
+	case ImportOrgs:
+		if CanCreateOrg(a) != nil {
+			return forbiddenf("", "仅州级管理员和县市用户可导入社会组织")
+		}
+		return nil
+	case ImportRegions:
+		if countyScope(a).None() {
+			return forbiddenf("", "仅州级管理员和县市用户可导入行政区划")
+		}
+		return nil
+	case ImportPairings:
+		if CanCreatePairings(a) != nil {
+			return forbiddenf("", "仅州级管理员和县市用户可导入结对")
+		}
+		return nil
+	}
+	for _, k := range []ImportKind{ImportOrgs, ImportRegions, ImportPairings} {
+		if CanImport(a, k) == nil {
+			return nil
+		}
+	}
+	return forbiddenf("", "仅州级管理员和县市用户可导入数据")
+}
+
+// CanManageUsers says whether the actor may create, disable and reset
+// accounts and issue or revoke API tokens.
+func CanManageUsers(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "仅州级管理员可管理用户")
+	}
+	return nil
+}
+
+// CanManageDepartments says whether the actor may add and edit departments
+// and their roles in the five actions. Everyone signed in reads them.
+func CanManageDepartments(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "仅州级管理员可维护部门")
+	}
+	return nil
+}
+
+// CanSeeAuditLog says whether the actor may browse the whole audit log; an
+// organization's own history is shown to whoever may see the organization.
+func CanSeeAuditLog(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "仅州级管理员可查看审计日志")
+	}
+	return nil
+}
+
+// CanSeePlans says whether the actor may read the prefecture's plans: they
+// show every county's needs and organizations, and a county sees the whole
+// plan because whether its needs are matched depends on everyone else's.
+func CanSeePlans(a Actor) error {
+	if countyScope(a).None() {
+		return forbiddenf("", "对接方案仅州级和县市用户可见")
+	}
+	return nil
+}
+
+// CanRunPlan says whether the actor may compute and save a plan.
+func CanRunPlan(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "仅州级管理员可以计算全州对接方案")
+	}
+	return nil
+}
+
+// CanEditMatchWeights says whether the actor may change the scoring weights.
+func CanEditMatchWeights(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "仅州级管理员可以调整匹配权重")
+	}
+	return nil
+}
