@@ -42,9 +42,112 @@ func ValidateCreditCode(s string) (string, error) {
 	if err := checkCreditCodeChars(code); err != nil {
 		return "", err
 	}
+	if err := checkCreditCodeStructure(code); err != nil {
+		return "", err
+	}
 	want, _ := creditCodeCheck(code[:17])
 	if code[17] != want {
 		return "", Errorf(EInvalid, creditCodeField, "统一社会信用代码校验位应为“%c”，实际为“%c”", want, code[17])
+	}
+	return code, nil
+}
+
+// creditCodeDepartment is a registration department of GB 32100-2015
+// (position 1) and the kinds of organization it registers (position 2).
+type creditCodeDepartment struct {
+	name  string
+	kinds string
+}
+
+// creditCodeDepartments is GB 32100-2015's table of registration
+// departments and their kinds: 1 机构编制 (1 机关, 2 事业单位, 3 群众团体,
+// 9 其他), 2 外交, 3 司法行政, 4 文化, 5 民政 (1 社会团体, 2 民办非企业单位,
+// 3 基金会, 9 其他), 6 旅游, 7 宗教, 8 工会, 9 工商 (1 企业, 2 个体工商户,
+// 3 农民专业合作社), A 中央军委改革和编制办公室, N 农业 (collective economic
+// organizations of a group, village or township), Y 其他 (always kind 1).
+// A code whose first two characters are not in it was not issued by anyone,
+// whatever its check character says.
+var creditCodeDepartments = map[byte]creditCodeDepartment{
+	'1': {"机构编制", "1239"},
+	'2': {"外交", "19"},
+	'3': {"司法行政", "123459"},
+	'4': {"文化", "19"},
+	'5': {"民政", "1239"},
+	'6': {"旅游", "129"},
+	'7': {"宗教", "129"},
+	'8': {"工会", "19"},
+	'9': {"工商", "123"},
+	'A': {"中央军委改革和编制办公室", "19"},
+	'N': {"农业", "1239"},
+	'Y': {"其他", "1"},
+}
+
+// provinceCodes are the first two digits of the GB/T 2260 province-level
+// units; positions 3–8 of a credit code are the registering authority's
+// division code, which starts with one of them, or is 100000 for the
+// national authorities.
+const provinceCodes = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
+
+// checkCreditCodeStructure checks positions 1–8 of a code already known to
+// be 18 characters of the alphabet: the registration department, the kind
+// that department registers, and a six-digit division code. The check
+// character alone cannot catch these: a code made up with a letter in the
+// region and its check character computed passes it.
+func checkCreditCodeStructure(code string) error {
+	dept, ok := creditCodeDepartments[code[0]]
+	if !ok {
+		return Errorf(EInvalid, creditCodeField,
+			"统一社会信用代码第1位“%c”不是登记管理部门代码（应为1–9、A、N或Y）", code[0])
+	}
+	if strings.IndexByte(dept.kinds, code[1]) < 0 {
+		return Errorf(EInvalid, creditCodeField,
+			"统一社会信用代码第2位“%c”不是%s部门登记的机构类别代码（应为%s）", code[1], dept.name, orList(dept.kinds))
+	}
+	region := code[2:8]
+	for i := 0; i < len(region); i++ {
+		if region[i] < '0' || region[i] > '9' {
+			return Errorf(EInvalid, creditCodeField,
+				"统一社会信用代码第3–8位应为6位行政区划代码，实际为“%s”", region)
+		}
+	}
+	if region != "100000" && !strings.Contains(provinceCodes, region[:2]) {
+		return Errorf(EInvalid, creditCodeField,
+			"统一社会信用代码第3–8位“%s”不是行政区划代码（前两位“%s”不是省级代码）", region, region[:2])
+	}
+	return nil
+}
+
+// orList writes the characters of s as "1、2、3或9".
+func orList(s string) string {
+	if len(s) == 1 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s)-1; i++ {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteString("或")
+	b.WriteByte(s[len(s)-1])
+	return b.String()
+}
+
+// ValidateSocialOrgCreditCode validates code as ValidateCreditCode does and
+// also requires a code issued by the civil-affairs authorities (first
+// character 5), the only ones that register social organizations: an
+// enterprise's or a co-operative's code is a valid code, but not of an
+// organization this platform lists.
+func ValidateSocialOrgCreditCode(s string) (string, error) {
+	code, err := ValidateCreditCode(s)
+	if err != nil {
+		return "", err
+	}
+	if code[0] != '5' {
+		return "", Errorf(EInvalid, creditCodeField,
+			"社会组织的统一社会信用代码第1位应为“5”（民政部门登记），实际为“%c”（%s部门登记）",
+			code[0], creditCodeDepartments[code[0]].name)
 	}
 	return code, nil
 }

@@ -2,6 +2,8 @@ package zhuxiang
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -87,6 +89,19 @@ func TestValidateCreditCodeErrors(t *testing.T) {
 		{"check", "53652800MJ89216346", "统一社会信用代码校验位应为“5”，实际为“6”"},
 		{"check zero", "51652800MJ012345B1", "统一社会信用代码校验位应为“0”，实际为“1”"},
 		{"transposed", "53652800MJ98216345", "统一社会信用代码校验位应为“Q”，实际为“5”"},
+		// Right check character, wrong structure: the check character is
+		// computed over whatever is there, so only the structure catches these.
+		{"letter in region start", "51A52827MJ0000010A", "统一社会信用代码第3–8位应为6位行政区划代码，实际为“A52827”"},
+		{"letter in region end", "5165282AMJ0000010T", "统一社会信用代码第3–8位应为6位行政区划代码，实际为“65282A”"},
+		{"letter as civil-affairs kind", "5B652827MJ0000010G", "统一社会信用代码第2位“B”不是民政部门登记的机构类别代码（应为1、2、3或9）"},
+		{"civil-affairs kind 4", withCheck("54652827MJ0000010"), "统一社会信用代码第2位“4”不是民政部门登记的机构类别代码（应为1、2、3或9）"},
+		{"enterprise kind 9", withCheck("99652827MJ0000010"), "统一社会信用代码第2位“9”不是工商部门登记的机构类别代码（应为1、2或3）"},
+		{"other kind 2", withCheck("Y2652827MJ0000010"), "统一社会信用代码第2位“2”不是其他部门登记的机构类别代码（应为1）"},
+		{"no such department 0", withCheck("01652827MJ0000010"), "统一社会信用代码第1位“0”不是登记管理部门代码（应为1–9、A、N或Y）"},
+		{"no such department B", withCheck("B1652827MJ0000010"), "统一社会信用代码第1位“B”不是登记管理部门代码（应为1–9、A、N或Y）"},
+		{"no such province", withCheck("51002827MJ0000010"), "统一社会信用代码第3–8位“002827”不是行政区划代码（前两位“00”不是省级代码）"},
+		{"national prefix not 100000", withCheck("51102827MJ0000010"), "统一社会信用代码第3–8位“102827”不是行政区划代码（前两位“10”不是省级代码）"},
+		{"province 66", withCheck("51662827MJ0000010"), "统一社会信用代码第3–8位“662827”不是行政区划代码（前两位“66”不是省级代码）"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ValidateCreditCode(tc.in)
@@ -104,6 +119,78 @@ func TestValidateCreditCodeErrors(t *testing.T) {
 				t.Errorf("returned %q with the error, want empty", got)
 			}
 		})
+	}
+}
+
+// withCheck completes 17 characters with their check character, for codes
+// whose structure is wrong but whose check character is right.
+func withCheck(first17 string) string {
+	c, err := CreditCodeCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
+}
+
+// Every department and kind of GB 32100-2015 with a valid region passes;
+// the kinds a department does not register do not.
+func TestCreditCodeStructureTable(t *testing.T) {
+	valid := map[string]bool{}
+	for _, p := range []string{
+		"11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49",
+		"51", "52", "53", "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93",
+		"A1", "A9", "N1", "N2", "N3", "N9", "Y1",
+	} {
+		valid[p] = true
+	}
+	for _, d := range creditCodeChars {
+		for _, k := range creditCodeChars {
+			prefix := string(d) + string(k)
+			code := withCheck(prefix + "652827MJ0000010")
+			_, err := ValidateCreditCode(code)
+			if valid[prefix] && err != nil {
+				t.Errorf("%s rejected: %v", code, err)
+			}
+			if !valid[prefix] && err == nil {
+				t.Errorf("%s accepted: department and kind %s do not exist", code, prefix)
+			}
+		}
+	}
+	for _, region := range []string{"100000", "110000", "650000", "652800", "652827", "820000", "130000"} {
+		if _, err := ValidateCreditCode(withCheck("51" + region + "MJ0000010")); err != nil {
+			t.Errorf("region %s rejected: %v", region, err)
+		}
+	}
+}
+
+func TestValidateSocialOrgCreditCode(t *testing.T) {
+	const notCivil = "社会组织的统一社会信用代码第1位应为“5”（民政部门登记），实际为“%c”（%s部门登记）"
+	for _, tc := range []struct{ in, msg string }{
+		{withCheck("51652827MJ0000010"), ""},
+		{handCheckedCreditCode, ""},
+		{withCheck("59652800MJ0000001"), ""},
+		{"91652827MJ0000010B", fmt.Sprintf(notCivil, '9', "工商")},
+		{"9144030071526726XG", fmt.Sprintf(notCivil, '9', "工商")},
+		{"12100000400012345P", fmt.Sprintf(notCivil, '1', "机构编制")},
+		{"N2652800MJ0000001Q", fmt.Sprintf(notCivil, 'N', "农业")},
+		{"5B652827MJ0000010G", "统一社会信用代码第2位“B”不是民政部门登记的机构类别代码（应为1、2、3或9）"},
+		{"53652800MJ89216346", "统一社会信用代码校验位应为“5”，实际为“6”"},
+	} {
+		got, err := ValidateSocialOrgCreditCode(tc.in)
+		if tc.msg == "" {
+			if err != nil || got != tc.in {
+				t.Errorf("ValidateSocialOrgCreditCode(%q) = %q, %v; want it accepted", tc.in, got, err)
+			}
+			continue
+		}
+		if got != "" || ErrorCodeOf(err) != EInvalid || ErrorField(err) != "credit_code" || ErrorMessage(err) != tc.msg {
+			t.Errorf("ValidateSocialOrgCreditCode(%q) = %q, %v; want %s", tc.in, got, err, tc.msg)
+		}
+	}
+	// The organization record asks the same question.
+	o := &Org{Name: "和静县某公司", CreditCode: "91652827MJ0000010B", LegalForm: LegalAssociation}
+	if _, err := o.Validate(); ErrorField(err) != "credit_code" || !strings.Contains(ErrorMessage(err), "民政部门登记") {
+		t.Errorf("Org.Validate with an enterprise's code: %v", err)
 	}
 }
 

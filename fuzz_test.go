@@ -2,6 +2,7 @@ package zhuxiang
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -24,6 +25,9 @@ func FuzzValidateCreditCode(f *testing.F) {
 	for _, s := range []string{
 		handCheckedCreditCode, "9144030071526726XG", "51652800MJ012345B0",
 		"53652800MJ89216346", "", "５３６５２８００ｍｊ８９２１６３４５", "53652800MI89216345",
+		// Right check character, wrong structure (defect 9), and an
+		// enterprise's code that is valid but not a social organization's.
+		"51A52827MJ0000010A", "5165282AMJ0000010T", "5B652827MJ0000010G", "91652827MJ0000010B",
 	} {
 		f.Add(s)
 	}
@@ -39,7 +43,8 @@ func FuzzValidateCreditCode(f *testing.F) {
 		}
 
 		// Most random inputs fail, so also complete the input's first 17
-		// characters with their check character: the result must pass.
+		// characters with their check character: the result must pass
+		// exactly when its positions 1–8 are well formed.
 		norm := NormalizeCreditCode(s)
 		if len(norm) >= 17 {
 			first17 := norm[:17]
@@ -50,12 +55,54 @@ func FuzzValidateCreditCode(f *testing.F) {
 			}
 			code := first17 + string(c)
 			got, err := ValidateCreditCode(code)
+			if !wellFormedCreditCode(code) {
+				if err == nil {
+					t.Fatalf("%q accepted, its positions 1–8 are not GB 32100's", code)
+				}
+				checkInvalid(t, err, "credit_code")
+				if !strings.Contains(ErrorMessage(err), "第1位") && !strings.Contains(ErrorMessage(err), "第2位") && !strings.Contains(ErrorMessage(err), "第3–8位") {
+					t.Fatalf("%q rejected without naming the position: %v", code, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("completed code %q rejected: %v", code, err)
 			}
 			checkAcceptedCreditCode(t, code, got)
+			// A social organization's code is one issued by civil affairs.
+			_, err = ValidateSocialOrgCreditCode(code)
+			if (err == nil) != (code[0] == '5') {
+				t.Fatalf("ValidateSocialOrgCreditCode(%q): %v", code, err)
+			}
 		}
 	})
+}
+
+// wellFormedCreditCode is the test's own transcription of GB 32100-2015's
+// positions 1–8 (department, the kinds it registers, a division code
+// starting with a province or 100000), written apart from the code under
+// test. code is 18 characters of the alphabet.
+func wellFormedCreditCode(code string) bool {
+	kinds := map[string]string{
+		"1": "1239", "2": "19", "3": "123459", "4": "19", "5": "1239", "6": "129",
+		"7": "129", "8": "19", "9": "123", "A": "19", "N": "1239", "Y": "1",
+	}
+	k, ok := kinds[code[:1]]
+	if !ok || !strings.ContainsAny(code[1:2], k) {
+		return false
+	}
+	n, err := strconv.Atoi(code[2:8])
+	if err != nil || strings.ContainsAny(code[2:8], "+-") {
+		return false
+	}
+	switch p := n / 10000; {
+	case n == 100000:
+		return true
+	case p >= 11 && p <= 15, p >= 21 && p <= 23, p >= 31 && p <= 37, p >= 41 && p <= 46,
+		p >= 50 && p <= 54, p >= 61 && p <= 65, p == 71, p == 81, p == 82:
+		return true
+	}
+	return false
 }
 
 func checkAcceptedCreditCode(t *testing.T, in, got string) {

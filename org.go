@@ -303,7 +303,7 @@ func (o *Org) Validate() (warning string, err error) {
 	if utf8.RuneCountInString(o.Name) > MaxOrgNameRunes {
 		return "", Errorf(EInvalid, "name", "组织名称不能超过%d个字", MaxOrgNameRunes)
 	}
-	code, err := ValidateCreditCode(o.CreditCode)
+	code, err := ValidateSocialOrgCreditCode(o.CreditCode)
 	if err != nil {
 		return "", err
 	}

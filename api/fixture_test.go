@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,7 +26,6 @@ const (
 	testPassword = "Zhuxiang#2026"
 	hejing       = "652827" // 和静县
 	ruoqiang     = "652824" // 若羌县
-	regionsFile  = "../../shared/data/regions-652800.csv"
 )
 
 // fixture is two counties with an organization and a village each, a
@@ -67,11 +65,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	sys := zhuxiang.SystemActor
 	f := &fixture{st: st, h: api.Handler(st), users: map[string]*zhuxiang.User{}, tokens: map[string]string{}}
 
-	data, err := os.ReadFile(regionsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := sheet.Read(bytes.NewReader(data), "regions-652800.csv", sheet.DefaultLimits())
+	tab, err := sheet.Read(zhuxiang.PrefectureRegions(), zhuxiang.PrefectureRegionsFile, sheet.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

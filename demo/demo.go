@@ -1,6 +1,6 @@
 // Package demo fills an empty database with demonstration data: the real
-// prefecture, counties and (where the regions file is at hand) townships,
-// invented villages and organizations that say they are invented, and one
+// prefecture, counties and townships (built into the project, see
+// zhuxiang.PrefectureRegions), invented villages and organizations that say they are invented, and one
 // account per role. Two scales: "prefecture" (hundreds of organizations, for
 // trying the platform) and "region" (100 000 organizations, for load runs).
 package demo
@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"zhuxiang"
@@ -39,23 +37,7 @@ type Result struct {
 	Villages  int
 	Needs     int
 	Offers    int
-	Townships string // where the townships came from
-}
-
-// RegionsFile finds the prefecture's regions file (code,name,level,
-// parent_code): $ZHUXIANG_REGIONS, or shared/data beside or above the
-// working directory. Empty when none is found.
-func RegionsFile() string {
-	if p := os.Getenv("ZHUXIANG_REGIONS"); p != "" {
-		return p
-	}
-	for _, p := range []string{"../shared/data/regions-652800.csv", "shared/data/regions-652800.csv", "../../shared/data/regions-652800.csv"} {
-		if _, err := os.Stat(p); err == nil {
-			abs, _ := filepath.Abs(p)
-			return abs
-		}
-	}
-	return ""
+	Townships int // real townships, from the built-in regions file
 }
 
 // Load fills st with demo data at scale "prefecture" or "region". It
@@ -81,17 +63,19 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	}
 	res := &Result{}
 	rng := rand.New(rand.NewPCG(2026, 652800))
-	towns, src, err := townships(ctx, st)
+	towns, err := townships(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	res.Townships = src
+	for _, ts := range towns {
+		res.Townships += len(ts)
+	}
 	villages, err := loadVillages(ctx, st, towns, rng)
 	if err != nil {
 		return nil, err
 	}
 	res.Villages = len(villages)
-	fmt.Fprintf(log, "演示数据：%d 个村（虚构，均标注“演示”），乡镇来自%s\n", len(villages), src)
+	fmt.Fprintf(log, "演示数据：%d 个乡镇（真实区划，内置于程序），%d 个村（虚构，均标注“演示”）\n", res.Townships, len(villages))
 	n, err := loadOrgs(ctx, st, orgCount, rng)
 	if err != nil {
 		return nil, err
@@ -115,51 +99,33 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	return res, nil
 }
 
-// townships makes sure every county has townships: the real ones from the
-// regions file when it is at hand, otherwise a few invented ones per county.
-func townships(ctx context.Context, st *store.Store) (map[string][]*zhuxiang.Region, string, error) {
+// townships imports the prefecture's real townships, built into the
+// program, and returns them by county.
+func townships(ctx context.Context, st *store.Store) (map[string][]*zhuxiang.Region, error) {
 	sys := zhuxiang.SystemActor
-	src := "内置的虚构乡镇"
-	if path := RegionsFile(); path != "" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, "", err
-		}
-		t, err := sheet.Read(f, path, sheet.DefaultLimits())
-		f.Close()
-		if err != nil {
-			return nil, "", err
-		}
-		res, err := importer.Regions(ctx, st, sys, t, zhuxiang.ImportAll)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(res.Rejected) > 0 {
-			return nil, "", fmt.Errorf("区划文件%s第%d行：%s", path, res.Rejected[0].Row, res.Rejected[0].Message)
-		}
-		src = "区划文件 " + path
+	t, err := sheet.Read(zhuxiang.PrefectureRegions(), zhuxiang.PrefectureRegionsFile, sheet.DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	res, err := importer.Regions(ctx, st, sys, t, zhuxiang.ImportAll)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Rejected) > 0 {
+		return nil, fmt.Errorf("内置区划文件第%d行：%s", res.Rejected[0].Row, res.Rejected[0].Message)
 	}
 	out := map[string][]*zhuxiang.Region{}
 	for _, c := range zhuxiang.SeedCounties {
 		ts, err := st.ListRegions(ctx, sys, store.RegionFilter{Parent: c.Code, Level: zhuxiang.LevelTownship})
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		if len(ts) == 0 {
-			var rows []store.RegionRow
-			for i, n := range []string{"示例镇", "示例乡", "示例街道"} {
-				rows = append(rows, store.RegionRow{Row: i + 2, Code: fmt.Sprintf("%s%03d", c.Code, 900+i), Name: n, Level: "township", Parent: c.Code, Demo: true})
-			}
-			if _, err := st.ImportRegions(ctx, sys, rows, zhuxiang.ImportAll); err != nil {
-				return nil, "", err
-			}
-			if ts, err = st.ListRegions(ctx, sys, store.RegionFilter{Parent: c.Code, Level: zhuxiang.LevelTownship}); err != nil {
-				return nil, "", err
-			}
+			return nil, fmt.Errorf("内置区划文件中%s没有乡镇", c.Name)
 		}
 		out[c.Code] = ts
 	}
-	return out, src, nil
+	return out, nil
 }
 
 var villageWords = []string{"阳光", "团结", "幸福", "红旗", "和平", "新华", "胜利", "光明", "丰收", "友谊", "前进", "建设", "金泉", "绿洲", "东风", "富民", "兴农", "塔里木", "孔雀", "博斯腾"}

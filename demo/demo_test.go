@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
 
 	"zhuxiang"
@@ -33,6 +34,25 @@ func TestLoadPrefecture(t *testing.T) {
 				break
 			}
 		}
+	}
+	// The townships are the real ones, wherever the project was cloned.
+	towns, err := st.ListRegions(ctx, sys, store.RegionFilter{Level: zhuxiang.LevelTownship})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(zhuxiang.PrefectureRegions())
+	if want := strings.Count(string(data), ",township,"); len(towns) != want || res.Townships != want || want < 100 {
+		t.Errorf("townships: %d listed, %d reported, want %d", len(towns), res.Townships, want)
+	}
+	names := map[string]string{}
+	for _, tw := range towns {
+		names[tw.Code] = tw.Name
+		if tw.Demo {
+			t.Errorf("real township %s %s marked demo", tw.Code, tw.Name)
+		}
+	}
+	if names["652827100"] != "和静镇" {
+		t.Errorf("township 652827100 is %q, want 和静镇", names["652827100"])
 	}
 	p, err := st.ListOrgs(ctx, sys, store.OrgFilter{})
 	if err != nil || res.Orgs != 300 || p.Total != 300 {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"testing"
 
@@ -18,8 +18,6 @@ import (
 )
 
 var ctx = context.Background()
-
-const regionsFile = "../../shared/data/regions-652800.csv"
 
 func code(t testing.TB, n int) string { return storetest.CreditCode('1', "652827", n) }
 
@@ -194,16 +192,13 @@ func TestImportMissingColumn(t *testing.T) {
 	}
 }
 
-func TestImportRegionsShared(t *testing.T) {
-	data, err := os.ReadFile(regionsFile)
+func TestImportRegionsBuiltIn(t *testing.T) {
+	data, err := io.ReadAll(zhuxiang.PrefectureRegions())
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip("shared regions file not found:", err)
+		t.Fatal(err)
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		tab, err := sheet.Read(bytes.NewReader(data), "regions-652800.csv", sheet.DefaultLimits())
+		tab, err := sheet.Read(bytes.NewReader(data), zhuxiang.PrefectureRegionsFile, sheet.DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,11 +40,7 @@ const (
 func newPairingWorld(t *testing.T, st *store.Store) *pairingWorld {
 	t.Helper()
 	sys := zhuxiang.SystemActor
-	data, err := os.ReadFile("../../shared/data/regions-652800.csv")
-	if err != nil {
-		t.Skip("shared regions file not found:", err)
-	}
-	tab, err := sheet.Read(bytes.NewReader(data), "regions.csv", sheet.DefaultLimits())
+	tab, err := sheet.Read(zhuxiang.PrefectureRegions(), zhuxiang.PrefectureRegionsFile, sheet.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 	if nu.Name == "" || len(nu.Name) > 64 || strings.ContainsAny(nu.Name, " \t\r\n") {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "登录名不能为空、不能含空格，且不超过64个字符")
 	}
-	if err := zhuxiang.ValidatePassword(nu.Password); err != nil {
+	if err := zhuxiang.ValidatePassword(nu.Password, nu.Name); err != nil {
 		return nil, err
 	}
 	u := zhuxiang.User{ID: secure.NewID(), Name: nu.Name, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role, MustChangePassword: !(nu.NoChangeRequired && a.System)}
@@ -202,7 +202,11 @@ func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, passwor
 	if err := zhuxiang.CanManageUsers(a); err != nil {
 		return err
 	}
-	if err := zhuxiang.ValidatePassword(password); err != nil {
+	var name string
+	if err := s.queryRow(ctx, `SELECT name FROM users WHERE id = $1`, id).Scan(&name); err != nil {
+		return notFound("用户")
+	}
+	if err := zhuxiang.ValidatePassword(password, name); err != nil {
 		return err
 	}
 	hash, err := secure.HashPassword(password)
@@ -296,8 +300,8 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 // ChangePassword changes the actor's own password after checking the old
 // one; it clears the must-change mark and ends the actor's other sessions.
 func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSession, old, new string) error {
-	var hash string
-	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
+	var hash, name string
+	if err := s.queryRow(ctx, `SELECT password_hash, name FROM users WHERE id = $1`, a.UserID).Scan(&hash, &name); err != nil {
 		return notFound("用户")
 	}
 	if !secure.CheckPassword(hash, old) {
@@ -306,7 +310,7 @@ func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSessio
 	if old == new {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "password", "新密码不能与原密码相同")
 	}
-	if err := zhuxiang.ValidatePassword(new); err != nil {
+	if err := zhuxiang.ValidatePassword(new, name); err != nil {
 		return err
 	}
 	nh, err := secure.HashPassword(new)

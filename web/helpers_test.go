@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -85,16 +84,11 @@ func (e *env) org(name, county string, n int) *zhuxiang.Org {
 	return o
 }
 
-// townships imports the prefecture's real township list from the shared
-// data beside the repository (CI lays it there too).
+// townships imports the prefecture's real township list, built into the
+// project.
 func (e *env) townships() {
 	e.t.Helper()
-	f, err := os.Open("../../shared/data/regions-652800.csv")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer f.Close()
-	tab, err := sheet.Read(f, "regions-652800.csv", sheet.DefaultLimits())
+	tab, err := sheet.Read(zhuxiang.PrefectureRegions(), zhuxiang.PrefectureRegionsFile, sheet.DefaultLimits())
 	if err != nil {
 		e.t.Fatal(err)
 	}
