@@ -230,52 +230,79 @@ var ErrBadLogin = zhuxiang.Errorf(zhuxiang.EUnauthorized, "password", "登录名
 
 // Login checks a name and password. Five failures in a row lock the account
 // for fifteen minutes; every attempt is audited.
+//
+// An attempt first reserves its place: one UPDATE counts it, sets the lock
+// when it is the fifth, and hands back the hash only if the account was not
+// locked. The password is hashed after that, outside any transaction (19 MiB
+// of argon2 must not hold SQLite's single writer or a row lock), and a
+// failure has nothing left to write but its audit entry. Reading the lock
+// first and writing the count after the hash, as before, let 4 parallel
+// requests check 169 of 200 passwords: each read saw no lock, and each
+// failure's write cleared the lock another had just set. Now at most
+// MaxFailedLogins hashes are compared per lock period however requests
+// interleave; only a right password (one of those five) resets the count.
 func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.User, error) {
 	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		secure.BurnPasswordCheck(password)
-		s.auditAlone(ctx, zhuxiang.Actor{UserID: "", Name: name}, "login_failed", "user", "", map[string]string{"原因": "登录名不存在", "登录名": name})
+		if err := s.auditAlone(ctx, zhuxiang.Actor{UserID: "", Name: name}, "login_failed", "user", "", map[string]string{"原因": "登录名不存在", "登录名": name}); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadLogin
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
 	if u.Disabled {
 		secure.BurnPasswordCheck(password)
-		s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": "账号已停用"})
-		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "账号已停用，请联系管理员")
+		if err := s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": "账号已停用"}); err != nil {
+			return nil, err
+		}
+		return nil, errDisabled
 	}
-	if now.Before(u.LockedUntil) {
-		secure.BurnPasswordCheck(password)
-		s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": "账号已锁定"})
-		mins := int(u.LockedUntil.Sub(now).Minutes()) + 1
-		return nil, zhuxiang.Errorf(zhuxiang.ELocked, "", "密码连续错误%d次，账号已锁定，请%d分钟后再试", zhuxiang.MaxFailedLogins, mins)
-	}
-	var hash string
-	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&hash); err != nil {
+	now := s.Now()
+	var hash, locked string
+	var failed int
+	var refused error
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// The expressions read the row as it was before this UPDATE, on both
+		// engines; the WHERE clause lets through an unlocked account or one
+		// whose lock has passed ('' sorts first), whose count then restarts.
+		err := tx.QueryRowContext(ctx, `UPDATE users SET
+			failed_logins = CASE WHEN locked_until = '' THEN failed_logins + 1 ELSE 1 END,
+			locked_until = CASE WHEN (CASE WHEN locked_until = '' THEN failed_logins + 1 ELSE 1 END) >= $2 THEN $3 ELSE '' END
+			WHERE id = $1 AND disabled = 0 AND locked_until <= $4
+			RETURNING failed_logins, locked_until, password_hash`,
+			u.ID, zhuxiang.MaxFailedLogins, ts(now.Add(zhuxiang.LockDuration)), ts(now)).Scan(&failed, &locked, &hash)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// Locked, or disabled since the first read: no hash is compared.
+		var disabled int
+		if err := tx.QueryRowContext(ctx, `SELECT disabled, locked_until FROM users WHERE id = $1`, u.ID).Scan(&disabled, &locked); err != nil {
+			return err
+		}
+		why := "账号已锁定"
+		refused = zhuxiang.Errorf(zhuxiang.ELocked, "", "密码连续错误%d次，账号已锁定，请%d分钟后再试",
+			zhuxiang.MaxFailedLogins, int(parseTS(locked).Sub(now).Minutes())+1)
+		if disabled == 1 {
+			why, refused = "账号已停用", errDisabled
+		}
+		return s.audit(ctx, tx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": why})
+	})
+	if err != nil {
 		return nil, err
 	}
+	if refused != nil {
+		return nil, refused
+	}
+	s.passwordChecks.Add(1)
 	if !secure.CheckPassword(hash, password) {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			var failed int
-			if err := tx.QueryRowContext(ctx, `SELECT failed_logins FROM users WHERE id = $1`+s.forUpdate(), u.ID).Scan(&failed); err != nil {
-				return err
-			}
-			failed++
-			locked := ""
-			note := map[string]any{"原因": "密码错误", "连续失败次数": failed}
-			if failed >= zhuxiang.MaxFailedLogins {
-				locked = ts(now.Add(zhuxiang.LockDuration))
-				failed = 0
-				note["锁定至"] = locked
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3`, failed, locked, u.ID); err != nil {
-				return err
-			}
-			return s.audit(ctx, tx, u.Actor(), "login_failed", "user", u.ID, note)
-		})
-		if err != nil {
+		note := map[string]any{"原因": "密码错误", "连续失败次数": failed}
+		if locked != "" {
+			note["锁定至"] = locked
+		}
+		if err := s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, note); err != nil {
 			return nil, err
 		}
 		return nil, ErrBadLogin
@@ -289,9 +316,12 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 	if err != nil {
 		return nil, err
 	}
-	u.FailedLogins = 0
+	u.FailedLogins, u.LockedUntil = 0, time.Time{}
 	return u, nil
 }
+
+// errDisabled answers a login to a disabled account.
+var errDisabled = zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "账号已停用，请联系管理员")
 
 // ChangePassword changes the actor's own password after checking the old
 // one; it clears the must-change mark and ends the actor's other sessions.
