@@ -263,6 +263,38 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		reason = ""
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n *zhuxiang.Need
+		var o *zhuxiang.Offer
+		if name == "confirm" {
+			// A confirmation locks the need, then the offer, then the need's
+			// live matches (this one among them), and only then writes: the
+			// order in which ExpressInterest, TransitionNeed and
+			// SetOfferStatus lock too. Locking this match first, as the
+			// other transitions do, deadlocked two confirmations on one need
+			// on PostgreSQL: each held its match and waited for the other's,
+			// which closeLiveMatches withdraws. Locking the live matches
+			// before the first audit entry also keeps an answer to one of
+			// them (which holds it and then waits for the audit head) from
+			// deadlocking with this transaction, which would hold the head.
+			var needID, offerID string
+			err := tx.QueryRowContext(ctx, `SELECT need_id, offer_id FROM matches WHERE id = $1`, id).Scan(&needID, &offerID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("对接")
+			} else if err != nil {
+				return err
+			}
+			if n, err = s.lockNeed(ctx, tx, needID); err != nil {
+				return err
+			}
+			if o, err = s.lockOffer(ctx, tx, zhuxiang.SystemActor, offerID); err != nil {
+				return err
+			}
+			if s.dialect == Postgres {
+				if _, err := tx.ExecContext(ctx, `SELECT id FROM matches WHERE need_id = $1 AND status IN ('pending', 'accepted') FOR UPDATE`, needID); err != nil {
+					return err
+				}
+			}
+		}
 		cond, args := matchScope(a, 2)
 		m, err := scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond+s.forUpdateOf("m"), append([]any{id}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -276,16 +308,8 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		now := ts(s.Now())
 		pairingID := ""
 		if name == "confirm" {
-			n, err := s.lockNeed(ctx, tx, m.NeedID)
-			if err != nil {
-				return err
-			}
 			if n.Status != zhuxiang.NeedOpen {
 				return zhuxiang.Errorf(zhuxiang.EConflict, "status", "需求当前为“%s”，不能再确认结对", n.Status.Label())
-			}
-			o, err := s.lockOffer(ctx, tx, zhuxiang.SystemActor, m.OfferID)
-			if err != nil {
-				return err
 			}
 			if o.Status != zhuxiang.OfferOpen {
 				return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "资源当前为“%s”，不能确认结对", o.Status.Label())
@@ -337,8 +361,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		if err := s.notifyOrg(ctx, tx, m.OrgID, text, link); err != nil {
 			return err
 		}
-		n := &zhuxiang.Need{CountyCode: m.CountyCode, VillageCode: m.VillageCode}
-		return s.notifyPlace(ctx, tx, n, text, link)
+		return s.notifyPlace(ctx, tx, &zhuxiang.Need{CountyCode: m.CountyCode, VillageCode: m.VillageCode}, text, link)
 	})
 }
 
