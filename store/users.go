@@ -166,8 +166,10 @@ func (s *Store) UserByName(ctx context.Context, name string) (*zhuxiang.User, er
 	return u, err
 }
 
-// SetUserDisabled disables or re-enables an account; disabling also ends
-// its sessions.
+// SetUserDisabled disables or re-enables an account. Disabling ends
+// everything the account could act with: its sessions and its API tokens
+// are deleted, so that enabling it again later does not quietly revive a
+// token handed to another system long ago.
 func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string, disabled bool) error {
 	if !a.IsAdmin() {
 		return forbidden("仅州级管理员可管理用户")
@@ -183,21 +185,22 @@ func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("用户")
 		}
-		if disabled {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
-				return err
-			}
+		if !disabled {
+			return s.audit(ctx, tx, a, "enable", "user", id, nil)
 		}
-		op := "enable"
-		if disabled {
-			op = "disable"
+		ended, err := endCredentials(ctx, tx, id, "", true)
+		if err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, op, "user", id, nil)
+		return s.audit(ctx, tx, a, "disable", "user", id, ended)
 	})
 }
 
 // ResetPassword sets a new initial password that must be changed at the
-// next login, and unlocks the account.
+// next login, and unlocks the account. An administrator resets a password
+// when it was forgotten or may be known to someone else, so the reset also
+// ends every session of the account and revokes its API tokens: whoever
+// held the old password may have signed in or been handed a token.
 func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, password string) error {
 	if !a.IsAdmin() {
 		return forbidden("仅州级管理员可管理用户")
@@ -217,10 +220,11 @@ func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, passwor
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("用户")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+		ended, err := endCredentials(ctx, tx, id, "", true)
+		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "reset_password", "user", id, nil)
+		return s.audit(ctx, tx, a, "reset_password", "user", id, ended)
 	})
 }
 
@@ -324,7 +328,11 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 var errDisabled = zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "账号已停用，请联系管理员")
 
 // ChangePassword changes the actor's own password after checking the old
-// one; it clears the must-change mark and ends the actor's other sessions.
+// one; it clears the must-change mark and ends the actor's other sessions
+// (a browser left signed in elsewhere must sign in with the new password).
+// API tokens stay: only the administrator issues them, for another system,
+// so they never came from the password, and the first-login change every
+// account must make would otherwise cut off that system.
 func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSession, old, new string) error {
 	var hash string
 	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
@@ -347,10 +355,11 @@ func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSessio
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2, version = version + 1 WHERE id = $3`, nh, ts(s.Now()), a.UserID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, a.UserID, secure.TokenDigest(keepSession)); err != nil {
+		ended, err := endCredentials(ctx, tx, a.UserID, secure.TokenDigest(keepSession), false)
+		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "change_password", "user", a.UserID, nil)
+		return s.audit(ctx, tx, a, "change_password", "user", a.UserID, ended)
 	})
 }
 
@@ -371,13 +380,54 @@ type Session struct {
 // list page's throughput for that user.
 const UnreadCap = 100
 
-// CreateSession starts a session for u and returns its token.
+// endCredentials ends the sessions of a user except the one whose digest is
+// keep, and with tokens its API tokens too, inside tx; it returns what it
+// ended for the audit entry.
+func endCredentials(ctx context.Context, tx *sql.Tx, userID, keep string, tokens bool) (map[string]int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	out["结束的登录会话"], _ = res.RowsAffected()
+	if tokens {
+		if res, err = tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID); err != nil {
+			return nil, err
+		}
+		out["吊销的接口令牌"], _ = res.RowsAffected()
+	}
+	return out, nil
+}
+
+// MaxSessions is how many sessions one account keeps at once. County staff
+// work on a desktop and a phone, and a third place (a meeting room's
+// computer, a second browser) is common; a fourth login ends the session
+// used least recently. Without a bound, a session left open on a village's
+// shared phone lived on beside every later login of its owner; with it,
+// that session ends once its owner signs in on three other devices, or
+// after SessionIdle without use, whichever comes first. Signing out
+// (退出) ends a session at once, and a password change ends the others.
+const MaxSessions = 3
+
+// CreateSession starts a session for u and returns its token; beyond
+// MaxSessions, the account's least recently used sessions end.
 func (s *Store) CreateSession(ctx context.Context, u *zhuxiang.User) (*Session, error) {
 	sess := &Session{Token: secure.NewToken(), CSRF: secure.NewToken(), User: u}
 	now := ts(s.Now())
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`,
-		secure.TokenDigest(sess.Token), u.ID, sess.CSRF, now)
-	return sess, err
+	digest := secure.TokenDigest(sess.Token)
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`,
+		digest, u.ID, sess.CSRF, now); err != nil {
+		return nil, err
+	}
+	// The new session is never among those ended, whatever ties the clock
+	// makes, and two logins at once each keep the other, the newest.
+	_, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 AND token_hash NOT IN
+		(SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash <> $2 ORDER BY last_seen DESC, created_at DESC, token_hash LIMIT $3)`,
+		u.ID, digest, MaxSessions-1)
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
 }
 
 // touchEvery limits how often a session's last-seen time is written: reads
