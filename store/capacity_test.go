@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"zhuxiang"
 	"zhuxiang/store"
@@ -161,6 +162,63 @@ func TestInterestOnceUnderParallelRequests(t *testing.T) {
 			}
 			if ok != 1 || len(ms) != 1 {
 				t.Errorf("trial %d: %d interests accepted, %d matches, want 1", trial, ok, len(ms))
+			}
+		}
+	})
+}
+
+// TestLapseRacesAnswers lets interests lapse while the county accepts them:
+// each ends either accepted or lapsed, as its answer says, never accepted
+// and then overwritten as lapsed, and no request fails.
+func TestLapseRacesAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newMatchFixture(t, st)
+		now := time.Now()
+		st.Now = func() time.Time { return now }
+		for trial := 0; trial < 3; trial++ {
+			now = time.Now().Add(-(zhuxiang.MatchLapseDays + 1) * 24 * time.Hour)
+			o := f.offer(t, f.orgU1, zhuxiang.ActionIndustry, 10)
+			ids := make([]string, 10)
+			for i := range ids {
+				n := f.need(t, f.vil1, f.village1, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+				id, err := st.ExpressInterest(ctx, f.orgU1, n.ID, o.ID, "")
+				if err != nil {
+					t.Fatalf("interest %d: %v", i, err)
+				}
+				ids[i] = id
+			}
+			now = time.Now()
+			lapsed := 0
+			errs := parallel(len(ids)+1, func(i int) error {
+				if i == len(ids) {
+					n, err := st.LapseMatches(ctx)
+					lapsed = n
+					return err
+				}
+				return st.TransitionMatch(ctx, f.county1, ids[i], "accept", "")
+			})
+			for i, err := range errs {
+				if err != nil && zhuxiang.ErrorCodeOf(err) != zhuxiang.EConflict {
+					t.Fatalf("trial %d, request %d: %v", trial, i, err)
+				}
+			}
+			accepted := 0
+			for i, id := range ids {
+				m, err := st.Match(ctx, f.admin, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := zhuxiang.MatchLapsed
+				if errs[i] == nil {
+					want = zhuxiang.MatchAccepted
+					accepted++
+				}
+				if m.Status != want {
+					t.Errorf("trial %d: match %d is %s, its answer said %s", trial, i, m.Status, want)
+				}
+			}
+			if accepted+lapsed != len(ids) {
+				t.Errorf("trial %d: %d accepted + %d lapsed, want %d", trial, accepted, lapsed, len(ids))
 			}
 		}
 	})

@@ -290,7 +290,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 				return err
 			}
 			if s.dialect == Postgres {
-				if _, err := tx.ExecContext(ctx, `SELECT id FROM matches WHERE need_id = $1 AND status IN ('pending', 'accepted') FOR UPDATE`, needID); err != nil {
+				if _, err := tx.ExecContext(ctx, `SELECT id FROM matches WHERE need_id = $1 AND status IN ('pending', 'accepted') ORDER BY id FOR UPDATE`, needID); err != nil {
 					return err
 				}
 			}
@@ -369,7 +369,7 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 // was just closed, so nobody answers an interest that can no longer lead
 // anywhere.
 func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Actor, col, id, why string) error {
-	ls, err := waitingMatches(ctx, tx, `m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
+	ls, err := waitingMatches(ctx, tx, s.forUpdateOf("m"), `m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
 	if err != nil {
 		return err
 	}
@@ -392,10 +392,21 @@ func (s *Store) closeLiveMatches(ctx context.Context, tx *sql.Tx, a zhuxiang.Act
 // notifications name.
 type waitingMatch struct{ id, org, county, village, title string }
 
-// waitingMatches reads the matches matching cond (on matches m) inside tx.
-func waitingMatches(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]waitingMatch, error) {
+// waitingMatches reads the matches matching cond (on matches m) inside tx
+// and, with lock (FOR UPDATE OF m on PostgreSQL), locks them in id order
+// before the caller writes anything.
+//
+// A match that another transaction is answering is then waited for and its
+// status tested again once that one commits (PostgreSQL re-checks a locked
+// row's condition against its newest version), so it drops out instead of
+// being overwritten: LapseMatches used to turn an acceptance made a moment
+// after its read into a lapse, and, holding the audit head after its first
+// entry, deadlocked with answers that held a match and waited for the head.
+// Every statement that locks several matches does so in id order, so two of
+// them cannot wait for each other.
+func waitingMatches(ctx context.Context, tx *sql.Tx, lock, cond string, args ...any) ([]waitingMatch, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(n.title, '') FROM matches m LEFT JOIN needs n ON n.id = m.need_id
-		WHERE `+cond, args...)
+		WHERE `+cond+` ORDER BY m.id`+lock, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +429,7 @@ func (s *Store) LapseMatches(ctx context.Context) (int, error) {
 	cutoff := ts(s.Now().Add(-zhuxiang.MatchLapseDays * 24 * time.Hour))
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		ls, err := waitingMatches(ctx, tx, `m.status = 'pending' AND m.created_at < $1`, cutoff)
+		ls, err := waitingMatches(ctx, tx, s.forUpdateOf("m"), `m.status = 'pending' AND m.created_at < $1`, cutoff)
 		if err != nil {
 			return err
 		}
