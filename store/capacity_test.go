@@ -223,3 +223,74 @@ func TestLapseRacesAnswers(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseRacesAnswers closes an offer, and a need, while the other side
+// answers the interests waiting on them: no request fails, and each
+// interest ends as its answer says (accepted, or withdrawn by the close).
+func TestCloseRacesAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newMatchFixture(t, st)
+		for trial := 0; trial < 3; trial++ {
+			o := f.offer(t, f.orgU1, zhuxiang.ActionIndustry, 10)
+			ids := make([]string, 10)
+			for i := range ids {
+				n := f.need(t, f.vil1, f.village1, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+				id, err := st.ExpressInterest(ctx, f.orgU1, n.ID, o.ID, "")
+				if err != nil {
+					t.Fatalf("interest %d: %v", i, err)
+				}
+				ids[i] = id
+			}
+			errs := parallel(len(ids)+1, func(i int) error {
+				if i == len(ids) {
+					return st.SetOfferStatus(ctx, f.orgU1, o.ID, zhuxiang.OfferClosed)
+				}
+				return st.TransitionMatch(ctx, f.county1, ids[i], "accept", "")
+			})
+			for i, err := range errs {
+				if err != nil && zhuxiang.ErrorCodeOf(err) != zhuxiang.EConflict {
+					t.Fatalf("trial %d, request %d: %v", trial, i, err)
+				}
+			}
+			for i, id := range ids {
+				m, err := st.Match(ctx, f.admin, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Status != zhuxiang.MatchWithdrawn {
+					t.Errorf("trial %d: match %d is %s after its offer closed, want withdrawn", trial, i, m.Status)
+				}
+			}
+
+			n := f.need(t, f.vil1, f.village1, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+			for i := range ids {
+				o := f.offer(t, f.orgU1, zhuxiang.ActionIndustry, 1)
+				id, err := st.ExpressInterest(ctx, f.orgU1, n.ID, o.ID, "")
+				if err != nil {
+					t.Fatalf("interest %d: %v", i, err)
+				}
+				ids[i] = id
+			}
+			errs = parallel(len(ids)+1, func(i int) error {
+				if i == len(ids) {
+					return st.TransitionNeed(ctx, f.county1, n.ID, "close", "村里已自行解决", 0)
+				}
+				return st.TransitionMatch(ctx, f.county1, ids[i], "accept", "")
+			})
+			for i, err := range errs {
+				if err != nil && zhuxiang.ErrorCodeOf(err) != zhuxiang.EConflict {
+					t.Fatalf("trial %d, need closed, request %d: %v", trial, i, err)
+				}
+			}
+			for i, id := range ids {
+				m, err := st.Match(ctx, f.admin, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Status != zhuxiang.MatchWithdrawn {
+					t.Errorf("trial %d: match %d is %s after its need closed, want withdrawn", trial, i, m.Status)
+				}
+			}
+		}
+	})
+}

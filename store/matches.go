@@ -289,10 +289,8 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 			if o, err = s.lockOffer(ctx, tx, zhuxiang.SystemActor, offerID); err != nil {
 				return err
 			}
-			if s.dialect == Postgres {
-				if _, err := tx.ExecContext(ctx, `SELECT id FROM matches WHERE need_id = $1 AND status IN ('pending', 'accepted') ORDER BY id FOR UPDATE`, needID); err != nil {
-					return err
-				}
+			if err := s.lockLiveMatches(ctx, tx, "need_id", needID); err != nil {
+				return err
 			}
 		}
 		cond, args := matchScope(a, 2)
@@ -363,6 +361,22 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		}
 		return s.notifyPlace(ctx, tx, &zhuxiang.Need{CountyCode: m.CountyCode, VillageCode: m.VillageCode}, text, link)
 	})
+}
+
+// lockLiveMatches locks, on PostgreSQL, the matches still waiting on a need
+// or an offer (col is need_id or offer_id), in id order, for a transaction
+// that will end them, before it writes anything. A write takes the audit
+// head with its first entry and keeps it until it commits, while an answer
+// to one of those matches holds the match and then waits for the head: a
+// transaction that locked the matches after its first entry deadlocked
+// with such an answer (closing an offer while the county answered its
+// interests).
+func (s *Store) lockLiveMatches(ctx context.Context, tx *sql.Tx, col, id string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT id FROM matches WHERE `+col+` = $1 AND status IN ('pending', 'accepted') ORDER BY id FOR UPDATE`, id)
+	return err
 }
 
 // closeLiveMatches ends the matches still waiting on a need or an offer that

@@ -278,6 +278,11 @@ func (s *Store) SetOfferStatus(ctx context.Context, a zhuxiang.Actor, id string,
 		if err := zhuxiang.CanSetOfferStatus(a, o, to); err != nil {
 			return err
 		}
+		if to == zhuxiang.OfferClosed {
+			if err := s.lockLiveMatches(ctx, tx, "offer_id", id); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4`,
 			string(to), ts(s.Now()), a.Name, id); err != nil {
 			return err
