@@ -252,6 +252,36 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		reason = ""
 	}
 	return s.write(ctx, a, func(tx *writeTx) error {
+		var n *zhuxiang.Need
+		var o *zhuxiang.Offer
+		if name == "confirm" {
+			// A confirmation locks the need, then the offer, then the need's
+			// live matches (this one among them), and only then writes: the
+			// order in which ExpressInterest, TransitionNeed and
+			// SetOfferStatus lock too. Locking this match first, as the
+			// other transitions do, deadlocked two confirmations on one need
+			// on PostgreSQL: each held its match and waited for the other's,
+			// which closeLiveMatches withdraws. Locking the live matches
+			// before the first audit entry also keeps an answer to one of
+			// them (which holds it and then waits for the audit head) from
+			// deadlocking with this transaction, which would hold the head.
+			var needID, offerID string
+			err := tx.QueryRowContext(ctx, `SELECT need_id, offer_id FROM matches WHERE id = $1`, id).Scan(&needID, &offerID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("对接")
+			} else if err != nil {
+				return err
+			}
+			if n, err = s.lockNeed(ctx, tx, needID); err != nil {
+				return err
+			}
+			if o, err = s.lockOffer(ctx, tx, zhuxiang.SystemActor, offerID); err != nil {
+				return err
+			}
+			if err := s.lockLiveMatches(ctx, tx, "need_id", needID); err != nil {
+				return err
+			}
+		}
 		cond, args := matchScope(a, 2)
 		m, err := scanMatch(tx.QueryRowContext(ctx, `SELECT `+matchCols+matchFrom+` WHERE m.id = $1 AND `+cond+s.forUpdateOf("m"), append([]any{id}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -265,16 +295,8 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		now := ts(s.Now())
 		pairingID := ""
 		if name == "confirm" {
-			n, err := s.lockNeed(ctx, tx, m.NeedID)
-			if err != nil {
-				return err
-			}
 			if n.Status != zhuxiang.NeedOpen {
 				return zhuxiang.Errorf(zhuxiang.EConflict, "status", "需求当前为“%s”，不能再确认结对", n.Status.Label())
-			}
-			o, err := s.lockOffer(ctx, tx, zhuxiang.SystemActor, m.OfferID)
-			if err != nil {
-				return err
 			}
 			if o.Status != zhuxiang.OfferOpen {
 				return zhuxiang.Errorf(zhuxiang.EConflict, "offer", "资源当前为“%s”，不能确认结对", o.Status.Label())
@@ -330,16 +352,31 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 		if err := s.notifyOrg(ctx, tx, m.OrgID, text, link); err != nil {
 			return err
 		}
-		n := &zhuxiang.Need{CountyCode: m.CountyCode, VillageCode: m.VillageCode}
-		return s.notifyPlace(ctx, tx, n, text, link)
+		return s.notifyPlace(ctx, tx, &zhuxiang.Need{CountyCode: m.CountyCode, VillageCode: m.VillageCode}, text, link)
 	})
+}
+
+// lockLiveMatches locks, on PostgreSQL, the matches still waiting on a need
+// or an offer (col is need_id or offer_id), in id order, for a transaction
+// that will end them, before it writes anything. A write takes the audit
+// head with its first entry and keeps it until it commits, while an answer
+// to one of those matches holds the match and then waits for the head: a
+// transaction that locked the matches after its first entry deadlocked
+// with such an answer (closing an offer while the county answered its
+// interests).
+func (s *Store) lockLiveMatches(ctx context.Context, tx querier, col, id string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT id FROM matches WHERE `+col+` = $1 AND status IN ('pending', 'accepted') ORDER BY id FOR UPDATE`, id)
+	return err
 }
 
 // closeLiveMatches ends the matches still waiting on a need or an offer that
 // was just closed, so nobody answers an interest that can no longer lead
 // anywhere.
 func (s *Store) closeLiveMatches(ctx context.Context, tx *writeTx, a zhuxiang.Actor, col, id, why string) error {
-	ls, err := waitingMatches(ctx, tx, `m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
+	ls, err := waitingMatches(ctx, tx, s.forUpdateOf("m"), `m.`+col+` = $1 AND m.status IN ('pending', 'accepted')`, id)
 	if err != nil {
 		return err
 	}
@@ -362,10 +399,21 @@ func (s *Store) closeLiveMatches(ctx context.Context, tx *writeTx, a zhuxiang.Ac
 // notifications name.
 type waitingMatch struct{ id, org, county, village, title string }
 
-// waitingMatches reads the matches matching cond (on matches m) inside tx.
-func waitingMatches(ctx context.Context, tx querier, cond string, args ...any) ([]waitingMatch, error) {
+// waitingMatches reads the matches matching cond (on matches m) inside tx
+// and, with lock (FOR UPDATE OF m on PostgreSQL), locks them in id order
+// before the caller writes anything.
+//
+// A match that another transaction is answering is then waited for and its
+// status tested again once that one commits (PostgreSQL re-checks a locked
+// row's condition against its newest version), so it drops out instead of
+// being overwritten: LapseMatches used to turn an acceptance made a moment
+// after its read into a lapse, and, holding the audit head after its first
+// entry, deadlocked with answers that held a match and waited for the head.
+// Every statement that locks several matches does so in id order, so two of
+// them cannot wait for each other.
+func waitingMatches(ctx context.Context, tx querier, lock, cond string, args ...any) ([]waitingMatch, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.county_code, m.village_code, COALESCE(n.title, '') FROM matches m LEFT JOIN needs n ON n.id = m.need_id
-		WHERE `+cond, args...)
+		WHERE `+cond+` ORDER BY m.id`+lock, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +436,7 @@ func (s *Store) LapseMatches(ctx context.Context) (int, error) {
 	cutoff := ts(s.Now().Add(-zhuxiang.MatchLapseDays * 24 * time.Hour))
 	var n int
 	err := s.write(ctx, zhuxiang.SystemActor, func(tx *writeTx) error {
-		ls, err := waitingMatches(ctx, tx, `m.status = 'pending' AND m.created_at < $1`, cutoff)
+		ls, err := waitingMatches(ctx, tx, s.forUpdateOf("m"), `m.status = 'pending' AND m.created_at < $1`, cutoff)
 		if err != nil {
 			return err
 		}

@@ -383,6 +383,11 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 		if version != 0 && version != n.Version {
 			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该需求已被他人处理，请刷新后重试")
 		}
+		if name == "close" {
+			if err := s.lockLiveMatches(ctx, tx, "need_id", id); err != nil {
+				return err
+			}
+		}
 		now := ts(s.Now())
 		set := `status = $1, reason = $2, version = version + 1, updated_at = $3, updated_by = $4`
 		if name == "approve" || name == "reject" {

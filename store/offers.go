@@ -117,8 +117,29 @@ func (s *Store) offer(ctx context.Context, q querier, id string) (*zhuxiang.Offe
 
 // lockOffer reads an offer inside a write transaction and locks its row on
 // PostgreSQL, so that two confirmations cannot both take its last place.
+//
+// The lock is taken by a statement of its own, and the offer (with its
+// capacity in use, counted from confirmed matches) is read by the next one.
+// Under READ COMMITTED each statement reads the snapshot taken when it
+// starts: a single SELECT … FOR UPDATE that waits for another confirmation
+// gets the offer's row once that one commits, but its count of confirmed
+// matches still comes from the snapshot taken before the wait, without the
+// pairing just made (twelve confirmations at once on an offer of capacity 2
+// all went through). A statement that starts after the lock is granted sees
+// every confirmation committed before, and later ones wait for this
+// transaction, because a confirmation, the only write that adds to the
+// count, takes this lock first. SQLite's single writer already orders them.
 func (s *Store) lockOffer(ctx context.Context, tx querier, a zhuxiang.Actor, id string) (*zhuxiang.Offer, error) {
-	o, err := s.offerRow(ctx, tx, id, s.forUpdateOf("f"))
+	if s.dialect == Postgres {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM offers WHERE id = $1 FOR UPDATE`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("资源")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	o, err := s.offerRow(ctx, tx, id, "")
 	if err != nil {
 		return nil, err
 	}
@@ -249,6 +270,11 @@ func (s *Store) SetOfferStatus(ctx context.Context, a zhuxiang.Actor, id string,
 		}
 		if err := zhuxiang.CanSetOfferStatus(a, o, to); err != nil {
 			return err
+		}
+		if to == zhuxiang.OfferClosed {
+			if err := s.lockLiveMatches(ctx, tx, "offer_id", id); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4`,
 			string(to), ts(s.Now()), a.Name, id); err != nil {

@@ -60,6 +60,10 @@ type Store struct {
 	index orgIndex
 	// Now is the clock; tests replace it to cross lockout and idle limits.
 	Now func() time.Time
+	// passwordChecks counts the password hashes Login compared, so that a
+	// test can prove the lockout bounds them under parallel requests
+	// without measuring time.
+	passwordChecks atomic.Int64
 }
 
 // readConns sizes the SQLite read pool: two connections per core. More

@@ -166,8 +166,10 @@ func (s *Store) UserByName(ctx context.Context, name string) (*zhuxiang.User, er
 	return u, err
 }
 
-// SetUserDisabled disables or re-enables an account; disabling also ends
-// its sessions.
+// SetUserDisabled disables or re-enables an account. Disabling ends
+// everything the account could act with: its sessions and its API tokens
+// are deleted, so that enabling it again later does not quietly revive a
+// token handed to another system long ago.
 func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string, disabled bool) error {
 	if err := zhuxiang.CanManageUsers(a); err != nil {
 		return err
@@ -183,21 +185,22 @@ func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("用户")
 		}
-		if disabled {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
-				return err
-			}
+		if !disabled {
+			return tx.audit("enable", "user", id, nil)
 		}
-		op := "enable"
-		if disabled {
-			op = "disable"
+		ended, err := endCredentials(ctx, tx, id, "", true)
+		if err != nil {
+			return err
 		}
-		return tx.audit(op, "user", id, nil)
+		return tx.audit("disable", "user", id, ended)
 	})
 }
 
 // ResetPassword sets a new initial password that must be changed at the
-// next login, and unlocks the account.
+// next login, and unlocks the account. An administrator resets a password
+// when it was forgotten or may be known to someone else, so the reset also
+// ends every session of the account and revokes its API tokens: whoever
+// held the old password may have signed in or been handed a token.
 func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, password string) error {
 	if err := zhuxiang.CanManageUsers(a); err != nil {
 		return err
@@ -221,10 +224,11 @@ func (s *Store) ResetPassword(ctx context.Context, a zhuxiang.Actor, id, passwor
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("用户")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+		ended, err := endCredentials(ctx, tx, id, "", true)
+		if err != nil {
 			return err
 		}
-		return tx.audit("reset_password", "user", id, nil)
+		return tx.audit("reset_password", "user", id, ended)
 	})
 }
 
@@ -234,52 +238,85 @@ var ErrBadLogin = zhuxiang.Errorf(zhuxiang.EUnauthorized, "password", "登录名
 
 // Login checks a name and password. Five failures in a row lock the account
 // for fifteen minutes; every attempt is audited.
+//
+// An attempt first reserves its place: one UPDATE counts it, sets the lock
+// when it is the fifth, and hands back the hash only if the account was not
+// locked. The password is hashed after that, outside any transaction (19 MiB
+// of argon2 must not hold SQLite's single writer or a row lock), and a
+// failure has nothing left to write but its audit entry. Reading the lock
+// first and writing the count after the hash, as before, let 4 parallel
+// requests check 169 of 200 passwords: each read saw no lock, and each
+// failure's write cleared the lock another had just set. Now at most
+// MaxFailedLogins hashes are compared per lock period however requests
+// interleave; only a right password (one of those five) resets the count.
 func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.User, error) {
 	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		secure.BurnPasswordCheck(password)
-		s.auditAlone(ctx, zhuxiang.Actor{UserID: "", Name: name}, "login_failed", "user", "", map[string]string{"原因": "登录名不存在", "登录名": name})
+		if err := s.auditAlone(ctx, zhuxiang.Actor{UserID: "", Name: name}, "login_failed", "user", "", map[string]string{"原因": "登录名不存在", "登录名": name}); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadLogin
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
 	if u.Disabled {
 		secure.BurnPasswordCheck(password)
-		s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": "账号已停用"})
-		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "账号已停用，请联系管理员")
+		if err := s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": "账号已停用"}); err != nil {
+			return nil, err
+		}
+		return nil, errDisabled
 	}
-	if now.Before(u.LockedUntil) {
-		secure.BurnPasswordCheck(password)
-		s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": "账号已锁定"})
-		mins := int(u.LockedUntil.Sub(now).Minutes()) + 1
-		return nil, zhuxiang.Errorf(zhuxiang.ELocked, "", "密码连续错误%d次，账号已锁定，请%d分钟后再试", zhuxiang.MaxFailedLogins, mins)
-	}
-	var hash string
-	if err := s.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&hash); err != nil {
+	now := s.Now()
+	var hash, locked string
+	var failed int
+	var refused error
+	var why string
+	// The reservation is bookkeeping, not a record: the attempt's outcome
+	// is audited as soon as it is known, below.
+	err = s.housekeep(ctx, func(tx *sql.Tx) error {
+		// The expressions read the row as it was before this UPDATE, on both
+		// engines; the WHERE clause lets through an unlocked account or one
+		// whose lock has passed ('' sorts first), whose count then restarts.
+		err := tx.QueryRowContext(ctx, `UPDATE users SET
+			failed_logins = CASE WHEN locked_until = '' THEN failed_logins + 1 ELSE 1 END,
+			locked_until = CASE WHEN (CASE WHEN locked_until = '' THEN failed_logins + 1 ELSE 1 END) >= $2 THEN $3 ELSE '' END
+			WHERE id = $1 AND disabled = 0 AND locked_until <= $4
+			RETURNING failed_logins, locked_until, password_hash`,
+			u.ID, zhuxiang.MaxFailedLogins, ts(now.Add(zhuxiang.LockDuration)), ts(now)).Scan(&failed, &locked, &hash)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// Locked, or disabled since the first read: no hash is compared.
+		var disabled int
+		if err := tx.QueryRowContext(ctx, `SELECT disabled, locked_until FROM users WHERE id = $1`, u.ID).Scan(&disabled, &locked); err != nil {
+			return err
+		}
+		why = "账号已锁定"
+		refused = zhuxiang.Errorf(zhuxiang.ELocked, "", "密码连续错误%d次，账号已锁定，请%d分钟后再试",
+			zhuxiang.MaxFailedLogins, int(parseTS(locked).Sub(now).Minutes())+1)
+		if disabled == 1 {
+			why, refused = "账号已停用", errDisabled
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
+	if refused != nil {
+		if err := s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, map[string]string{"原因": why}); err != nil {
+			return nil, err
+		}
+		return nil, refused
+	}
+	s.passwordChecks.Add(1)
 	if !secure.CheckPassword(hash, password) {
-		err := s.write(ctx, u.Actor(), func(tx *writeTx) error {
-			var failed int
-			if err := tx.QueryRowContext(ctx, `SELECT failed_logins FROM users WHERE id = $1`+s.forUpdate(), u.ID).Scan(&failed); err != nil {
-				return err
-			}
-			failed++
-			locked := ""
-			note := map[string]any{"原因": "密码错误", "连续失败次数": failed}
-			if failed >= zhuxiang.MaxFailedLogins {
-				locked = ts(now.Add(zhuxiang.LockDuration))
-				failed = 0
-				note["锁定至"] = locked
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3`, failed, locked, u.ID); err != nil {
-				return err
-			}
-			return tx.audit("login_failed", "user", u.ID, note)
-		})
-		if err != nil {
+		note := map[string]any{"原因": "密码错误", "连续失败次数": failed}
+		if locked != "" {
+			note["锁定至"] = locked
+		}
+		if err := s.auditAlone(ctx, u.Actor(), "login_failed", "user", u.ID, note); err != nil {
 			return nil, err
 		}
 		return nil, ErrBadLogin
@@ -293,12 +330,19 @@ func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.Use
 	if err != nil {
 		return nil, err
 	}
-	u.FailedLogins = 0
+	u.FailedLogins, u.LockedUntil = 0, time.Time{}
 	return u, nil
 }
 
+// errDisabled answers a login to a disabled account.
+var errDisabled = zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "账号已停用，请联系管理员")
+
 // ChangePassword changes the actor's own password after checking the old
-// one; it clears the must-change mark and ends the actor's other sessions.
+// one; it clears the must-change mark and ends the actor's other sessions
+// (a browser left signed in elsewhere must sign in with the new password).
+// API tokens stay: only the administrator issues them, for another system,
+// so they never came from the password, and the first-login change every
+// account must make would otherwise cut off that system.
 func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSession, old, new string) error {
 	var hash, name string
 	if err := s.queryRow(ctx, `SELECT password_hash, name FROM users WHERE id = $1`, a.UserID).Scan(&hash, &name); err != nil {
@@ -321,10 +365,11 @@ func (s *Store) ChangePassword(ctx context.Context, a zhuxiang.Actor, keepSessio
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2, version = version + 1 WHERE id = $3`, nh, ts(s.Now()), a.UserID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, a.UserID, secure.TokenDigest(keepSession)); err != nil {
+		ended, err := endCredentials(ctx, tx, a.UserID, secure.TokenDigest(keepSession), false)
+		if err != nil {
 			return err
 		}
-		return tx.audit("change_password", "user", a.UserID, nil)
+		return tx.audit("change_password", "user", a.UserID, ended)
 	})
 }
 
@@ -345,13 +390,54 @@ type Session struct {
 // list page's throughput for that user.
 const UnreadCap = 100
 
-// CreateSession starts a session for u and returns its token.
+// endCredentials ends the sessions of a user except the one whose digest is
+// keep, and with tokens its API tokens too, inside tx; it returns what it
+// ended for the audit entry.
+func endCredentials(ctx context.Context, tx querier, userID, keep string, tokens bool) (map[string]int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	out["结束的登录会话"], _ = res.RowsAffected()
+	if tokens {
+		if res, err = tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID); err != nil {
+			return nil, err
+		}
+		out["吊销的接口令牌"], _ = res.RowsAffected()
+	}
+	return out, nil
+}
+
+// MaxSessions is how many sessions one account keeps at once. County staff
+// work on a desktop and a phone, and a third place (a meeting room's
+// computer, a second browser) is common; a fourth login ends the session
+// used least recently. Without a bound, a session left open on a village's
+// shared phone lived on beside every later login of its owner; with it,
+// that session ends once its owner signs in on three other devices, or
+// after SessionIdle without use, whichever comes first. Signing out
+// (退出) ends a session at once, and a password change ends the others.
+const MaxSessions = 3
+
+// CreateSession starts a session for u and returns its token; beyond
+// MaxSessions, the account's least recently used sessions end.
 func (s *Store) CreateSession(ctx context.Context, u *zhuxiang.User) (*Session, error) {
 	sess := &Session{Token: secure.NewToken(), CSRF: secure.NewToken(), User: u}
 	now := ts(s.Now())
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`,
-		secure.TokenDigest(sess.Token), u.ID, sess.CSRF, now)
-	return sess, err
+	digest := secure.TokenDigest(sess.Token)
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`,
+		digest, u.ID, sess.CSRF, now); err != nil {
+		return nil, err
+	}
+	// The new session is never among those ended, whatever ties the clock
+	// makes, and two logins at once each keep the other, the newest.
+	_, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 AND token_hash NOT IN
+		(SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash <> $2 ORDER BY last_seen DESC, created_at DESC, token_hash LIMIT $3)`,
+		u.ID, digest, MaxSessions-1)
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
 }
 
 // touchEvery limits how often a session's last-seen time is written: reads

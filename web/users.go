@@ -40,11 +40,11 @@ func (s *server) userList(w http.ResponseWriter, r *http.Request, q *request) er
 	case qs.Get("created") != "":
 		v.Flash = "已创建用户“" + qs.Get("created") + "”，首次登录时须修改初始密码"
 	case qs.Get("done") == "disable":
-		v.Flash = "已停用账号，其登录会话已结束"
+		v.Flash = "已停用账号，其全部登录会话已结束、接口令牌已吊销"
 	case qs.Get("done") == "enable":
 		v.Flash = "已启用账号"
 	case qs.Get("done") == "reset":
-		v.Flash = "已重置密码，用户下次登录时须修改"
+		v.Flash = "已重置密码：该账号的全部登录会话已结束、接口令牌已吊销（如仍需接口令牌请重新签发），用户下次登录时须修改密码"
 	}
 	return s.renderUsers(w, r, q, http.StatusOK, v, newUserForm{Role: string(zhuxiang.RoleCounty)}, nil)
 }
