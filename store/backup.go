@@ -93,7 +93,9 @@ func StageRestore(src, path string) (string, error) {
 // be undone. The caller must hold the database's exclusive lock (LockSQLite).
 func ReplaceSQLite(tmp, path string, now time.Time) (string, error) {
 	var archived string
-	if _, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		os.Remove(path) // made by the lock on a first restore: nothing to keep
+	} else if err == nil {
 		archived = path + ".before-restore-" + now.UTC().Format("20060102T150405Z")
 		for _, suffix := range []string{"-wal", "-shm", ""} {
 			if err := os.Rename(path+suffix, archived+suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -338,3 +338,25 @@ func TestServeCheckpoints(t *testing.T) {
 		t.Errorf("verify: %d %s", status, o)
 	}
 }
+
+// TestRestoreOnNewMachine restores a backup where no database exists yet,
+// as after losing the server: nothing is archived and the platform runs.
+func TestRestoreOnNewMachine(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	if out, status := cli(t, "Strong#Pass1\n", "user", "add", "--name", "a1", "--role", "admin", "--db", db); status != 0 {
+		t.Fatal(out)
+	}
+	backup := filepath.Join(dir, "b.db")
+	if out, status := cli(t, "", "backup", backup, "--db", db); status != 0 {
+		t.Fatal(out)
+	}
+	fresh := filepath.Join(t.TempDir(), "z.db")
+	out, status := cli(t, "", "restore", backup, "--db", fresh)
+	if status != 0 || strings.Contains(out, "改名保存") {
+		t.Fatalf("restore on a new machine: %d %s", status, out)
+	}
+	if out, status := cli(t, "", "audit", "verify", "--db", fresh); status != 0 || !strings.HasPrefix(out, "OK 1 entries") {
+		t.Errorf("verify: %d %s", status, out)
+	}
+}
