@@ -45,13 +45,19 @@ const usage = `用法: zhuxiang <命令> [参数]
   import regions|orgs|pairings 文件 [--dry-run|--partial] [--json]
                                                导入行政区划、社会组织或已有结对（CSV/XLSX）；默认有错全不存
   export orgs 文件.xlsx                         导出社会组织
-  audit verify                                 校验审计日志哈希链
+  audit verify [--pub 公钥文件]                  校验审计日志哈希链及其签名检查点
+  audit checkpoint                             立即签署一个审计日志检查点
+  backup 文件                                   备份 SQLite 数据库（服务运行时也可）；PostgreSQL 用 pg_dump
+  restore 文件                                  从备份恢复 SQLite 数据库（须先停止服务）；PostgreSQL 用 pg_restore
   match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
   match export-dimacs 文件                      把对接方案的最小费用流问题写成 DIMACS 文件（供 LEMON 等校验）
   bench match --needs N --offers M --candidates K [--seed S] [--dimacs 文件]
                                                在合成算例上测试方案求解器：用时、峰值内存、最优费用
 
 所有命令都接受 --db；默认取环境变量 ZHUXIANG_DB，否则为当前目录下的 zhuxiang.db。
+serve、audit、restore 接受 --sign-key（检查点签名密钥，默认 数据库文件名.sign.pem，环境变量 ZHUXIANG_SIGN_KEY）
+和 --checkpoints（检查点文件，默认 数据库文件名.checkpoints，环境变量 ZHUXIANG_CHECKPOINTS）；
+PostgreSQL 时默认为当前目录下的 zhuxiang.sign.pem 与 zhuxiang.checkpoints。
 角色: admin county department org village
 `
 
@@ -135,10 +141,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", defaultDB(), "数据库：SQLite 文件路径或 postgres:// URL")
+	var signKey, checkpoints *string
+	if cmd == "serve" || cmd == "restore" || strings.HasPrefix(cmd, "audit") || cmd == "backup" {
+		signKey = fs.String("sign-key", "", "审计检查点签名密钥文件（默认 数据库文件名.sign.pem）")
+		checkpoints = fs.String("checkpoints", "", "审计检查点文件（默认 数据库文件名.checkpoints）")
+	}
+	// auditPaths are the signing key and checkpoints files, after parsing.
+	auditPaths := func() (string, string) { return auditFiles(*db, *signKey, *checkpoints) }
 	// with parses the flags, opens and migrates the database and runs fn.
 	with := func(fn func(st *store.Store) error) error {
 		if err := fs.Parse(reorder(fs, rest)); err != nil {
 			return exitCode(2)
+		}
+		if !store.IsPostgresDSN(*db) && *db != ":memory:" {
+			// A restore must not replace the file under a running command.
+			unlock, err := store.LockSQLite(*db, false)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 		}
 		st, err := open(ctx, *db)
 		if err != nil {
@@ -161,7 +182,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return err
 			}
 		}
-		return with(func(st *store.Store) error { return serve(ctx, st, *db, *addr, *baseURL, *withDemo, stdout) })
+		return with(func(st *store.Store) error {
+			keyPath, cpPath := auditPaths()
+			key, err := loadOrCreateKey(keyPath, stdout)
+			if err != nil {
+				return err
+			}
+			return serve(ctx, st, *db, *addr, *baseURL, *withDemo, &checkpointer{st: st, key: key, path: cpPath}, stdout)
+		})
 	case "migrate":
 		return with(func(*store.Store) error {
 			fmt.Fprintln(stdout, "数据库结构已是最新：", *db)
@@ -269,18 +297,47 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exportDIMACS(ctx, st, fs.Arg(0), stdout)
 		})
 	case "audit verify":
+		pub := fs.String("pub", "", "校验用的公钥文件（默认用签名密钥文件的公钥）")
 		return with(func(st *store.Store) error {
-			res, err := st.VerifyAudit(ctx)
+			keyPath, cpPath := auditPaths()
+			return auditVerify(ctx, st, keyPath, cpPath, *pub, stdout)
+		})
+	case "audit checkpoint":
+		return with(func(st *store.Store) error {
+			keyPath, cpPath := auditPaths()
+			key, err := loadOrCreateKey(keyPath, stdout)
 			if err != nil {
 				return err
 			}
-			if res.BrokenAt != 0 {
-				fmt.Fprintf(stdout, "BROKEN at entry %d: %s（共检查 %d 条）\n", res.BrokenAt, res.Reason, res.Entries)
-				return exitCode(1)
+			cp, _, err := (&checkpointer{st: st, key: key, path: cpPath}).write(ctx, true)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(stdout, "OK %d entries\n", res.Entries)
+			fmt.Fprintf(stdout, "已写入检查点：共 %d 条，链头哈希 %.16s…，写入 %s\n", cp.Size, cp.Head, cpPath)
 			return nil
 		})
+	case "backup":
+		return with(func(st *store.Store) error {
+			if fs.NArg() != 1 {
+				return fmt.Errorf("请指定备份文件名，如 zhuxiang backup zhuxiang-20261203.db")
+			}
+			if err := store.BackupSQLite(ctx, *db, fs.Arg(0)); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "已备份到", fs.Arg(0))
+			keyPath, cpPath := auditPaths()
+			backupNote(stdout, keyPath, cpPath)
+			return nil
+		})
+	case "restore":
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		if fs.NArg() != 1 {
+			return fmt.Errorf("请指定要恢复的备份文件")
+		}
+		keyPath, cpPath := auditPaths()
+		return restore(ctx, *db, fs.Arg(0), keyPath, cpPath, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return exitCode(2)
@@ -371,7 +428,7 @@ func printAccounts(w io.Writer, accounts []demo.Account) {
 	}
 }
 
-func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withDemo bool, stdout io.Writer) error {
+func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withDemo bool, cp *checkpointer, stdout io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	// The live heap is small (tens of MB) and every page makes short-lived
 	// garbage: collecting less often spends memory, which the machine has,
@@ -431,6 +488,7 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go lapseLoop(ctx, st, logger)
+	go cp.loop(ctx, checkpointInterval, logger)
 	go func() {
 		// The search index is built from the database at start, so that no
 		// user waits for it at the first search.
@@ -447,7 +505,14 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 	case <-ctx.Done():
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		err := srv.Shutdown(sctx)
+		// The last writes are in; sign them before the process ends.
+		if c, wrote, cerr := cp.write(context.Background(), false); cerr != nil {
+			logger.Error("audit checkpoint at shutdown", "err", cerr)
+		} else if wrote {
+			logger.Info("audit checkpoint at shutdown", "entries", c.Size, "file", cp.path)
+		}
+		return err
 	}
 }
 
