@@ -125,7 +125,7 @@ func (s *Store) loadMatchInput(ctx context.Context) (*match.Input, error) {
 		return nil, err
 	}
 	for rows.Next() {
-		n, err := scanNeed(rows)
+		n, err := s.scanNeed(rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
@@ -159,7 +159,7 @@ func (s *Store) loadMatchInput(ctx context.Context) (*match.Input, error) {
 		return nil, err
 	}
 	for rows.Next() {
-		o, err := scanOrg(rows)
+		o, err := s.scanOrg(rows)
 		if err != nil {
 			rows.Close()
 			return nil, err

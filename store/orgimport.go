@@ -88,7 +88,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			if !ok {
 				continue
 			}
-			old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+			old, err := s.scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				continue
 			}
 			o.ID = id
-			old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+			old, err := s.scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
 			if err != nil {
 				return err
 			}
@@ -184,7 +184,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			defer close(rows)
 			for _, it := range fresh {
 				select {
-				case rows <- prepareOrg(it):
+				case rows <- s.prepareOrg(it):
 				case <-stop:
 					return
 				}
@@ -192,9 +192,12 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		}()
 		for p := range rows {
 			o := p.org
+			if p.err != nil {
+				return p.err
+			}
 			if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), p.kinds, nullStr(o.DepartmentID), o.Rating, o.RatingDate,
-				o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-				p.search, now, a.Name, o.Seq, p.inspections, rev, firstChunk+int64(res.Created/importChunk)); err != nil {
+				o.RegCounty, o.RegPlace, o.Contact, p.phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+				p.search, now, a.Name, o.Seq, p.inspections, rev, firstChunk+int64(res.Created/importChunk), p.phoneIdx); err != nil {
 				return err
 			}
 			for _, f := range o.Flags {
@@ -225,6 +228,8 @@ type preparedOrg struct {
 	org                        *zhuxiang.Org
 	row                        int
 	search, kinds, inspections string
+	phone, phoneIdx            string // sealed, and its blind index
+	err                        error
 }
 
 // importChunk is how many created organizations one audit entry lists.
@@ -250,9 +255,11 @@ func (c *ImportedOrgs) add(o *zhuxiang.Org, row int) {
 	c.Orgs = append(c.Orgs, ImportedOrg{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode, Row: row})
 }
 
-func prepareOrg(it OrgImport) preparedOrg {
+func (s *Store) prepareOrg(it OrgImport) preparedOrg {
 	o := it.Org
-	return preparedOrg{org: o, row: it.Row, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
+	p := preparedOrg{org: o, row: it.Row, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
+	p.phone, p.phoneIdx, p.err = s.seal(orgPhone, o.ID, o.Phone)
+	return p
 }
 
 // withoutRejected drops the rows that a later check rejected.

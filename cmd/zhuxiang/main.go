@@ -26,6 +26,7 @@ import (
 	"zhuxiang"
 	"zhuxiang/demo"
 	"zhuxiang/importer"
+	"zhuxiang/secure"
 	"zhuxiang/sheet"
 	"zhuxiang/store"
 	"zhuxiang/web"
@@ -45,12 +46,17 @@ const usage = `用法: zhuxiang <命令> [参数]
                                                导入行政区划、社会组织或已有结对（CSV/XLSX）；默认有错全不存
   export orgs 文件.xlsx                         导出社会组织
   audit verify                                 校验审计日志哈希链
+  keygen [文件]                                 生成新的字段加密密钥文件（默认：数据库旁的 .key 文件）
+  rekey --new-key 文件                          用新密钥重新加密全部个人信息（一个事务），之后改用新密钥文件
   match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
   match export-dimacs 文件                      把对接方案的最小费用流问题写成 DIMACS 文件（供 LEMON 等校验）
   bench match --needs N --offers M --candidates K [--seed S] [--dimacs 文件]
                                                在合成算例上测试方案求解器：用时、峰值内存、最优费用
 
 所有命令都接受 --db；默认取环境变量 ZHUXIANG_DB，否则为当前目录下的 zhuxiang.db。
+电话号码等个人信息用 SM4 加密保存，密钥不在数据库里：--key-file 文件，或环境变量 ZHUXIANG_KEY（密钥本身）、
+ZHUXIANG_KEY_FILE；默认为数据库旁的“数据库文件名.key”（PostgreSQL 为当前目录下的 zhuxiang.key），
+首次启动时自动生成。请备份密钥文件：丢失它，已加密的个人信息无法恢复。
 角色: admin county department org village
 `
 
@@ -110,15 +116,27 @@ func reorder(fs *flag.FlagSet, args []string) []string {
 	return append(flags, pos...)
 }
 
-func open(ctx context.Context, dsn string) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn)
+// open opens and migrates the database with its field key (fieldKey); a
+// key file made for a database that turns out to need another key is
+// removed again, so that it cannot be mistaken for the right one.
+func open(ctx context.Context, dsn, keyFile string, createKey bool, stderr io.Writer) (*store.Store, error) {
+	key, path, created, err := fieldKey(dsn, keyFile, createKey)
 	if err != nil {
 		return nil, err
 	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
+	st, err := store.Open(ctx, dsn, store.WithFieldKey(key))
+	if err == nil {
+		if err = st.Migrate(ctx); err != nil {
+			st.Close()
+		}
+	}
+	if err != nil {
+		if created {
+			os.Remove(path)
+		}
 		return nil, err
 	}
+	warnKeyFile(stderr, path, created, key)
 	return st, nil
 }
 
@@ -134,12 +152,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", defaultDB(), "数据库：SQLite 文件路径或 postgres:// URL")
+	keyFile := fs.String("key-file", "", "字段加密密钥文件（默认：ZHUXIANG_KEY、ZHUXIANG_KEY_FILE，或数据库旁的 .key 文件）")
 	// with parses the flags, opens and migrates the database and runs fn.
+	// A database without a key gets one made beside it, except by rekey,
+	// which must re-encrypt under the key already in use.
 	with := func(fn func(st *store.Store) error) error {
 		if err := fs.Parse(reorder(fs, rest)); err != nil {
 			return exitCode(2)
 		}
-		st, err := open(ctx, *db)
+		st, err := open(ctx, *db, *keyFile, cmd != "rekey", stderr)
 		if err != nil {
 			return err
 		}
@@ -256,6 +277,34 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return fmt.Errorf("用法: zhuxiang match export-dimacs 文件")
 			}
 			return exportDIMACS(ctx, st, fs.Arg(0), stdout)
+		})
+	case "keygen":
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		path := fs.Arg(0)
+		if path == "" {
+			path = defaultKeyFile(*db)
+		}
+		return keygen(path, stdout)
+	case "rekey":
+		newKey := fs.String("new-key", "", "新密钥文件（先用 zhuxiang keygen 生成）")
+		return with(func(st *store.Store) error {
+			if *newKey == "" {
+				return fmt.Errorf("请用 --new-key 指定新密钥文件（先用 zhuxiang keygen 新文件 生成）")
+			}
+			next, err := secure.LoadFieldKeyFile(*newKey)
+			if err != nil {
+				return err
+			}
+			old := st.FieldKeyID()
+			n, err := st.Rekey(ctx, next)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已用新密钥 %s 重新加密 %d 项个人信息（原密钥 %s）。\n", next.ID(), n, old)
+			fmt.Fprintf(stdout, "数据库现在只认新密钥：请先备份 %s，再用它替换原密钥文件（或改 --key-file、ZHUXIANG_KEY_FILE、ZHUXIANG_KEY），然后重启服务。\n", *newKey)
+			return nil
 		})
 	case "audit verify":
 		return with(func(st *store.Store) error {
