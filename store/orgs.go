@@ -268,6 +268,14 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	page := &OrgPage{}
 	from, order := "orgs o", "o.name, o.id"
 	q := zhuxiang.SearchNormalize(f.Q)
+	// A phone number typed into the search box is an exact look-up by its
+	// blind index (the number itself is sealed), then a plain filtered
+	// list: the in-memory index knows nothing of phones.
+	phoneLookup := false
+	if idx := s.phoneSearch(a, f.Q); idx != "" {
+		add("o.phone_idx = $%d", idx)
+		q, phoneLookup = "", true
+	}
 	var before int64
 	if f.Cursor != "" {
 		c, ok := decodeCursor(f.Cursor)
@@ -277,7 +285,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		before = c.seq
 	}
 	// An organization user sees one organization: nothing to narrow.
-	useIndex := s.dialect == SQLite && a.Role != zhuxiang.RoleOrg && (q != "" || len(facets) > 0)
+	useIndex := s.dialect == SQLite && a.Role != zhuxiang.RoleOrg && (q != "" || len(facets) > 0) && !phoneLookup
 	counted := false
 	if useIndex {
 		gen, err := s.orgsGeneration(ctx)

@@ -104,6 +104,27 @@ func (s *Store) FieldKeyID() string {
 	return s.key.ID()
 }
 
+// phoneSearch returns the blind index to look an organization up by, when
+// the search text is a phone number (a mobile, or a landline with its area
+// code) and the actor sees every phone in its scope whole (CanSeePhone:
+// the admin, a county, an organization). For anyone else a number finds
+// nothing, so a search cannot confirm whose a masked number is.
+func (s *Store) phoneSearch(a zhuxiang.Actor, text string) string {
+	if a.Role != zhuxiang.RoleAdmin && a.Role != zhuxiang.RoleCounty && a.Role != zhuxiang.RoleOrg {
+		return ""
+	}
+	if strings.Trim(text, "0123456789０１２３４５６７８９ -+()（）") != "" {
+		return ""
+	}
+	d := zhuxiang.PhoneDigits(text)
+	mobile := len(d) == 11 && d[0] == '1' && d[1] >= '3'
+	landline := len(d) >= 10 && len(d) <= 12 && d[0] == '0'
+	if !mobile && !landline {
+		return ""
+	}
+	return s.blindIndex(orgPhone, d)
+}
+
 const fieldKeyName = "field"
 
 // prepareFieldKey runs after the migrations: it refuses a key other than

@@ -400,3 +400,47 @@ func TestPhoneMaskedByActor(t *testing.T) {
 		}
 	})
 }
+
+// TestPhoneLookup: a phone number typed into the organization search finds
+// its organization through the blind index, however it is written, for
+// those who see phones whole; for others it finds nothing.
+func TestPhoneLookup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		depts, err := st.Departments(ctx, zhuxiang.SystemActor)
+		if err != nil || len(depts) == 0 {
+			t.Fatalf("departments: %v", err)
+		}
+		o := &zhuxiang.Org{Name: "查号协会", CreditCode: creditCode(t, '1', 8), LegalForm: zhuxiang.LegalAssociation, RegCounty: "652827",
+			DepartmentID: depts[0].ID, Phone: "139-5555-8888"}
+		if _, err := st.CreateOrg(ctx, zhuxiang.SystemActor, o); err != nil {
+			t.Fatal(err)
+		}
+		mustOrg(t, st, zhuxiang.SystemActor, "别的协会", "652827", 9)
+		county := zhuxiang.Actor{UserID: "u2", Name: "c", Role: zhuxiang.RoleCounty, RegionCode: "652827", CountyCode: "652827"}
+		dept := zhuxiang.Actor{UserID: "u4", Name: "d", Role: zhuxiang.RoleDepartment, DepartmentID: depts[0].ID}
+		cases := []struct {
+			name  string
+			actor zhuxiang.Actor
+			q     string
+			want  int
+		}{
+			{"admin, as stored", zhuxiang.SystemActor, "139-5555-8888", 1},
+			{"admin, digits", zhuxiang.SystemActor, "13955558888", 1},
+			{"county, with +86", county, "+86 139 5555 8888", 1},
+			{"county, another number", county, "13955558889", 0},
+			{"department", dept, "13955558888", 0},
+		}
+		for _, c := range cases {
+			p, err := st.ListOrgs(ctx, c.actor, store.OrgFilter{Q: c.q})
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if len(p.Orgs) != c.want || p.Total != c.want {
+				t.Errorf("%s: %d rows, total %d; want %d", c.name, len(p.Orgs), p.Total, c.want)
+			}
+			if c.want == 1 && len(p.Orgs) == 1 && p.Orgs[0].ID != o.ID {
+				t.Errorf("%s found %s", c.name, p.Orgs[0].Name)
+			}
+		}
+	})
+}
