@@ -41,6 +41,12 @@ const needFrom = ` FROM needs n LEFT JOIN regions c ON c.code = n.county_code LE
 // scanNeed reads a row of needCols, the phone opened whole: callers that
 // hand the need to an actor decide with CanSeePhone what it keeps.
 func (s *Store) scanNeed(sc interface{ Scan(...any) error }) (*zhuxiang.Need, error) {
+	return s.scanNeedPersonal(sc, true)
+}
+
+// scanNeedPersonal is scanNeed; with personal false it leaves the phone
+// empty (see scanOrgPersonal).
+func (s *Store) scanNeedPersonal(sc interface{ Scan(...any) error }, personal bool) (*zhuxiang.Need, error) {
 	var n zhuxiang.Need
 	var lifted, key, model int
 	var action, kinds, status, created, updated, reviewed, phone string
@@ -49,9 +55,11 @@ func (s *Store) scanNeed(sc interface{ Scan(...any) error }) (*zhuxiang.Need, er
 		&n.Contact, &phone, &status, &n.Reason, &n.Version, &created, &n.CreatedBy, &updated, &n.UpdatedBy, &reviewed, &n.ReviewedBy); err != nil {
 		return nil, err
 	}
-	var err error
-	if n.Phone, err = s.open(needPhone, n.ID, phone); err != nil {
-		return nil, err
+	if personal {
+		var err error
+		if n.Phone, err = s.open(needPhone, n.ID, phone); err != nil {
+			return nil, err
+		}
 	}
 	n.Action, n.Status = zhuxiang.Action(action), zhuxiang.NeedStatus(status)
 	n.PeopleKinds = splitComma(kinds)

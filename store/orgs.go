@@ -74,8 +74,15 @@ const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESC
 	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by, o.seq, o.inspections`
 
 // scanOrg reads a row of orgListCols, the phone opened whole: callers that
-// hand the organization to an actor pass it through orgFor.
+// hand the organization to an actor mask it with zhuxiang.PhoneFor.
 func (s *Store) scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
+	return s.scanOrgPersonal(sc, true)
+}
+
+// scanOrgPersonal is scanOrg; with personal false it leaves the phone
+// empty, for reads that never show it (the match input), which would
+// otherwise open thousands of sealed values at every rebuild.
+func (s *Store) scanOrgPersonal(sc interface{ Scan(...any) error }, personal bool) (*zhuxiang.Org, error) {
 	var o zhuxiang.Org
 	var form, kinds, created, updated, inspections, phone string
 	var abnormal, dishonest int
@@ -83,9 +90,11 @@ func (s *Store) scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, erro
 		&o.RegCounty, &o.RegPlace, &o.Contact, &phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy, &o.Seq, &inspections); err != nil {
 		return nil, err
 	}
-	var err error
-	if o.Phone, err = s.open(orgPhone, o.ID, phone); err != nil {
-		return nil, err
+	if personal {
+		var err error
+		if o.Phone, err = s.open(orgPhone, o.ID, phone); err != nil {
+			return nil, err
+		}
 	}
 	o.LegalForm = zhuxiang.LegalForm(form)
 	for _, k := range strings.Split(strings.Trim(kinds, ","), ",") {
