@@ -127,6 +127,23 @@ func (s *Store) phoneSearch(a zhuxiang.Actor, text string) string {
 
 const fieldKeyName = "field"
 
+// firstSealedKeyID is the key id in the first sealed value found; "" when
+// the database holds none.
+func (s *Store) firstSealedKeyID(ctx context.Context) (string, error) {
+	for _, c := range sealedColumns {
+		var v string
+		err := s.w.QueryRowContext(ctx, `SELECT `+c.column+` FROM `+c.table+` WHERE `+c.column+` LIKE 'sm4g1:%' LIMIT 1`).Scan(&v)
+		if err == nil {
+			id, _ := secure.SealedKeyID(v)
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
 // prepareFieldKey runs after the migrations: it refuses a key other than
 // the one the database's values were sealed with, records the key's id and
 // check value on first use, and seals any plaintext left from before
@@ -134,6 +151,16 @@ const fieldKeyName = "field"
 // leaves either all or none sealed. Then, on SQLite, it rewrites the file
 // and empties the WAL, so that old pages with the plaintext are gone.
 func (s *Store) prepareFieldKey(ctx context.Context) error {
+	if s.key == nil {
+		// Without a key the store may still serve a database that holds
+		// nothing sealed (tools and tests that never touch personal data);
+		// one that does cannot be read.
+		id, err := s.firstSealedKeyID(ctx)
+		if err != nil || id == "" {
+			return err
+		}
+		return zhuxiang.Errorf(zhuxiang.EForbidden, "key", "数据库中的个人信息已用密钥 %s 加密，但未提供密钥：请用原密钥文件启动（--key-file、ZHUXIANG_KEY_FILE 或 ZHUXIANG_KEY）", id)
+	}
 	var keyID, check string
 	err := s.w.QueryRowContext(ctx, `SELECT key_id, check_value FROM field_keys WHERE name = $1`, fieldKeyName).Scan(&keyID, &check)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -143,25 +170,28 @@ func (s *Store) prepareFieldKey(ctx context.Context) error {
 	if !recorded {
 		// No record, but values sealed under some key (the record was
 		// lost): that key is the one to use.
-		for _, c := range sealedColumns {
-			var v string
-			err := s.w.QueryRowContext(ctx, `SELECT `+c.column+` FROM `+c.table+` WHERE `+c.column+` LIKE 'sm4g1:%' LIMIT 1`).Scan(&v)
-			if err == nil {
-				keyID, _ = secure.SealedKeyID(v)
-				break
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
+		if keyID, err = s.firstSealedKeyID(ctx); err != nil {
+			return err
 		}
 	}
-	switch {
-	case s.key == nil && keyID != "":
-		return zhuxiang.Errorf(zhuxiang.EForbidden, "key", "数据库中的个人信息已用密钥 %s 加密，但未提供密钥：请用原密钥文件启动（--key-file、ZHUXIANG_KEY_FILE 或 ZHUXIANG_KEY）", keyID)
-	case s.key == nil:
-		return nil
-	case keyID != "" && (keyID != s.key.ID() || recorded && check != s.key.Check()):
+	if keyID != "" && (keyID != s.key.ID() || recorded && check != s.key.Check()) {
 		return zhuxiang.Errorf(zhuxiang.EForbidden, "key", "密钥不符：数据库中的个人信息是用密钥 %s 加密的，当前提供的是密钥 %s。请用原密钥文件启动（--key-file、ZHUXIANG_KEY_FILE 或 ZHUXIANG_KEY）；不要用新密钥覆盖，否则已加密的电话号码将无法读取", keyID, s.key.ID())
+	}
+	// Most starts find the key recorded and nothing to seal: no write.
+	plain := false
+	for _, c := range sealedColumns {
+		var one int
+		err := s.w.QueryRowContext(ctx, `SELECT 1 FROM `+c.table+` WHERE `+notSealed(c)+` LIMIT 1`).Scan(&one)
+		if err == nil {
+			plain = true
+			break
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if recorded && !plain {
+		return nil
 	}
 	sealed := 0
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -172,7 +202,7 @@ func (s *Store) prepareFieldKey(ctx context.Context) error {
 			}
 		}
 		for _, c := range sealedColumns {
-			n, err := s.resealColumn(ctx, tx, s.key, c, func(v string) bool { return !secure.IsSealed(v) }, func(id, v string) (string, error) { return v, nil })
+			n, err := s.resealColumn(ctx, tx, s.key, c, notSealed(c), func(id, v string) (string, error) { return v, nil })
 			if err != nil {
 				return err
 			}
@@ -189,10 +219,16 @@ func (s *Store) prepareFieldKey(ctx context.Context) error {
 	return s.scrub(ctx)
 }
 
-// resealColumn rewrites the values of column c that pick selects, with
-// their blind index, through plain (which opens them) and key k.
-func (s *Store) resealColumn(ctx context.Context, tx *sql.Tx, k *secure.FieldKey, c sealedColumn, pick func(string) bool, plain func(id, v string) (string, error)) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, `+c.column+` FROM `+c.table+` WHERE `+c.column+` <> ''`)
+// notSealed is the SQL condition for a value of c left in plaintext.
+func notSealed(c sealedColumn) string {
+	return c.column + ` <> '' AND ` + c.column + ` NOT LIKE 'sm4g1:%'`
+}
+
+// resealColumn rewrites the values of column c that the SQL condition where
+// selects, with their blind index, through plain (which opens them) and
+// key k.
+func (s *Store) resealColumn(ctx context.Context, tx *sql.Tx, k *secure.FieldKey, c sealedColumn, where string, plain func(id, v string) (string, error)) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+c.column+` FROM `+c.table+` WHERE `+where)
 	if err != nil {
 		return 0, err
 	}
@@ -204,9 +240,7 @@ func (s *Store) resealColumn(ctx context.Context, tx *sql.Tx, k *secure.FieldKey
 			rows.Close()
 			return 0, err
 		}
-		if pick(r.v) {
-			todo = append(todo, r)
-		}
+		todo = append(todo, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -278,7 +312,7 @@ func (s *Store) Rekey(ctx context.Context, next *secure.FieldKey) (int, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		total = 0
 		for _, c := range sealedColumns {
-			n, err := s.resealColumn(ctx, tx, next, c, func(string) bool { return true }, func(id, v string) (string, error) { return s.open(c, id, v) })
+			n, err := s.resealColumn(ctx, tx, next, c, c.column+` <> ''`, func(id, v string) (string, error) { return s.open(c, id, v) })
 			if err != nil {
 				return err
 			}

@@ -444,3 +444,29 @@ func TestPhoneLookup(t *testing.T) {
 		}
 	})
 }
+
+// TestNoKeyStoresNoPhone: a store opened without a key serves a database
+// with nothing sealed, but refuses to store a phone rather than store it in
+// clear.
+func TestNoKeyStoresNoPhone(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng, func(t *testing.T) {
+			st, err := openKeyed(t, dsnFor(t, eng), nil)
+			if err != nil {
+				t.Fatalf("a database with nothing sealed refused without a key: %v", err)
+			}
+			o := &zhuxiang.Org{Name: "无钥协会", CreditCode: creditCode(t, '1', 11), LegalForm: zhuxiang.LegalAssociation, RegCounty: "652827", Phone: "13955559999"}
+			if _, err := st.CreateOrg(ctx, zhuxiang.SystemActor, o); err == nil || strings.Contains(err.Error(), "13955559999") {
+				t.Fatalf("a phone was stored without a key, or the error shows it: %v", err)
+			}
+			var n int
+			if err := st.DB().QueryRow(`SELECT count(*) FROM orgs`).Scan(&n); err != nil || n != 0 {
+				t.Fatalf("%d organizations written (%v)", n, err)
+			}
+			o.Phone = ""
+			if _, err := st.CreateOrg(ctx, zhuxiang.SystemActor, o); err != nil {
+				t.Fatalf("an organization without a phone: %v", err)
+			}
+		})
+	}
+}
