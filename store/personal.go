@@ -296,7 +296,8 @@ func (s *Store) scrub(ctx context.Context) error {
 // Rekey re-seals every sealed column under next in one transaction, records
 // next as the database's key, and scrubs the old values from the files.
 // The store then seals with next; the operator must start with next's key
-// file from now on (README: 更换密钥).
+// file from now on (README: 更换密钥). Servers still running on the old key
+// would go on sealing with it, so the service is stopped first.
 func (s *Store) Rekey(ctx context.Context, next *secure.FieldKey) (int, error) {
 	if s.key == nil {
 		return 0, errNoKey()
@@ -311,6 +312,17 @@ func (s *Store) Rekey(ctx context.Context, next *secure.FieldKey) (int, error) {
 	// while this store serves requests.
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		total = 0
+		if s.dialect == Postgres {
+			// No row may be sealed under the old key behind the rewrite's
+			// back (SQLite's single writer already waits).
+			var tables []string
+			for _, c := range sealedColumns {
+				tables = append(tables, c.table)
+			}
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(tables, ", ")+` IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+		}
 		for _, c := range sealedColumns {
 			n, err := s.resealColumn(ctx, tx, next, c, c.column+` <> ''`, func(id, v string) (string, error) { return s.open(c, id, v) })
 			if err != nil {
