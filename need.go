@@ -117,6 +117,9 @@ type Need struct {
 	ReviewedAt  time.Time
 	ReviewedBy  string
 	MatchedOrgs []string // names of the organizations paired on it, filled on read
+	// PairedOrgIDs are the organizations paired on it, filled when one need
+	// is read, for CanSeePhone: their staff need the village's number.
+	PairedOrgIDs []string
 }
 
 // RegionCode is the village, or the county for a county-level need.
@@ -144,6 +147,7 @@ func (n *Need) IsKeyVillage() bool { return n.VillageCode != "" && len(n.Village
 func (n *Need) Public() *Need {
 	c := *n
 	c.Contact, c.Phone = "", ""
+	c.PairedOrgIDs = nil
 	c.CreatedBy, c.UpdatedBy, c.ReviewedBy = "", "", ""
 	c.Reason = ""
 	return &c

@@ -374,7 +374,7 @@ func (o *Org) Validate() (warning string, err error) {
 		return "", Errorf(EInvalid, "intro", "简介不能超过%d个字", MaxFreeTextRunes)
 	}
 	if o.Phone != "" && !validPhone(o.Phone) {
-		return "", Errorf(EInvalid, "phone", "联系电话“%s”格式不正确", o.Phone)
+		return "", Errorf(EInvalid, "phone", "联系电话格式不正确：只能有数字、空格和 +-()，共 7 到 15 位数字")
 	}
 	return CreditCodeFormWarning(code, o.LegalForm), nil
 }

@@ -55,17 +55,14 @@ type flagJSON struct {
 	Date   string `json:"date,omitempty"`
 }
 
-// toOrgJSON renders o for actor a. The phone is a person's number, so only
-// those who may edit the organization see it whole (DESIGN §6).
+// toOrgJSON renders o for actor a. The phone comes from the store already
+// masked for those who may not see it whole (zhuxiang.CanSeePhone).
 func toOrgJSON(a zhuxiang.Actor, o *zhuxiang.Org, detail bool, now time.Time) orgJSON {
 	out := orgJSON{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode, LegalForm: string(o.LegalForm), LegalFormLabel: o.LegalForm.Label(),
 		Kinds: []string{}, KindLabels: []string{}, DepartmentID: o.DepartmentID, Department: o.Department,
 		Rating: o.Rating, RatingLabel: o.RatingLabel(), RatingDate: o.RatingDate, RatingValid: o.RatingValid(now),
 		Flags: []flagJSON{}, RegCounty: o.RegCounty, RegPlace: o.RegPlace, Contact: o.Contact, Phone: o.Phone,
 		Address: o.Address, Intro: o.Intro, Version: o.Version, CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt)}
-	if !zhuxiang.OrgPermissions(a, o).Edit {
-		out.Phone = zhuxiang.MaskPhone(o.Phone)
-	}
 	for _, k := range o.Kinds {
 		out.Kinds = append(out.Kinds, string(k))
 		out.KindLabels = append(out.KindLabels, k.Label())

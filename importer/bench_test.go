@@ -12,6 +12,7 @@ import (
 	"zhuxiang"
 	"zhuxiang/demo"
 	"zhuxiang/importer"
+	"zhuxiang/secure"
 	"zhuxiang/sheet"
 	"zhuxiang/store"
 )
@@ -50,7 +51,7 @@ func BenchmarkImportOrgs100k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st, err := store.Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", i)))
+		st, err := store.Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", i)), store.WithFieldKey(secure.NewFieldKey()))
 		if err != nil {
 			b.Fatal(err)
 		}

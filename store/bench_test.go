@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/secure"
 	"zhuxiang/store"
 )
 
@@ -63,7 +64,12 @@ func benchStore(b *testing.B) *store.Store {
 	if path == "" {
 		b.Skip("set ZHUXIANG_BENCH_DB to a database with the region-scale demo data")
 	}
-	st, err := store.Open(ctx, path)
+	// zhuxiang demo left the key beside the database.
+	key, err := secure.LoadFieldKeyFile(path + ".key")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, path, store.WithFieldKey(key))
 	if err != nil {
 		b.Fatal(err)
 	}

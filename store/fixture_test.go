@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/secure"
 	"zhuxiang/store"
 	"zhuxiang/store/storetest"
 )
@@ -54,8 +55,9 @@ func storetestWriter(t testing.TB, st *store.Store) interface {
 func twoStores(t testing.TB) (*store.Store, *store.Store) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "two.db")
+	key := secure.NewFieldKey() // both processes read the same key file
 	open := func() *store.Store {
-		st, err := store.Open(ctx, path)
+		st, err := store.Open(ctx, path, store.WithFieldKey(key))
 		if err != nil {
 			t.Fatal(err)
 		}

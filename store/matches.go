@@ -224,7 +224,7 @@ func (s *Store) pairInput(ctx context.Context, q querier, org *zhuxiang.Org, w m
 // orgForMatch reads the organization of an offer with its flags, whatever
 // the actor's scope: eligibility depends on them.
 func (s *Store) orgForMatch(ctx context.Context, q querier, id string) (*zhuxiang.Org, error) {
-	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+	o, err := s.scanOrg(q.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("社会组织")
 	}

@@ -115,8 +115,9 @@ func (s *Store) loadMatchInput(ctx context.Context) (*match.Input, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The match input never shows a phone: it is not opened.
 	for rows.Next() {
-		n, err := scanNeed(rows)
+		n, err := s.scanNeedPersonal(rows, false)
 		if err != nil {
 			rows.Close()
 			return nil, err
@@ -150,7 +151,7 @@ func (s *Store) loadMatchInput(ctx context.Context) (*match.Input, error) {
 		return nil, err
 	}
 	for rows.Next() {
-		o, err := scanOrg(rows)
+		o, err := s.scanOrgPersonal(rows, false)
 		if err != nil {
 			rows.Close()
 			return nil, err

@@ -38,14 +38,28 @@ const needCols = `n.id, n.seq, n.county_code, n.village_code, COALESCE(c.name, '
 
 const needFrom = ` FROM needs n LEFT JOIN regions c ON c.code = n.county_code LEFT JOIN regions v ON v.code = n.village_code AND n.village_code <> ''`
 
-func scanNeed(sc interface{ Scan(...any) error }) (*zhuxiang.Need, error) {
+// scanNeed reads a row of needCols, the phone opened whole: callers that
+// hand the need to an actor decide with CanSeePhone what it keeps.
+func (s *Store) scanNeed(sc interface{ Scan(...any) error }) (*zhuxiang.Need, error) {
+	return s.scanNeedPersonal(sc, true)
+}
+
+// scanNeedPersonal is scanNeed; with personal false it leaves the phone
+// empty (see scanOrgPersonal).
+func (s *Store) scanNeedPersonal(sc interface{ Scan(...any) error }, personal bool) (*zhuxiang.Need, error) {
 	var n zhuxiang.Need
 	var lifted, key, model int
-	var action, kinds, status, created, updated, reviewed string
+	var action, kinds, status, created, updated, reviewed, phone string
 	if err := sc.Scan(&n.ID, &n.Seq, &n.CountyCode, &n.VillageCode, &n.County, &n.Village, &lifted, &key, &model,
 		&action, &n.Category, &n.Title, &n.Description, &n.Quantity, &n.Unit, &n.BudgetFen, &n.People, &kinds, &n.Urgency, &n.WantedBy,
-		&n.Contact, &n.Phone, &status, &n.Reason, &n.Version, &created, &n.CreatedBy, &updated, &n.UpdatedBy, &reviewed, &n.ReviewedBy); err != nil {
+		&n.Contact, &phone, &status, &n.Reason, &n.Version, &created, &n.CreatedBy, &updated, &n.UpdatedBy, &reviewed, &n.ReviewedBy); err != nil {
 		return nil, err
+	}
+	if personal {
+		var err error
+		if n.Phone, err = s.open(needPhone, n.ID, phone); err != nil {
+			return nil, err
+		}
 	}
 	n.Action, n.Status = zhuxiang.Action(action), zhuxiang.NeedStatus(status)
 	n.PeopleKinds = splitComma(kinds)
@@ -180,12 +194,12 @@ func (s *Store) ListNeeds(ctx context.Context, a zhuxiang.Actor, f NeedFilter) (
 	}
 	cond := strings.Join(where, " AND ")
 	items, next, total, err := seqPage(ctx, s, seqQuery{cols: needCols, from: needFrom, alias: "n", cond: cond, args: args,
-		cursor: f.Cursor, limit: f.Limit}, scanNeed, func(n *zhuxiang.Need) int64 { return n.Seq })
+		cursor: f.Cursor, limit: f.Limit}, s.scanNeed, func(n *zhuxiang.Need) int64 { return n.Seq })
 	if err != nil {
 		return nil, err
 	}
 	for i, n := range items {
-		if !zhuxiang.NeedInScope(a, n) {
+		if !zhuxiang.CanSeePhone(a, n) {
 			items[i] = n.Public()
 		}
 	}
@@ -203,33 +217,28 @@ func (s *Store) Need(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxian
 	if !zhuxiang.CanSeeNeed(a, n) {
 		return nil, notFound("需求")
 	}
-	if !zhuxiang.NeedInScope(a, n) && !s.orgPairedOn(ctx, a, n.ID) {
-		n = n.Public()
-	}
-	rows, err := s.query(ctx, `SELECT o.name FROM pairings p JOIN orgs o ON o.id = p.org_id WHERE p.need_id = $1 ORDER BY p.created_at`, n.ID)
+	rows, err := s.query(ctx, `SELECT o.id, o.name FROM pairings p JOIN orgs o ON o.id = p.org_id WHERE p.need_id = $1 ORDER BY p.created_at`, n.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
 			return nil, err
 		}
 		n.MatchedOrgs = append(n.MatchedOrgs, name)
+		n.PairedOrgIDs = append(n.PairedOrgIDs, id)
 	}
-	return n, rows.Err()
-}
-
-// orgPairedOn reports whether the actor is staff of an organization paired
-// on the need: it needs the village's contact to do the work.
-func (s *Store) orgPairedOn(ctx context.Context, a zhuxiang.Actor, needID string) bool {
-	org := zhuxiang.OwnOrg(a)
-	if org == "" {
-		return false
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	var one int
-	return s.queryRow(ctx, `SELECT 1 FROM pairings WHERE need_id = $1 AND org_id = $2`, needID, org).Scan(&one) == nil
+	// An organization paired on the need must call the village
+	// (CanSeePhone); anyone else outside its scope gets the public copy.
+	if !zhuxiang.CanSeePhone(a, n) {
+		n = n.Public()
+	}
+	return n, nil
 }
 
 func (s *Store) need(ctx context.Context, q querier, id string) (*zhuxiang.Need, error) {
@@ -245,7 +254,7 @@ func (s *Store) lockNeed(ctx context.Context, tx querier, id string) (*zhuxiang.
 }
 
 func (s *Store) needRow(ctx context.Context, q querier, id, lock string) (*zhuxiang.Need, error) {
-	n, err := scanNeed(q.QueryRowContext(ctx, `SELECT `+needCols+needFrom+` WHERE n.id = $1`+lock, id))
+	n, err := s.scanNeed(q.QueryRowContext(ctx, `SELECT `+needCols+needFrom+` WHERE n.id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("需求")
 	}
@@ -304,11 +313,15 @@ func (s *Store) CreateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 		}
 		now := ts(s.Now())
 		n.ID, n.Seq, n.Version = secure.NewID(), seq, 1
+		phone, phoneIdx, err := s.seal(needPhone, n.ID, n.Phone)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO needs (id, seq, county_code, village_code, action, category, title, description, quantity, unit, budget_fen,
-			people, people_kinds, urgency, wanted_by, contact, phone, status, created_at, created_by, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $20)`,
+			people, people_kinds, urgency, wanted_by, contact, phone, status, created_at, created_by, updated_at, updated_by, phone_idx)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $20, $21)`,
 			n.ID, seq, n.CountyCode, n.VillageCode, string(n.Action), n.Category, n.Title, n.Description, n.Quantity, n.Unit, n.BudgetFen,
-			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, n.Phone, string(n.Status), now, a.Name); err != nil {
+			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, phone, string(n.Status), now, a.Name, phoneIdx); err != nil {
 			return err
 		}
 		if err := tx.audit("create", "need", n.ID, diff(nil, append(needKV(n), kv{"状态", n.Status.Label()}))); err != nil {
@@ -345,11 +358,15 @@ func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 		// The place of a need does not move: a need for another village is
 		// another need.
 		n.CountyCode, n.VillageCode, n.Status = old.CountyCode, old.VillageCode, old.Status
+		phone, phoneIdx, err := s.seal(needPhone, n.ID, n.Phone)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE needs SET action = $1, category = $2, title = $3, description = $4, quantity = $5, unit = $6, budget_fen = $7,
-			people = $8, people_kinds = $9, urgency = $10, wanted_by = $11, contact = $12, phone = $13, version = version + 1, updated_at = $14, updated_by = $15
-			WHERE id = $16`,
+			people = $8, people_kinds = $9, urgency = $10, wanted_by = $11, contact = $12, phone = $13, version = version + 1, updated_at = $14, updated_by = $15,
+			phone_idx = $17 WHERE id = $16`,
 			string(n.Action), n.Category, n.Title, n.Description, n.Quantity, n.Unit, n.BudgetFen, n.People, strings.Join(n.PeopleKinds, ","),
-			n.Urgency, n.WantedBy, n.Contact, n.Phone, ts(s.Now()), a.Name, n.ID); err != nil {
+			n.Urgency, n.WantedBy, n.Contact, phone, ts(s.Now()), a.Name, n.ID, phoneIdx); err != nil {
 			return err
 		}
 		n.Version++

@@ -83,7 +83,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				c.warning = zhuxiang.Errorf(zhuxiang.EInvalid, "credit_code", "%s", warn)
 			}
 			if id, ok := existing[o.CreditCode]; ok {
-				old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
+				old, err := s.scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
 				if err != nil {
 					return checked{}, err
 				}
@@ -152,7 +152,7 @@ func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.
 		defer close(rows)
 		for _, it := range fresh {
 			select {
-			case rows <- prepareOrg(it):
+			case rows <- s.prepareOrg(it):
 			case <-stop:
 				return
 			}
@@ -161,9 +161,12 @@ func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.
 	i := 0
 	for p := range rows {
 		o := p.org
+		if p.err != nil {
+			return p.err
+		}
 		if _, err := ins.ExecContext(ctx, o.ID, o.CreditCode, o.Name, string(o.LegalForm), p.kinds, nullStr(o.DepartmentID), o.Rating, o.RatingDate,
-			o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-			p.search, now, a.Name, o.Seq, p.inspections, rev, entry(i)); err != nil {
+			o.RegCounty, o.RegPlace, o.Contact, p.phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+			p.search, now, a.Name, o.Seq, p.inspections, rev, entry(i), p.phoneIdx); err != nil {
 			return err
 		}
 		for _, f := range o.Flags {
@@ -181,11 +184,15 @@ func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.
 type preparedOrg struct {
 	org                        *zhuxiang.Org
 	search, kinds, inspections string
+	phone, phoneIdx            string // sealed, and its blind index
+	err                        error
 }
 
-func prepareOrg(it *OrgImport) preparedOrg {
+func (s *Store) prepareOrg(it *OrgImport) preparedOrg {
 	o := it.Org
-	return preparedOrg{org: o, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
+	p := preparedOrg{org: o, search: orgSearch(o), kinds: kindsText(o.Kinds), inspections: inspectionsText(o.Inspections)}
+	p.phone, p.phoneIdx, p.err = s.seal(orgPhone, o.ID, o.Phone)
+	return p
 }
 
 func resolveOrgRefs(it *OrgImport, depts map[string]string, ix *regionIndex) error {

@@ -73,13 +73,28 @@ const CountCap = 1000
 const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESCE(o.department_id, ''), COALESCE(d.name, ''), o.rating, o.rating_date,
 	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by, o.seq, o.inspections`
 
-func scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
+// scanOrg reads a row of orgListCols, the phone opened whole: callers that
+// hand the organization to an actor mask it with zhuxiang.PhoneFor.
+func (s *Store) scanOrg(sc interface{ Scan(...any) error }) (*zhuxiang.Org, error) {
+	return s.scanOrgPersonal(sc, true)
+}
+
+// scanOrgPersonal is scanOrg; with personal false it leaves the phone
+// empty, for reads that never show it (the match input), which would
+// otherwise open thousands of sealed values at every rebuild.
+func (s *Store) scanOrgPersonal(sc interface{ Scan(...any) error }, personal bool) (*zhuxiang.Org, error) {
 	var o zhuxiang.Org
-	var form, kinds, created, updated, inspections string
+	var form, kinds, created, updated, inspections, phone string
 	var abnormal, dishonest int
 	if err := sc.Scan(&o.ID, &o.CreditCode, &o.Name, &form, &kinds, &o.DepartmentID, &o.Department, &o.Rating, &o.RatingDate,
-		&o.RegCounty, &o.RegPlace, &o.Contact, &o.Phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy, &o.Seq, &inspections); err != nil {
+		&o.RegCounty, &o.RegPlace, &o.Contact, &phone, &o.Address, &o.Intro, &abnormal, &dishonest, &o.Version, &created, &updated, &o.UpdatedBy, &o.Seq, &inspections); err != nil {
 		return nil, err
+	}
+	if personal {
+		var err error
+		if o.Phone, err = s.open(orgPhone, o.ID, phone); err != nil {
+			return nil, err
+		}
 	}
 	o.LegalForm = zhuxiang.LegalForm(form)
 	for _, k := range strings.Split(strings.Trim(kinds, ","), ",") {
@@ -258,6 +273,14 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	page := &OrgPage{}
 	from, order := "orgs o", "o.name, o.id"
 	q := zhuxiang.SearchNormalize(f.Q)
+	// A phone number typed into the search box is an exact look-up by its
+	// blind index (the number itself is sealed), then a plain filtered
+	// list: the in-memory index knows nothing of phones.
+	phoneLookup := false
+	if idx := s.phoneSearch(a, f.Q); idx != "" {
+		add("o.phone_idx = $%d", idx)
+		q, phoneLookup = "", true
+	}
 	var before int64
 	if f.Cursor != "" {
 		c, ok := decodeCursor(f.Cursor)
@@ -267,7 +290,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		before = c.seq
 	}
 	// An organization user sees one organization: nothing to narrow.
-	useIndex := s.dialect == SQLite && zhuxiang.OrgScope(a).Org == "" && (q != "" || len(facets) > 0)
+	useIndex := s.dialect == SQLite && zhuxiang.OrgScope(a).Org == "" && (q != "" || len(facets) > 0) && !phoneLookup
 	counted := false
 	if useIndex {
 		gen, err := s.orgsGeneration(ctx)
@@ -369,10 +392,14 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	}
 	defer rows.Close()
 	for rows.Next() {
-		o, err := scanOrg(rows)
+		o, err := s.scanOrg(rows)
 		if err != nil {
 			return nil, err
 		}
+		// The page cache's key holds every field of the actor that
+		// CanSeePhone reads, so a cached page is masked right for whoever
+		// shares it.
+		o.Phone = zhuxiang.PhoneFor(a, o, o.Phone)
 		page.Orgs = append(page.Orgs, o)
 	}
 	if err := rows.Err(); err != nil {
@@ -454,13 +481,14 @@ func (s *Store) Org(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxiang
 	if err != nil {
 		return nil, err
 	}
-	o, err := scanOrg(s.queryRow(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope, append([]any{id}, args...)...))
+	o, err := s.scanOrg(s.queryRow(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("社会组织")
 	}
 	if err != nil {
 		return nil, err
 	}
+	o.Phone = zhuxiang.PhoneFor(a, o, o.Phone)
 	return o, s.loadOrgDetails(ctx, s.r, o)
 }
 
@@ -551,18 +579,22 @@ func (s *Store) insertOrg(ctx context.Context, tx *writeTx, a zhuxiang.Actor, o 
 		return err
 	}
 	o.Seq = seq
+	phone, phoneIdx, err := s.seal(orgPhone, o.ID, o.Phone)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, sqlInsertOrg,
 		o.ID, o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
-		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		orgSearch(o), now, a.Name, seq, inspectionsText(o.Inspections), rev, 0); err != nil {
+		o.RegCounty, o.RegPlace, o.Contact, phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+		orgSearch(o), now, a.Name, seq, inspectionsText(o.Inspections), rev, 0, phoneIdx); err != nil {
 		return err
 	}
 	return s.writeOrgDetails(ctx, tx, o, false)
 }
 
 const sqlInsertOrg = `INSERT INTO orgs (id, credit_code, name, legal_form, kinds, department_id, rating, rating_date, reg_county, reg_place, contact, phone, address, intro,
-	flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by, seq, inspections, rev, created_audit)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19, $20, $21, $22, $23)`
+	flag_abnormal, flag_dishonest, search, version, created_at, created_by, updated_at, updated_by, seq, inspections, rev, created_audit, phone_idx)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $18, $19, $20, $21, $22, $23, $24)`
 
 // nextSeq reserves n numbers of the named counter and returns the first.
 // The counter row is locked until the transaction ends, so numbers are
@@ -664,7 +696,7 @@ func (s *Store) UpdateOrg(ctx context.Context, a zhuxiang.Actor, o *zhuxiang.Org
 		if err != nil {
 			return err
 		}
-		old, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope+s.forUpdateOf("o"), append([]any{o.ID}, args...)...))
+		old, err := s.scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1 AND `+scope+s.forUpdateOf("o"), append([]any{o.ID}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("社会组织")
 		}
@@ -716,12 +748,16 @@ func (s *Store) updateOrgRow(ctx context.Context, tx *writeTx, a zhuxiang.Actor,
 		return err
 	}
 	o.Seq = old.Seq
+	phone, phoneIdx, err := s.seal(orgPhone, o.ID, o.Phone)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET credit_code = $1, name = $2, legal_form = $3, kinds = $4, department_id = $5, rating = $6, rating_date = $7,
 		reg_county = $8, reg_place = $9, contact = $10, phone = $11, address = $12, intro = $13, flag_abnormal = $14, flag_dishonest = $15, search = $16, inspections = $20,
-		version = version + 1, updated_at = $17, updated_by = $18, rev = $21 WHERE id = $19`,
+		version = version + 1, updated_at = $17, updated_by = $18, rev = $21, phone_idx = $22 WHERE id = $19`,
 		o.CreditCode, o.Name, string(o.LegalForm), kindsText(o.Kinds), nullStr(o.DepartmentID), o.Rating, o.RatingDate,
-		o.RegCounty, o.RegPlace, o.Contact, o.Phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
-		orgSearch(o), ts(s.Now()), a.Name, o.ID, inspectionsText(o.Inspections), rev); err != nil {
+		o.RegCounty, o.RegPlace, o.Contact, phone, o.Address, o.Intro, b2i(o.HasFlag(zhuxiang.FlagAbnormal)), b2i(o.HasFlag(zhuxiang.FlagDishonest)),
+		orgSearch(o), ts(s.Now()), a.Name, o.ID, inspectionsText(o.Inspections), rev, phoneIdx); err != nil {
 		return err
 	}
 	o.Version++

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/secure"
 	"zhuxiang/store"
 )
 
@@ -92,7 +93,7 @@ func TestSessionCacheLogout(t *testing.T) {
 }
 
 func open1(t *testing.T) *store.Store {
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "one.db"))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "one.db"), store.WithFieldKey(secure.NewFieldKey()))
 	if err != nil {
 		t.Fatal(err)
 	}

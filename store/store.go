@@ -64,6 +64,9 @@ type Store struct {
 	// test can prove the lockout bounds them under parallel requests
 	// without measuring time.
 	passwordChecks atomic.Int64
+	// key seals personal data at rest (personal.go); nil refuses to store
+	// any.
+	key *secure.FieldKey
 }
 
 // readConns sizes the SQLite read pool: two connections per core. More
@@ -76,9 +79,13 @@ var readConns = max(4, 2*runtime.GOMAXPROCS(0))
 var migrations embed.FS
 
 // Open opens a database: a postgres:// URL selects PostgreSQL, anything else
-// is a SQLite file path. It does not migrate; call Migrate.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+// is a SQLite file path. It does not migrate; call Migrate. Options give
+// it the field key (WithFieldKey).
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	s := &Store{Now: time.Now, pages: newPageCache(1024)}
+	for _, o := range opts {
+		o(s)
+	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -172,7 +179,9 @@ func (s *Store) DB() *sql.DB { return s.r }
 // Migrate applies the embedded migrations that have not run yet, in name
 // order, each in its own transaction. A file named x.sqlite.sql or
 // x.postgres.sql runs only on that engine; where the engines differ (full
-// text indexes) the difference lives there and nowhere else.
+// text indexes) the difference lives there and nowhere else. Then it checks
+// the field key against the database and seals any plaintext personal data
+// (prepareFieldKey): a wrong key stops it here, before anything is served.
 func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return err
@@ -222,7 +231,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.seed(ctx)
+	if err := s.seed(ctx); err != nil {
+		return err
+	}
+	return s.prepareFieldKey(ctx)
 }
 
 // splitSQL splits a migration on lines that hold only "-- +split", so that

@@ -58,6 +58,9 @@ var entityGens = map[string]gens{
 	"plan":       0,
 	"user":       0,
 	"system":     0,
+	// Sealing or re-sealing personal data rewrites organizations' and
+	// needs' rows: every cache of them starts again.
+	"field_key": genOrgs | genMatch,
 }
 
 // errUnaudited is returned by a write that changed rows but recorded no

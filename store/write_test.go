@@ -79,7 +79,10 @@ func TestWritePath(t *testing.T) {
 func TestWritesGoThroughWritePath(t *testing.T) {
 	allowed := map[string]map[string]bool{
 		"BeginTx":     {"write.go": true, "store.go:Migrate": true},
-		"ExecContext": {"store.go:Migrate": true, "users.go:CreateSession": true, "users.go:SessionUser": true},
+		"ExecContext": {"store.go:Migrate": true, "users.go:CreateSession": true, "users.go:SessionUser": true,
+			"personal.go:scrub": true}, // VACUUM and a WAL checkpoint: the file, not the records
+		// Reads on the writer, to see the newest committed state.
+		"QueryRowContext": {"personal.go:firstSealedKeyID": true, "personal.go:prepareFieldKey": true, "personal.go:scrub": true},
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -20,7 +20,6 @@ func (s *server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"date":        s.date,
 		"datetime":    s.datetime,
-		"maskPhone":   zhuxiang.MaskPhone,
 		"asset":       s.assetURL,
 		"opLabel":     opLabel,
 		"entityLabel": entityLabel,

@@ -237,7 +237,6 @@ type orgDetailData struct {
 	Latest      zhuxiang.Inspection
 	HasLatest   bool
 	RegPlace    string
-	Phone       string
 	Audit       []zhuxiang.AuditEntry
 }
 
@@ -265,10 +264,6 @@ func (s *server) orgDetail(w http.ResponseWriter, r *http.Request, q *request) e
 			return err
 		}
 		d.RegPlace = names[o.RegCounty]
-	}
-	d.Phone = o.Phone
-	if !d.Perm.Edit {
-		d.Phone = zhuxiang.MaskPhone(o.Phone)
 	}
 	if d.Audit, err = s.st.OrgHistory(ctx, a, o.ID, 50); err != nil {
 		return err

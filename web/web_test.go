@@ -325,7 +325,7 @@ func TestCountyUserEditsOrg(t *testing.T) {
 	form.Set("phone", "abc")
 	r = c.post("/orgs/"+mine.ID+"/edit", form)
 	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "联系电话“abc”格式不正确", `value="abc"`, `value="赵六"`)
+	mustContain(t, r, "联系电话格式不正确", `value="abc"`, `value="赵六"`)
 }
 
 func TestOrgCreateAndWarning(t *testing.T) {

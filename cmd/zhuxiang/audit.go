@@ -188,7 +188,12 @@ func auditVerify(ctx context.Context, st *store.Store, keyPath, cpPath, pubPath 
 // than the backup describe entries the restore drops: the old file is kept
 // under another name and the new one holds the lines that still apply, and
 // a fresh checkpoint of the restored head.
-func restore(ctx context.Context, db, src, keyPath, cpPath string, stdout io.Writer) error {
+//
+// The backup holds personal data sealed with the installation's field key,
+// which is never in a backup: the key of the database being restored is
+// used (its file beside it, or --key-file), and a backup it cannot open is
+// refused before anything is replaced.
+func restore(ctx context.Context, db, src, keyPath, cpPath, fieldKeyFile string, stdout io.Writer) error {
 	if store.IsPostgresDSN(db) {
 		return fmt.Errorf("PostgreSQL 数据库请用 pg_restore 恢复，例如：pg_restore --clean --if-exists -d '%s' 备份文件（见 README）", redactDSN(db))
 	}
@@ -206,7 +211,10 @@ func restore(ctx context.Context, db, src, keyPath, cpPath string, stdout io.Wri
 			os.Remove(p)
 		}
 	}()
-	st, err := open(ctx, tmp)
+	if fieldKeyFile == "" && os.Getenv("ZHUXIANG_KEY") == "" && os.Getenv("ZHUXIANG_KEY_FILE") == "" {
+		fieldKeyFile = defaultKeyFile(db)
+	}
+	st, err := open(ctx, tmp, fieldKeyFile, false, io.Discard)
 	if err != nil {
 		return fmt.Errorf("备份文件 %s 无法打开: %w", src, err)
 	}
@@ -273,7 +281,7 @@ func restore(ctx context.Context, db, src, keyPath, cpPath string, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	st, err = open(ctx, db)
+	st, err = open(ctx, db, fieldKeyFile, false, io.Discard)
 	if err != nil {
 		return err
 	}

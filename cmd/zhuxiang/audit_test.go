@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -79,7 +80,7 @@ func TestAuditCheckpointCommands(t *testing.T) {
 	}
 
 	// The server's checkpointer writes only when the head moved.
-	st, err := open(context.Background(), db)
+	st, err := open(context.Background(), db, "", false, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestAuditCheckpointCommands(t *testing.T) {
 			if out, status := cli(t, "", "backup", cdb, "--db", db); status != 0 {
 				t.Fatal(out)
 			}
-			for _, suffix := range []string{".sign.pem", ".checkpoints"} {
+			for _, suffix := range []string{".sign.pem", ".checkpoints", ".key"} {
 				b, _ := os.ReadFile(db + suffix)
 				os.WriteFile(cdb+suffix, b, 0o600)
 			}
@@ -153,7 +154,7 @@ func TestBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := open(context.Background(), db)
+	st, err := open(context.Background(), db, "", false, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,8 +345,9 @@ func TestServeCheckpoints(t *testing.T) {
 }
 
 // seedEntries is how many audit entries a new database starts with: the
-// seed of the prefecture's regions and of its departments.
-const seedEntries = 2
+// seed of the prefecture's regions and of its departments, and binding the
+// database to its field key.
+const seedEntries = 3
 
 // TestRestoreOnNewMachine restores a backup where no database exists yet,
 // as after losing the server: nothing is archived and the platform runs.
@@ -360,6 +362,17 @@ func TestRestoreOnNewMachine(t *testing.T) {
 		t.Fatal(out)
 	}
 	fresh := filepath.Join(t.TempDir(), "z.db")
+	// The field key never travels in a backup: the operator brings it.
+	if out, status := cli(t, "", "restore", backup, "--db", fresh); status == 0 || !strings.Contains(out, "找不到密钥文件") {
+		t.Fatalf("restore without the key: %d %s", status, out)
+	}
+	key, err := os.ReadFile(db + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(fresh+".key", key, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, status := cli(t, "", "restore", backup, "--db", fresh)
 	if status != 0 || strings.Contains(out, "改名保存") {
 		t.Fatalf("restore on a new machine: %d %s", status, out)

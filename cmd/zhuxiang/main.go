@@ -26,6 +26,7 @@ import (
 	"zhuxiang"
 	"zhuxiang/demo"
 	"zhuxiang/importer"
+	"zhuxiang/secure"
 	"zhuxiang/sheet"
 	"zhuxiang/store"
 	"zhuxiang/web"
@@ -49,6 +50,8 @@ const usage = `用法: zhuxiang <命令> [参数]
   audit checkpoint                             立即签署一个审计日志检查点
   backup 文件                                   备份 SQLite 数据库（服务运行时也可）；PostgreSQL 用 pg_dump
   restore 文件                                  从备份恢复 SQLite 数据库（须先停止服务）；PostgreSQL 用 pg_restore
+  keygen [文件]                                 生成新的字段加密密钥文件（默认：数据库旁的 .key 文件）
+  rekey --new-key 文件                          用新密钥重新加密全部个人信息（一个事务），之后改用新密钥文件
   match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
   match export-dimacs 文件                      把对接方案的最小费用流问题写成 DIMACS 文件（供 LEMON 等校验）
   bench match --needs N --offers M --candidates K [--seed S] [--dimacs 文件]
@@ -58,6 +61,9 @@ const usage = `用法: zhuxiang <命令> [参数]
 serve、audit、restore 接受 --sign-key（检查点签名密钥，默认 数据库文件名.sign.pem，环境变量 ZHUXIANG_SIGN_KEY）
 和 --checkpoints（检查点文件，默认 数据库文件名.checkpoints，环境变量 ZHUXIANG_CHECKPOINTS）；
 PostgreSQL 时默认为当前目录下的 zhuxiang.sign.pem 与 zhuxiang.checkpoints。
+电话号码等个人信息用 SM4 加密保存，密钥不在数据库里：--key-file 文件，或环境变量 ZHUXIANG_KEY（密钥本身）、
+ZHUXIANG_KEY_FILE；默认为数据库旁的“数据库文件名.key”（PostgreSQL 为当前目录下的 zhuxiang.key），
+首次启动时自动生成。请备份密钥文件：丢失它，已加密的个人信息无法恢复。
 角色: admin county department org village
 `
 
@@ -117,15 +123,27 @@ func reorder(fs *flag.FlagSet, args []string) []string {
 	return append(flags, pos...)
 }
 
-func open(ctx context.Context, dsn string) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn)
+// open opens and migrates the database with its field key (fieldKey); a
+// key file made for a database that turns out to need another key is
+// removed again, so that it cannot be mistaken for the right one.
+func open(ctx context.Context, dsn, keyFile string, createKey bool, stderr io.Writer) (*store.Store, error) {
+	key, path, created, err := fieldKey(dsn, keyFile, createKey)
 	if err != nil {
 		return nil, err
 	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
+	st, err := store.Open(ctx, dsn, store.WithFieldKey(key))
+	if err == nil {
+		if err = st.Migrate(ctx); err != nil {
+			st.Close()
+		}
+	}
+	if err != nil {
+		if created {
+			os.Remove(path)
+		}
 		return nil, err
 	}
+	warnKeyFile(stderr, path, created, key)
 	return st, nil
 }
 
@@ -148,7 +166,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	// auditPaths are the signing key and checkpoints files, after parsing.
 	auditPaths := func() (string, string) { return auditFiles(*db, *signKey, *checkpoints) }
+	keyFile := fs.String("key-file", "", "字段加密密钥文件（默认：ZHUXIANG_KEY、ZHUXIANG_KEY_FILE，或数据库旁的 .key 文件）")
 	// with parses the flags, opens and migrates the database and runs fn.
+	// A database without a key gets one made beside it, except by rekey,
+	// which must re-encrypt under the key already in use.
 	with := func(fn func(st *store.Store) error) error {
 		if err := fs.Parse(reorder(fs, rest)); err != nil {
 			return exitCode(2)
@@ -161,7 +182,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			defer unlock()
 		}
-		st, err := open(ctx, *db)
+		st, err := open(ctx, *db, *keyFile, cmd != "rekey", stderr)
 		if err != nil {
 			return err
 		}
@@ -296,6 +317,34 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			return exportDIMACS(ctx, st, fs.Arg(0), stdout)
 		})
+	case "keygen":
+		if err := fs.Parse(reorder(fs, rest)); err != nil {
+			return exitCode(2)
+		}
+		path := fs.Arg(0)
+		if path == "" {
+			path = defaultKeyFile(*db)
+		}
+		return keygen(path, stdout)
+	case "rekey":
+		newKey := fs.String("new-key", "", "新密钥文件（先用 zhuxiang keygen 生成）")
+		return with(func(st *store.Store) error {
+			if *newKey == "" {
+				return fmt.Errorf("请用 --new-key 指定新密钥文件（先用 zhuxiang keygen 新文件 生成）")
+			}
+			next, err := secure.LoadFieldKeyFile(*newKey)
+			if err != nil {
+				return err
+			}
+			old := st.FieldKeyID()
+			n, err := st.Rekey(ctx, next)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已用新密钥 %s 重新加密 %d 项个人信息（原密钥 %s）。\n", next.ID(), n, old)
+			fmt.Fprintf(stdout, "数据库现在只认新密钥：请先备份 %s，再用它替换原密钥文件（或改 --key-file、ZHUXIANG_KEY_FILE、ZHUXIANG_KEY），然后重启服务。\n", *newKey)
+			return nil
+		})
 	case "audit verify":
 		pub := fs.String("pub", "", "校验用的公钥文件（默认用签名密钥文件的公钥）")
 		return with(func(st *store.Store) error {
@@ -337,7 +386,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fmt.Errorf("请指定要恢复的备份文件")
 		}
 		keyPath, cpPath := auditPaths()
-		return restore(ctx, *db, fs.Arg(0), keyPath, cpPath, stdout)
+		return restore(ctx, *db, fs.Arg(0), keyPath, cpPath, *keyFile, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return exitCode(2)

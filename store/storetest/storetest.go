@@ -59,7 +59,9 @@ func Open(t testing.TB, engine string) *store.Store {
 	default:
 		t.Fatalf("unknown engine %q", engine)
 	}
-	st, err := store.Open(ctx, dsn)
+	// Every test store gets a random field key, as a new installation
+	// would.
+	st, err := store.Open(ctx, dsn, store.WithFieldKey(secure.NewFieldKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
