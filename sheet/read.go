@@ -275,6 +275,7 @@ func readXLSX(data []byte, subject string, lim Limits) (t *Table, err error) {
 	if err != nil {
 		return nil, err
 	}
+	defer os.Remove(tmp) // also when excelize panics while opening it
 	// excelize reads every kept part while opening, from the file rather
 	// than from a second copy of the upload in memory.
 	f, err := excelize.OpenFile(tmp, excelize.Options{
