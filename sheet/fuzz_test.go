@@ -14,6 +14,10 @@ import (
 // and a small XLSX.
 func FuzzRead(f *testing.F) {
 	f.Add([]byte("名称,代码\n甲,1\n\n乙,\"2,3\"\n"))
+	// Hand-made packages, well-formed and with a broken row, so that the
+	// mutator works on the parts the vetting reads.
+	f.Add(pkg(f, sheetPart(tenRows("")...), part{name: "xl/sharedStrings.xml", text: `<sst ` + nsMain + `><si><t>甲</t></si></sst>`}))
+	f.Add(pkg(f, sheetPart(tenRows("坏&bogus;")...)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tab, err := Read(bytes.NewReader(data), "fuzz.xlsx", Limits{MaxRows: 10_000})
 		if err != nil {

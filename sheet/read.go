@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,6 +31,12 @@ const (
 	// and a wide header over many short rows would otherwise amplify a
 	// small file into gigabytes of empty strings.
 	maxCells = 10_000_000
+	// maxTableBytes bounds the memory a Table holds (a string header per
+	// cell and the text of each), because a read must stay within 256 MB
+	// of the server's baseline and the garbage collector lets the heap
+	// grow to about twice what is live. 200 000 rows of 10 typical
+	// columns take about 80 MB.
+	maxTableBytes = 96 * mib
 	// maxZipEntries is far above any real workbook (a few dozen parts, a
 	// few hundred with pictures) and stops a central directory of millions
 	// of empty entries from being expanded by excelize.
@@ -147,6 +154,7 @@ type builder struct {
 	lim     Limits
 	scratch []string
 	slab    []string
+	size    int // memory the rows hold, as maxTableBytes counts it
 }
 
 // add takes the cells of Excel row num; it reports whether a data row was
@@ -192,6 +200,13 @@ func (b *builder) add(num int, raw []string) (bool, error) {
 	if (len(b.t.Rows)+1)*w > maxCells {
 		return false, tooLarge("表格数据量过大（行数×列数超过 %d 个单元格），请拆分文件后分批导入", maxCells)
 	}
+	cost := 16 * w // a string header per cell, blank or not
+	for _, c := range b.scratch {
+		cost += len(c)
+	}
+	if b.size += cost; b.size > maxTableBytes {
+		return false, tooLarge("表格数据量过大（超过 %s），请拆分文件后分批导入", sizeText(maxTableBytes))
+	}
 	// Cells come from a shared slab so that 200 000 rows cost a few
 	// hundred allocations instead of 200 000; the three-index slice keeps
 	// a caller's append from overwriting the next row.
@@ -213,11 +228,10 @@ func (b *builder) finish() (*Table, error) {
 	return b.t, nil
 }
 
-// readXLSX checks the archive before excelize sees it: excelize inflates
-// every part other than worksheets and shared strings into memory at the
-// size the zip declares, so the declared sizes are the thing to bound.
-// archive/zip refuses to inflate past a declared size, which makes those
-// declarations trustworthy upper bounds.
+// readXLSX checks the archive before excelize sees it. The declared sizes
+// of all entries are checked first because that costs nothing; then
+// vetXLSX inflates and parses the parts excelize will read, counting real
+// bytes and elements, and hands excelize only those parts.
 func readXLSX(data []byte, subject string, lim Limits) (t *Table, err error) {
 	// excelize is a large parser fed with untrusted input; a panic in it
 	// must become a refusal of this file, not a failed request.
@@ -257,15 +271,23 @@ func readXLSX(data []byte, subject string, lim Limits) (t *Table, err error) {
 		}
 	}
 
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+	tmp, vet, err := vetXLSX(zr, subject, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp) // also when excelize panics while opening it
+	// excelize reads every kept part while opening, from the file rather
+	// than from a second copy of the upload in memory.
+	f, err := excelize.OpenFile(tmp, excelize.Options{
 		UnzipSizeLimit: lim.MaxUncompressed,
-		// excelize does not refuse parts above UnzipXMLSizeLimit, it spills
-		// worksheets and shared strings above it to temporary files; keeping
-		// its 16 MiB default (MaxPart is enforced above) is what bounds memory.
-		UnzipXMLSizeLimit: min(lim.MaxPart, excelize.StreamChunkSize),
+		// Parts above UnzipXMLSizeLimit are not refused but spilled to
+		// temporary files (worksheets and shared strings); the vetting has
+		// bounded them, so the spill size is what bounds memory.
+		UnzipXMLSizeLimit: min(lim.MaxPart, xmlSpillSize),
 		ShortDatePattern:  shortDate,
 		CultureInfo:       excelize.CultureNameZhCN,
 	})
+	os.Remove(tmp)
 	if err != nil {
 		if f != nil {
 			_ = f.Close()
@@ -278,9 +300,14 @@ func readXLSX(data []byte, subject string, lim Limits) (t *Table, err error) {
 		return nil, invalid("%s中没有工作表", subject)
 	}
 	b := &builder{t: &Table{Format: "xlsx"}, lim: lim}
-	fixes, err := readRows(f, sheets[0], b, subject)
+	fixes, last, err := readRows(f, sheets[0], b, subject)
 	if err != nil {
 		return nil, err
+	}
+	if last != vet.lastRow {
+		// The vetting read the whole sheet; excelize stopping elsewhere
+		// means rows would be lost, which must never look like success.
+		return nil, invalid("%s第%d行之后的内容无法读取，文件可能已损坏，请用 Excel 打开后重新“另存为” .xlsx", subject, last)
 	}
 	if len(fixes) > 0 {
 		if err := fixScientific(f, sheets[0], b.t, fixes, subject); err != nil {
@@ -300,10 +327,10 @@ type cellRef struct{ row, col int }
 // readRows streams the sheet. Row numbers come from counting Next calls:
 // excelize's iterator yields every row number in turn, including the gaps
 // of rows absent from the XML, which is exactly Excel's numbering.
-func readRows(f *excelize.File, sheet string, b *builder, subject string) ([]cellRef, error) {
+func readRows(f *excelize.File, sheet string, b *builder, subject string) ([]cellRef, int, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, corrupt(subject)
+		return nil, 0, corrupt(subject)
 	}
 	defer rows.Close()
 	var fixes []cellRef
@@ -312,11 +339,11 @@ func readRows(f *excelize.File, sheet string, b *builder, subject string) ([]cel
 		num++
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, invalid("%s第%d行无法读取，文件可能已损坏，请用 Excel 打开后重新“另存为” .xlsx", subject, num)
+			return nil, 0, invalid("%s第%d行无法读取，文件可能已损坏，请用 Excel 打开后重新“另存为” .xlsx", subject, num)
 		}
 		added, err := b.add(num, cols)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if added {
 			i := len(b.t.Rows) - 1
@@ -328,9 +355,9 @@ func readRows(f *excelize.File, sheet string, b *builder, subject string) ([]cel
 		}
 	}
 	if rows.Error() != nil {
-		return nil, corrupt(subject)
+		return nil, 0, corrupt(subject)
 	}
-	return fixes, nil
+	return fixes, num, nil
 }
 
 // fixScientific re-reads only the rows that showed a number in scientific

@@ -26,11 +26,13 @@ type Limits struct {
 	MaxBytes int64
 	// MaxRows bounds the number of non-blank data rows (the header excluded).
 	MaxRows int
-	// MaxUncompressed bounds the declared uncompressed size of all the parts
-	// of an XLSX file together, which is what a zip bomb inflates.
+	// MaxUncompressed bounds the uncompressed size of the parts of an XLSX
+	// file together, which is what a zip bomb inflates: the sizes the
+	// archive declares, and the bytes actually inflated.
 	MaxUncompressed int64
-	// MaxPart bounds the declared uncompressed size of any single part of an
-	// XLSX file; excelize parses some parts wholly in memory.
+	// MaxPart bounds the uncompressed size of any single part of an XLSX
+	// file, declared and actual. Parts that excelize parses wholly in
+	// memory (styles, the workbook) have smaller fixed bounds.
 	MaxPart int64
 }
 

@@ -78,7 +78,7 @@ func TestWritePath(t *testing.T) {
 // write outside a transaction, because a session row is not a record.
 func TestWritesGoThroughWritePath(t *testing.T) {
 	allowed := map[string]map[string]bool{
-		"BeginTx":     {"write.go": true, "store.go:Migrate": true},
+		"BeginTx": {"write.go": true, "store.go:Migrate": true},
 		"ExecContext": {"store.go:Migrate": true, "users.go:CreateSession": true, "users.go:SessionUser": true,
 			"personal.go:scrub": true}, // VACUUM and a WAL checkpoint: the file, not the records
 		// Reads on the writer, to see the newest committed state.
