@@ -158,6 +158,12 @@ func CanEditRegion(a zhuxiang.Actor, r *zhuxiang.Region) error {
 // match the one the editor read, so two editors do not overwrite each other.
 func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.Region) error {
 	r.Name = strings.TrimSpace(r.Name)
+	if err := zhuxiang.CheckLine("name", "名称", r.Name, zhuxiang.MaxNameRunes); err != nil {
+		return err
+	}
+	if err := zhuxiang.CheckVersion(r.Version); err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		old, err := scanRegion(tx.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`+s.forUpdate(), r.Code))
 		if errors.Is(err, sql.ErrNoRows) {
