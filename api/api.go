@@ -166,7 +166,7 @@ func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 				return
 			}
 		}
-		if err := checkPath(r); err != nil {
+		if err := CheckPath(r); err != nil {
 			writeError(w, r, err)
 			return
 		}
@@ -184,12 +184,13 @@ func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 	})
 }
 
-// checkPath answers "not found" for an id or code in the path that no
+// CheckPath answers "not found" for an id or code in the path that no
 // record can have (zhuxiang.IsID), before any handler asks the database
 // for it: PostgreSQL would fail on a NUL byte that SQLite simply finds
 // nothing for. The wildcards are read from the route's own pattern, so a
-// new route is covered without naming its parameters here.
-func checkPath(r *http.Request) error {
+// new route is covered without naming its parameters here; the pages use
+// it too.
+func CheckPath(r *http.Request) error {
 	p := r.Pattern
 	for {
 		i := strings.IndexByte(p, '{')
@@ -202,7 +203,7 @@ func checkPath(r *http.Request) error {
 		}
 		name := strings.TrimSuffix(p[i+1:i+j], "...")
 		p = p[i+j+1:]
-		if !zhuxiang.IsID(r.PathValue(name)) {
+		if name != "$" && !zhuxiang.IsID(r.PathValue(name)) { // {$} marks the end of a path
 			return errNoSuchRecord
 		}
 	}
