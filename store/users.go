@@ -58,6 +58,12 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 	if nu.Name == "" || len(nu.Name) > 64 || strings.ContainsAny(nu.Name, " \t\r\n") {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "登录名不能为空、不能含空格，且不超过64个字符")
 	}
+	if err := zhuxiang.CheckLine("name", "登录名", nu.Name, 64); err != nil {
+		return nil, err
+	}
+	if err := zhuxiang.CheckLine("display_name", "姓名", strings.TrimSpace(nu.DisplayName), zhuxiang.MaxNameRunes); err != nil {
+		return nil, err
+	}
 	if err := zhuxiang.ValidatePassword(nu.Password); err != nil {
 		return nil, err
 	}
@@ -231,6 +237,12 @@ var ErrBadLogin = zhuxiang.Errorf(zhuxiang.EUnauthorized, "password", "登录名
 // Login checks a name and password. Five failures in a row lock the account
 // for fifteen minutes; every attempt is audited.
 func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.User, error) {
+	// A name no account can have is a failed login, not a query that
+	// PostgreSQL fails on (a NUL byte, invalid UTF-8).
+	if zhuxiang.CheckLine("name", "登录名", name, 64) != nil {
+		secure.BurnPasswordCheck(password)
+		return nil, ErrBadLogin
+	}
 	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		secure.BurnPasswordCheck(password)

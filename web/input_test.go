@@ -52,6 +52,8 @@ func TestBadInputPages(t *testing.T) {
 		{"need people past int32", "cun", "/needs/new", with(need, "people", "2147483648"), 422, "受益人数"},
 		{"need unit too long", "cun", "/needs/new", with(need, "unit", strings.Repeat("吨", 11)), 422, "单位不能超过10个字"},
 		{"org intro NUL", "admin1", "/orgs/new", with(org, "intro", "简介\x00"), 422, "简介含有不可见的控制字符"},
+		{"login name NUL", "", "/login", url.Values{"name": {"cun\x00"}, "password": {"Whatever#1"}, "next": {"/"}}, 401, "登录名或密码不正确"},
+		{"login name invalid UTF-8", "", "/login", url.Values{"name": {"\xff"}, "password": {"Whatever#1"}, "next": {"/"}}, 401, "登录名或密码不正确"},
 	}
 	eachEngine(t, func(t *testing.T, engine string) {
 		f := newFixtureOn(t, engine)
