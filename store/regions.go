@@ -254,6 +254,11 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 		for _, row := range rows {
 			r, err := ix.resolve(row)
 			if err == nil {
+				// The names go to the database as they are; the text rule
+				// is what keeps a NUL from a CSV file off PostgreSQL.
+				err = zhuxiang.CheckLine("name", "名称", r.Name, zhuxiang.MaxNameRunes)
+			}
+			if err == nil {
 				if prev, dup := seenCode[r.Code]; dup {
 					err = zhuxiang.Errorf(zhuxiang.EInvalid, "code", "区划代码%s与第%d行重复", r.Code, prev)
 				} else if e := CanEditRegion(a, r); e != nil && !(a.Role == zhuxiang.RoleCounty && r.Level == zhuxiang.LevelCounty && r.Code == a.CountyCode && ix.byCode[r.Code] != nil) {
