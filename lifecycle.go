@@ -317,10 +317,22 @@ func (p *Pairing) Validate() error {
 	if p.CountyCode == "" && p.VillageCode == "" {
 		return Errorf(EInvalid, "region", "请选择结对的县市或村")
 	}
+	if err := CheckRef("org", "社会组织", p.OrgID); err != nil {
+		return err
+	}
+	if err := CheckRef("county", "县市", p.CountyCode); err != nil {
+		return err
+	}
+	if err := CheckRef("village", "村", p.VillageCode); err != nil {
+		return err
+	}
 	if p.Action != "" {
 		if _, ok := ParseAction(string(p.Action)); !ok {
 			return Errorf(EInvalid, "action", "行动无效")
 		}
+	}
+	if err := CheckText("note", "备注", p.Note, MaxNoteRunes); err != nil {
+		return err
 	}
 	var err error
 	if p.StartDate, err = ParseDate("start_date", p.StartDate); err != nil {

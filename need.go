@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // NeedStatus is where a need (帮扶需求) is in its lifecycle. Nothing is
@@ -182,26 +181,42 @@ func (n *Need) Validate() error {
 	if n.Title == "" {
 		return Errorf(EInvalid, "title", "标题不能为空")
 	}
-	if utf8.RuneCountInString(n.Title) > 60 {
-		return Errorf(EInvalid, "title", "标题不超过 60 个字")
-	}
-	if utf8.RuneCountInString(n.Description) > 2000 {
-		return Errorf(EInvalid, "description", "说明不超过 2000 个字")
+	for _, f := range []struct {
+		field, label, v string
+		max             int
+		lines           bool
+	}{
+		{"title", "标题", n.Title, 60, false},
+		{"description", "说明", n.Description, MaxFreeTextRunes, true},
+		{"category", "类别", n.Category, 30, false},
+		{"unit", "单位", n.Unit, 10, false},
+		{"contact", "联系人", n.Contact, 50, false},
+		{"phone", "联系电话", n.Phone, 20, false},
+	} {
+		if err := checkText(f.field, f.label, f.v, f.max, f.lines); err != nil {
+			return err
+		}
 	}
 	if personalData.MatchString(n.Title) || personalData.MatchString(n.Description) {
 		return Errorf(EInvalid, "description", "标题和说明会公开，不能包含身份证号或手机号；联系人电话请填在“联系电话”")
 	}
-	if utf8.RuneCountInString(n.Category) > 30 {
-		return Errorf(EInvalid, "category", "类别不超过 30 个字")
+	if n.Quantity < 0 || n.Quantity > MaxQuantity {
+		return Errorf(EInvalid, "quantity", "数量应为0至%d", int64(MaxQuantity))
 	}
-	if n.Quantity < 0 {
-		return Errorf(EInvalid, "quantity", "数量不能为负数")
+	if n.BudgetFen < 0 || n.BudgetFen > MaxFen {
+		return Errorf(EInvalid, "budget", "预算应为0至%d元", int64(MaxFen/100))
 	}
-	if n.BudgetFen < 0 {
-		return Errorf(EInvalid, "budget", "预算不能为负数")
+	if n.People < 0 || n.People > MaxPeople {
+		return Errorf(EInvalid, "people", "受益人数应为0至%d", MaxPeople)
 	}
-	if n.People < 0 {
-		return Errorf(EInvalid, "people", "受益人数不能为负数")
+	if err := CheckVersion(n.Version); err != nil {
+		return err
+	}
+	if err := CheckRef("county", "县市", n.CountyCode); err != nil {
+		return err
+	}
+	if err := CheckRef("village", "村", n.VillageCode); err != nil {
+		return err
 	}
 	for _, k := range n.PeopleKinds {
 		if !slices.Contains(BeneficiaryCategories, k) {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // OfferKind is what an organization offers (资源供给的类型).
@@ -160,17 +159,23 @@ func (o *Offer) Validate() error {
 	if o.Title == "" {
 		return Errorf(EInvalid, "title", "标题不能为空")
 	}
-	if utf8.RuneCountInString(o.Title) > 60 {
-		return Errorf(EInvalid, "title", "标题不超过 60 个字")
+	if err := CheckLine("title", "标题", o.Title, 60); err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(o.Description) > 2000 {
-		return Errorf(EInvalid, "description", "说明不超过 2000 个字")
+	if err := CheckText("description", "说明", o.Description, MaxFreeTextRunes); err != nil {
+		return err
 	}
 	if o.Capacity < 1 || o.Capacity > 1000 {
 		return Errorf(EInvalid, "capacity", "可同时承接的需求数应为 1 至 1000")
 	}
-	if o.AmountFen < 0 {
-		return Errorf(EInvalid, "amount", "金额不能为负数")
+	if o.AmountFen < 0 || o.AmountFen > MaxFen {
+		return Errorf(EInvalid, "amount", "金额应为0至%d元", int64(MaxFen/100))
+	}
+	if err := CheckVersion(o.Version); err != nil {
+		return err
+	}
+	if err := CheckRef("org", "社会组织", o.OrgID); err != nil {
+		return err
 	}
 	switch o.Area {
 	case AreaPrefecture, AreaAnywhere:
@@ -178,6 +183,11 @@ func (o *Offer) Validate() error {
 	case AreaCounties:
 		if len(o.Counties) == 0 {
 			return Errorf(EInvalid, "counties", "请至少选择一个服务的县市")
+		}
+		for _, c := range o.Counties {
+			if err := CheckRef("counties", "县市", c); err != nil {
+				return err
+			}
 		}
 	default:
 		return Errorf(EInvalid, "area", "请选择服务地区")

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // LegalForm is an organization's legal form under the registration rules of
@@ -300,8 +299,30 @@ func (o *Org) Validate() (warning string, err error) {
 	if o.Name == "" {
 		return "", Errorf(EInvalid, "name", "组织名称不能为空")
 	}
-	if utf8.RuneCountInString(o.Name) > MaxOrgNameRunes {
-		return "", Errorf(EInvalid, "name", "组织名称不能超过%d个字", MaxOrgNameRunes)
+	for _, f := range []struct {
+		field, label, v string
+		max             int
+		lines           bool
+	}{
+		{"name", "组织名称", o.Name, MaxOrgNameRunes, false},
+		{"reg_place", "登记地", o.RegPlace, MaxNameRunes, false},
+		{"contact", "联系人", o.Contact, 200, false},
+		{"phone", "联系电话", o.Phone, 20, false},
+		{"address", "地址", o.Address, 200, true},
+		{"intro", "简介", o.Intro, MaxFreeTextRunes, true},
+	} {
+		if err := checkText(f.field, f.label, f.v, f.max, f.lines); err != nil {
+			return "", err
+		}
+	}
+	if err := CheckVersion(o.Version); err != nil {
+		return "", err
+	}
+	if err := CheckRef("department_id", "业务主管单位", o.DepartmentID); err != nil {
+		return "", err
+	}
+	if err := CheckRef("reg_county", "登记县市", o.RegCounty); err != nil {
+		return "", err
 	}
 	code, err := ValidateSocialOrgCreditCode(o.CreditCode)
 	if err != nil {
@@ -355,6 +376,9 @@ func (o *Org) Validate() (warning string, err error) {
 		if f.Source == "" {
 			return "", Errorf(EInvalid, "flags", "列入%s名录须注明来源", f.Kind.Label())
 		}
+		if err := CheckLine("flags", "名录来源", f.Source, 200); err != nil {
+			return "", err
+		}
 		if _, err := time.Parse(DateLayout, f.Date); err != nil {
 			return "", Errorf(EInvalid, "flags", "列入%s名录的日期格式不正确", f.Kind.Label())
 		}
@@ -364,14 +388,6 @@ func (o *Org) Validate() (warning string, err error) {
 	}
 	if o.RegCounty != "" {
 		o.RegPlace = ""
-	}
-	for field, v := range map[string]string{"contact": o.Contact, "address": o.Address} {
-		if utf8.RuneCountInString(v) > 200 {
-			return "", Errorf(EInvalid, field, "内容不能超过200个字")
-		}
-	}
-	if utf8.RuneCountInString(o.Intro) > MaxFreeTextRunes {
-		return "", Errorf(EInvalid, "intro", "简介不能超过%d个字", MaxFreeTextRunes)
 	}
 	if o.Phone != "" && !validPhone(o.Phone) {
 		return "", Errorf(EInvalid, "phone", "联系电话格式不正确：只能有数字、空格和 +-()，共 7 到 15 位数字")

@@ -9,13 +9,13 @@ func TestCanSeePhone(t *testing.T) {
 	org := &Org{ID: "o1", RegCounty: "652827", DepartmentID: "d1"}
 	need := &Need{ID: "n1", CountyCode: "652827", VillageCode: "652827100200", PairedOrgIDs: []string{"o1"}}
 	admin := Actor{Role: RoleAdmin, UserID: "u"}
-	county := Actor{Role: RoleCounty, CountyCode: "652827", RegionCode: "652827"}
-	otherCounty := Actor{Role: RoleCounty, CountyCode: "652801", RegionCode: "652801"}
-	village := Actor{Role: RoleVillage, RegionCode: "652827100200", CountyCode: "652827"}
-	otherVillage := Actor{Role: RoleVillage, RegionCode: "652827100201", CountyCode: "652827"}
-	self := Actor{Role: RoleOrg, OrgID: "o1"}
-	otherOrg := Actor{Role: RoleOrg, OrgID: "o2"}
-	dept := Actor{Role: RoleDepartment, DepartmentID: "d1"}
+	county := Actor{Role: RoleCounty, UserID: "u2", CountyCode: "652827", RegionCode: "652827"}
+	otherCounty := Actor{Role: RoleCounty, UserID: "u3", CountyCode: "652801", RegionCode: "652801"}
+	village := Actor{Role: RoleVillage, UserID: "u4", RegionCode: "652827100200", CountyCode: "652827"}
+	otherVillage := Actor{Role: RoleVillage, UserID: "u5", RegionCode: "652827100201", CountyCode: "652827"}
+	self := Actor{Role: RoleOrg, UserID: "u6", OrgID: "o1"}
+	otherOrg := Actor{Role: RoleOrg, UserID: "u7", OrgID: "o2"}
+	dept := Actor{Role: RoleDepartment, UserID: "u8", DepartmentID: "d1"}
 	cases := []struct {
 		name  string
 		actor Actor

@@ -185,6 +185,10 @@ func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 				return
 			}
 		}
+		if err := CheckPath(r); err != nil {
+			writeError(w, r, err)
+			return
+		}
 		switch r.Method {
 		case http.MethodPost, http.MethodPut, http.MethodPatch:
 			if err := requireJSON(r); err != nil {
@@ -203,6 +207,33 @@ func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 		}
 	})
 }
+
+// CheckPath answers "not found" for an id or code in the path that no
+// record can have (zhuxiang.IsID), before any handler asks the database
+// for it: PostgreSQL would fail on a NUL byte that SQLite simply finds
+// nothing for. The wildcards are read from the route's own pattern, so a
+// new route is covered without naming its parameters here; the pages use
+// it too.
+func CheckPath(r *http.Request) error {
+	p := r.Pattern
+	for {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			return nil
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			return nil
+		}
+		name := strings.TrimSuffix(p[i+1:i+j], "...")
+		p = p[i+j+1:]
+		if name != "$" && !zhuxiang.IsID(r.PathValue(name)) { // {$} marks the end of a path
+			return errNoSuchRecord
+		}
+	}
+}
+
+var errNoSuchRecord = zhuxiang.Errorf(zhuxiang.ENotFound, "", "记录不存在或无权查看")
 
 var (
 	errNoCredentials = zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录或提供接口令牌（Authorization: Bearer …）")
@@ -368,8 +399,18 @@ type query struct {
 
 func newQuery(r *http.Request) *query { return &query{v: r.URL.Query()} }
 
+// str reads a parameter as text. Every parameter passes the domain's text
+// rule here, once, so that a NUL byte or invalid UTF-8 is refused by name
+// instead of reaching PostgreSQL, which would fail on it.
 func (q *query) str(name string) string {
-	return strings.TrimSpace(q.v.Get(name))
+	v := strings.TrimSpace(q.v.Get(name))
+	if err := zhuxiang.CheckParam(name, v); err != nil {
+		if q.err == nil {
+			q.err = err
+		}
+		return ""
+	}
+	return v
 }
 
 func (q *query) fail(name, format string, args ...any) {
@@ -521,6 +562,9 @@ func putTarget(r *http.Request, bodyID string, version *int) (string, int, error
 	}
 	if version == nil || *version < 1 {
 		return "", 0, zhuxiang.Errorf(zhuxiang.EInvalid, "version", "须提供所修改记录的version（先读取再修改）")
+	}
+	if err := zhuxiang.CheckVersion(*version); err != nil {
+		return "", 0, err
 	}
 	return id, *version, nil
 }

@@ -60,7 +60,7 @@ func badCheckChar(code string) string {
 	return code[:17] + string(last)
 }
 
-func newFixture(t *testing.T, st *store.Store) *fixture {
+func newFixture(t testing.TB, st *store.Store) *fixture {
 	t.Helper()
 	sys := zhuxiang.SystemActor
 	f := &fixture{st: st, h: api.Handler(st), users: map[string]*zhuxiang.User{}, tokens: map[string]string{}}
@@ -113,7 +113,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	return f
 }
 
-func villageCode(t *testing.T, st *store.Store, township string) string {
+func villageCode(t testing.TB, st *store.Store, township string) string {
 	t.Helper()
 	vs, err := st.ListRegions(ctx, zhuxiang.SystemActor, store.RegionFilter{Parent: township, Level: zhuxiang.LevelVillage})
 	if err != nil || len(vs) != 1 || vs[0].Name != "测试村" {
@@ -122,7 +122,7 @@ func villageCode(t *testing.T, st *store.Store, township string) string {
 	return vs[0].Code
 }
 
-func (f *fixture) mustOrg(t *testing.T, name, county, dept string) *zhuxiang.Org {
+func (f *fixture) mustOrg(t testing.TB, name, county, dept string) *zhuxiang.Org {
 	t.Helper()
 	o := &zhuxiang.Org{Name: name, CreditCode: creditCode(t), LegalForm: zhuxiang.LegalAssociation, RegCounty: county,
 		DepartmentID: dept, Kinds: []zhuxiang.OrgKind{zhuxiang.KindAgri}, Contact: "李四", Phone: "13912345678",

@@ -16,7 +16,7 @@ import (
 // newNeed creates a need in village (or, with village empty, a county-level
 // need in county) and moves it to status through the lifecycle. Titles and
 // phone numbers are unique, so that a test can look for them in a body.
-func (f *fixture) newNeed(t *testing.T, county, village string, status zhuxiang.NeedStatus) *zhuxiang.Need {
+func (f *fixture) newNeed(t testing.TB, county, village string, status zhuxiang.NeedStatus) *zhuxiang.Need {
 	t.Helper()
 	sys := zhuxiang.SystemActor
 	k := serial.Add(1)
@@ -75,7 +75,7 @@ func (f *fixture) newNeed(t *testing.T, county, village string, status zhuxiang.
 
 // newOffer creates an open industry offer of org serving the whole
 // prefecture, with room for ten needs.
-func (f *fixture) newOffer(t *testing.T, org *zhuxiang.Org) *zhuxiang.Offer {
+func (f *fixture) newOffer(t testing.TB, org *zhuxiang.Org) *zhuxiang.Offer {
 	t.Helper()
 	o := &zhuxiang.Offer{OrgID: org.ID, Action: zhuxiang.ActionIndustry, Kind: zhuxiang.OfferSales, Title: fmt.Sprintf("测试资源%d号", serial.Add(1)),
 		Capacity: 10, AmountFen: 500_000_00, Area: zhuxiang.AreaPrefecture}
@@ -102,7 +102,7 @@ func countyActor(county string) zhuxiang.Actor {
 }
 
 // interest records an interest as a and returns the match's id.
-func (f *fixture) interest(t *testing.T, a zhuxiang.Actor, needID, offerID string) string {
+func (f *fixture) interest(t testing.TB, a zhuxiang.Actor, needID, offerID string) string {
 	t.Helper()
 	id, err := f.st.ExpressInterest(ctx, a, needID, offerID, "希望对接")
 	if err != nil {

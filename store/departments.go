@@ -93,6 +93,12 @@ func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxian
 	if d.Name == "" {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "name", "部门名称不能为空")
 	}
+	if err := zhuxiang.CheckLine("name", "部门名称", d.Name, zhuxiang.MaxNameRunes); err != nil {
+		return err
+	}
+	if err := zhuxiang.CheckText("note", "备注", d.Note, zhuxiang.MaxFreeTextRunes); err != nil {
+		return err
+	}
 	for _, r := range d.Roles {
 		if _, ok := zhuxiang.ParseAction(string(r.Action)); !ok {
 			return zhuxiang.Errorf(zhuxiang.EInvalid, "roles", "行动“%s”无效", r.Action)

@@ -129,8 +129,16 @@ func (s *Store) ExpressInterest(ctx context.Context, a zhuxiang.Actor, needID, o
 		return "", err
 	}
 	note = strings.TrimSpace(note)
-	if len([]rune(note)) > 500 {
-		return "", zhuxiang.Errorf(zhuxiang.EInvalid, "note", "留言不超过 500 个字")
+	if err := zhuxiang.CheckText("note", "留言", note, zhuxiang.MaxNoteRunes); err != nil {
+		return "", err
+	}
+	// An id that cannot exist is not looked up: PostgreSQL would fail on a
+	// NUL byte where SQLite finds nothing.
+	if !zhuxiang.IsID(needID) {
+		return "", notFound("需求")
+	}
+	if !zhuxiang.IsID(offerID) {
+		return "", notFound("资源")
 	}
 	w, err := s.MatchWeights(ctx)
 	if err != nil {
@@ -247,6 +255,9 @@ func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name,
 	reason = strings.TrimSpace(reason)
 	if t.Reason && reason == "" {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
+	}
+	if err := zhuxiang.CheckText("reason", "理由", reason, zhuxiang.MaxReasonRunes); err != nil {
+		return err
 	}
 	if !t.Reason {
 		reason = ""

@@ -113,8 +113,8 @@ func seqPage[T any](ctx context.Context, s *Store, q seqQuery, scan func(interfa
 	}
 	cond, args := q.cond, q.args
 	if q.cursor != "" {
-		after, err := strconv.ParseInt(q.cursor, 36, 64)
-		if err != nil {
+		after, ok := decodeSeq(q.cursor)
+		if !ok {
 			return nil, "", 0, zhuxiang.Errorf(zhuxiang.EInvalid, "cursor", "翻页参数无效")
 		}
 		args = append(args[:len(args):len(args)], after)
@@ -385,6 +385,12 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 	reason = strings.TrimSpace(reason)
 	if t.Reason && reason == "" {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
+	}
+	if err := zhuxiang.CheckText("reason", "理由", reason, zhuxiang.MaxReasonRunes); err != nil {
+		return err
+	}
+	if err := zhuxiang.CheckVersion(version); err != nil {
+		return err
 	}
 	return s.write(ctx, a, func(tx *writeTx) error {
 		n, err := s.lockNeed(ctx, tx, id)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"zhuxiang"
 	"zhuxiang/search"
@@ -159,10 +160,14 @@ func encodeCursor(c cursor) string {
 	return "n" + base64.RawURLEncoding.EncodeToString([]byte(c.name+"\x00"+c.id))
 }
 
+// decodeCursor is the one reader of list cursors, and strict: a cursor
+// is accepted only if encodeCursor could have written it, because its
+// parts go to the database as they are, and PostgreSQL fails on what SQLite
+// would quietly compare (a NUL byte, invalid UTF-8, a number past int64).
 func decodeCursor(s string) (cursor, bool) {
 	if strings.HasPrefix(s, "s") {
-		n, err := strconv.ParseInt(s[1:], 36, 64)
-		return cursor{search: true, seq: n}, err == nil && n > 0
+		n, ok := decodeSeq(s[1:])
+		return cursor{search: true, seq: n}, ok
 	}
 	if !strings.HasPrefix(s, "n") {
 		return cursor{}, false
@@ -172,7 +177,16 @@ func decodeCursor(s string) (cursor, bool) {
 		return cursor{}, false
 	}
 	name, id, ok := strings.Cut(string(b), "\x00")
-	return cursor{name: name, id: id}, ok
+	c := cursor{name: name, id: id}
+	ok = ok && zhuxiang.IsID(id) && name != "" && utf8.ValidString(name)
+	return c, ok && encodeCursor(c) == s
+}
+
+// decodeSeq reads a position in registration order as seqPage and the
+// search cursor write it: a positive base-36 number, in its one spelling.
+func decodeSeq(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 36, 64)
+	return n, err == nil && n > 0 && strconv.FormatInt(n, 36) == s
 }
 
 // ListOrgs lists the organizations in the actor's scope, in name order or,

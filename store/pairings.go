@@ -151,6 +151,11 @@ func (s *Store) CreatePairing(ctx context.Context, a zhuxiang.Actor, p *zhuxiang
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
+	if file != nil {
+		if err := zhuxiang.CheckLine("file", "协议文件名", file.Name, zhuxiang.MaxNameRunes); err != nil {
+			return "", err
+		}
+	}
 	var id string
 	err := s.write(ctx, a, func(tx *writeTx) error {
 		if err := s.checkPairingRefs(ctx, tx, a, p); err != nil {

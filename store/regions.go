@@ -145,6 +145,12 @@ func (s *Store) Region(ctx context.Context, a zhuxiang.Actor, code string) (*zhu
 // match the one the editor read, so two editors do not overwrite each other.
 func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.Region) error {
 	r.Name = strings.TrimSpace(r.Name)
+	if err := zhuxiang.CheckLine("name", "名称", r.Name, zhuxiang.MaxNameRunes); err != nil {
+		return err
+	}
+	if err := zhuxiang.CheckVersion(r.Version); err != nil {
+		return err
+	}
 	return s.write(ctx, a, func(tx *writeTx) error {
 		old, err := scanRegion(tx.QueryRowContext(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`+s.forUpdate(), r.Code))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -241,6 +247,11 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 		check: func(ctx context.Context, tx *writeTx, row *RegionRow) (checked, error) {
 			r, err := ix.resolve(*row)
 			if err != nil {
+				return checked{}, err
+			}
+			// The names go to the database as they are; the text rule is
+			// what keeps a NUL from a CSV file off PostgreSQL.
+			if err := zhuxiang.CheckLine("name", "名称", r.Name, zhuxiang.MaxNameRunes); err != nil {
 				return checked{}, err
 			}
 			if prev, dup := seenCode[r.Code]; dup {

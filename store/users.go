@@ -58,6 +58,12 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 	if nu.Name == "" || len(nu.Name) > 64 || strings.ContainsAny(nu.Name, " \t\r\n") {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "登录名不能为空、不能含空格，且不超过64个字符")
 	}
+	if err := zhuxiang.CheckLine("name", "登录名", nu.Name, 64); err != nil {
+		return nil, err
+	}
+	if err := zhuxiang.CheckLine("display_name", "姓名", strings.TrimSpace(nu.DisplayName), zhuxiang.MaxNameRunes); err != nil {
+		return nil, err
+	}
 	if err := zhuxiang.ValidatePassword(nu.Password, nu.Name); err != nil {
 		return nil, err
 	}
@@ -250,6 +256,12 @@ var ErrBadLogin = zhuxiang.Errorf(zhuxiang.EUnauthorized, "password", "登录名
 // MaxFailedLogins hashes are compared per lock period however requests
 // interleave; only a right password (one of those five) resets the count.
 func (s *Store) Login(ctx context.Context, name, password string) (*zhuxiang.User, error) {
+	// A name no account can have is a failed login, not a query that
+	// PostgreSQL fails on (a NUL byte, invalid UTF-8).
+	if zhuxiang.CheckLine("name", "登录名", name, 64) != nil {
+		secure.BurnPasswordCheck(password)
+		return nil, ErrBadLogin
+	}
 	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		secure.BurnPasswordCheck(password)

@@ -183,6 +183,10 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 				return
 			}
 		}
+		if err := checkInput(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if err := fn(w, r, q); err != nil {
 			s.fail(w, r, err)
 		}

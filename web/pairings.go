@@ -258,10 +258,9 @@ func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *reques
 			in.Note = v
 		}
 	}
+	// The note's limit is the domain's (Pairing.Validate), so the API
+	// keeps it too; its error comes back from the store by field.
 	p := &zhuxiang.Pairing{Action: zhuxiang.Action(in.Action), StartDate: in.Start, EndDate: in.End, Note: strings.TrimSpace(in.Note)}
-	if len([]rune(p.Note)) > 500 {
-		errs["note"] = "备注不超过 500 个字"
-	}
 	if org, err := s.findOrg(r, a, in.Org); err != nil {
 		if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
 			return err

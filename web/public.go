@@ -33,6 +33,10 @@ func (s *server) publicCounties(r *http.Request) []option {
 }
 
 func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	qs := r.URL.Query()
 	full := readNeedFilters(qs)
 	f := needFilters{County: full.County, Action: full.Action, Cursor: full.Cursor}
@@ -52,6 +56,10 @@ func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) {
+	if err := checkInput(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	n, err := s.st.Need(r.Context(), zhuxiang.Actor{}, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
