@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"zhuxiang"
 )
 
@@ -94,7 +96,7 @@ func (s *Store) write(ctx context.Context, a zhuxiang.Actor, fn func(w *writeTx)
 	w := &writeTx{tx: tx, s: s, ctx: ctx, actor: a}
 	if err := fn(w); err != nil {
 		tx.Rollback()
-		return err
+		return dataError(err)
 	}
 	if len(w.pending) == 0 {
 		tx.Rollback()
@@ -221,6 +223,20 @@ func (w *writeTx) noteWrite(q string) {
 	if len(q) < 6 || !strings.EqualFold(q[:6], "SELECT") {
 		w.wrote = true
 	}
+}
+
+// dataError turns PostgreSQL's refusal of a value (SQLSTATE class 22: a NUL
+// in text, invalid UTF-8, a number out of range) into the invalid-input
+// error users see, in case a validator missed a field: the domain's rules
+// (text.go) are meant to refuse such input first, and SQLite stores it, so
+// without this the same input would be a 4xx on one engine and a 500 on the
+// other.
+func dataError(err error) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22") {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "", "提交的内容含有无法保存的值（如不可见的控制字符或超出范围的数字），请检查后重试")
+	}
+	return err
 }
 
 // housekeep runs fn in a transaction that records no audit entry, for the

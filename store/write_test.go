@@ -72,6 +72,24 @@ func TestWritePath(t *testing.T) {
 	})
 }
 
+// TestWriteRefusesBadValuesAlike checks the write path's safety net: a value
+// PostgreSQL refuses (a NUL in text) that slipped past the validators is the
+// same invalid-input error users see elsewhere, not an internal error.
+func TestWriteRefusesBadValuesAlike(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		err := st.WriteRaw(ctx, zhuxiang.SystemActor, "need", `UPDATE counters SET value = value WHERE name = $1`, "a\x00b")
+		if st.Dialect() == store.SQLite {
+			if err != nil {
+				t.Fatalf("SQLite: %v", err)
+			}
+			return
+		}
+		if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
+			t.Errorf("PostgreSQL: %v, want an invalid-input error", err)
+		}
+	})
+}
+
 // TestWritesGoThroughWritePath keeps every transaction in the store on the
 // write path: only write.go begins transactions (and the migration runner,
 // which changes the schema, not records), and only the session functions
