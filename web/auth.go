@@ -79,6 +79,17 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// A browser signed in as someone else (a village office's shared
+	// computer or phone) ends that session rather than only forgetting its
+	// cookie: whoever keeps the old token must not stay signed in.
+	if c, cerr := r.Cookie(sessionCookie); cerr == nil && c.Value != "" {
+		if prev, perr := s.st.SessionUser(r.Context(), c.Value); perr == nil {
+			if err := s.st.DeleteSession(r.Context(), c.Value, prev.User.Actor()); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
 	sess, err := s.st.CreateSession(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
