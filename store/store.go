@@ -367,30 +367,6 @@ func (s *Store) stmt(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 
-// TimeLayout is how times are stored: fixed-width UTC text sorts and
-// compares the same way on both engines.
-const TimeLayout = secure.AuditTimeLayout
-
-func ts(t time.Time) string { return t.UTC().Format(TimeLayout) }
-
-func parseTS(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(TimeLayout, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // forUpdate locks selected rows on PostgreSQL; SQLite's single writer
 // already serializes.
 func (s *Store) forUpdate() string {
@@ -406,12 +382,6 @@ func (s *Store) forUpdateOf(table string) string {
 		return " FOR UPDATE OF " + table
 	}
 	return ""
-}
-
-// like escapes a user's text for a LIKE pattern with ESCAPE '\'.
-func like(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
 }
 
 func notFound(what string) error {
