@@ -283,8 +283,8 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			}
 			where = append(where, "o.seq IN ("+strings.Join(marks, ", ")+")")
 			// Left to itself the planner walks a county's rows by the
-			// county index and checks each against the list: 40 ms for a
-			// county user, against 0.3 ms by seq.
+			// county index and checks each against the list, far slower
+			// than fetching the listed rows by seq.
 			from = "orgs o INDEXED BY orgs_seq"
 			order = "o.seq DESC"
 		}
@@ -301,7 +301,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	}
 	// On PostgreSQL a substring search must use the trigram index, but the
 	// planner guesses thousands of matches for any LIKE and prefers to walk
-	// the table: 60–110 ms a page for a rare fragment. So searches run in a
+	// the table, slowest for a rare fragment. So searches run in a
 	// read-only transaction that takes sequential scans off the table, and
 	// when the count shows few matches, plain index walks too, so the page
 	// is sorted from the matches instead of found by walking registration

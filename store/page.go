@@ -15,8 +15,8 @@ import (
 
 // CountCap bounds the count shown beside a list ("超过 1000 个"), so that
 // counting a vague search over a national registry never costs more than
-// the page itself: an exact count of 8 000 phrase matches took 6 ms, the
-// page under 1 ms.
+// the page itself: an exact count of thousands of matches costs many times
+// the page.
 const CountCap = 1000
 
 // cursor is a position in a list: after (name, id) in name order, or

@@ -70,8 +70,8 @@ type Store struct {
 }
 
 // readConns sizes the SQLite read pool: two connections per core. More
-// connections only contend on the engine's locks (with 8 on two cores the
-// list page's p99 under load was 90–100 ms, with 4 it was 66–68 ms), and
+// connections only contend on the engine's locks and lengthen the tail of
+// the response times under load, and
 // database/sql hands a freed connection to waiters in no particular order.
 var readConns = max(4, 2*runtime.GOMAXPROCS(0))
 
@@ -137,8 +137,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 // createSQLite makes a new SQLite file with 8 KB pages; an existing file is
 // left as it is. The page size is fixed once the file is in WAL mode, and
 // the driver would switch to WAL first (it runs _pragma parameters in
-// alphabetical order). A 100 000-row import ran about 15 % faster than
-// with 4 KB pages (fewer page splits and WAL frames); 16 KB was no better.
+// alphabetical order). Large imports run faster than with 4 KB pages
+// (fewer page splits and WAL frames); 16 KB gained nothing more.
 func createSQLite(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 || path == ":memory:" {
 		return nil
