@@ -468,18 +468,18 @@ func CanSeeAuditLog(a Actor) error {
 	return nil
 }
 
-// CanSeePlans says whether the actor may read the prefecture's plans: they
+// CanSeeAllocations says whether the actor may read the saved allocations: they
 // show every county's needs and organizations, and a county sees the whole
-// plan because whether its needs are matched depends on everyone else's.
-func CanSeePlans(a Actor) error {
+// allocation because whether its needs are matched depends on everyone else's.
+func CanSeeAllocations(a Actor) error {
 	if countyScope(a).None() {
 		return forbiddenf("", "对接方案仅州级和县市用户可见")
 	}
 	return nil
 }
 
-// CanRunPlan says whether the actor may compute and save a plan.
-func CanRunPlan(a Actor) error {
+// CanAllocate says whether the actor may compute and save an allocation.
+func CanAllocate(a Actor) error {
 	if !isAdmin(a) {
 		return forbiddenf("", "仅州级管理员可以计算全州对接方案")
 	}

@@ -116,8 +116,8 @@ func TestAuthz(t *testing.T) {
 		{"CanManageUsers", func(a Actor) bool { return ok(CanManageUsers(a)) }, "Y.......Y..."},
 		{"CanManageDepartments", func(a Actor) bool { return ok(CanManageDepartments(a)) }, "Y.......Y..."},
 		{"CanSeeAuditLog", func(a Actor) bool { return ok(CanSeeAuditLog(a)) }, "Y.......Y..."},
-		{"CanSeePlans", func(a Actor) bool { return ok(CanSeePlans(a)) }, "YYY.....Y..."},
-		{"CanRunPlan", func(a Actor) bool { return ok(CanRunPlan(a)) }, "Y.......Y..."},
+		{"CanSeeAllocations", func(a Actor) bool { return ok(CanSeeAllocations(a)) }, "YYY.....Y..."},
+		{"CanAllocate", func(a Actor) bool { return ok(CanAllocate(a)) }, "Y.......Y..."},
 		{"CanEditMatchWeights", func(a Actor) bool { return ok(CanEditMatchWeights(a)) }, "Y.......Y..."},
 		{"SignedIn", SignedIn, "YYYYYYYYY..Y"},
 	}

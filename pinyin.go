@@ -12,9 +12,9 @@ import (
 // maxSearchVariants caps how many readings of a name are kept. Every
 // character with two readings doubles the count, so without a cap a long
 // name full of 多音字 would produce thousands of keys. The cap is low because
-// the keys feed a trigram index: at 16 a typical name's keys were ten times
-// its length, mostly rare readings nobody types (会 kuai, 市 fu), and an
-// import of 100 000 organizations ran three times slower. Four keeps the
+// the keys feed a trigram index: a higher cap mostly adds rare readings
+// nobody types (会 kuai, 市 fu), and every key lengthens the index an import
+// builds. Four keeps the
 // alternative readings of the first two 多音字, which is where place names
 // (重庆, 长安, 和静) put them.
 const maxSearchVariants = 4

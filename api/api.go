@@ -83,9 +83,9 @@ var routes = []route{
 	{"POST", Prefix + "/matches", false, func(s *server) handlerFunc { return s.createMatch }},
 	{"GET", Prefix + "/matches/{id}", false, func(s *server) handlerFunc { return s.getMatch }},
 
-	{"GET", Prefix + "/plans", false, func(s *server) handlerFunc { return s.listPlans }},
-	{"POST", Prefix + "/plans", false, func(s *server) handlerFunc { return s.runPlan }},
-	{"GET", Prefix + "/plans/{id}", false, func(s *server) handlerFunc { return s.getPlan }},
+	{"GET", Prefix + "/plans", false, func(s *server) handlerFunc { return s.listAllocations }},
+	{"POST", Prefix + "/plans", false, func(s *server) handlerFunc { return s.runAllocation }},
+	{"GET", Prefix + "/plans/{id}", false, func(s *server) handlerFunc { return s.getAllocation }},
 
 	{"GET", Prefix + "/pairings", false, func(s *server) handlerFunc { return s.listPairings }},
 	{"POST", Prefix + "/pairings", false, func(s *server) handlerFunc { return s.createPairing }},

@@ -401,8 +401,8 @@ func TestPublicNeeds(t *testing.T) {
 	})
 }
 
-// TestPlans runs the plan through the API and reads it back.
-func TestPlans(t *testing.T) {
+// TestAllocations runs the plan through the API and reads it back.
+func TestAllocations(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newFixture(t, st)
 		a := f.newNeed(t, hejing, f.village1, zhuxiang.NeedOpen)

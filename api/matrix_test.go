@@ -321,7 +321,7 @@ func newMatchingFixture(t *testing.T, st *store.Store) *matchingFixture {
 		f.rq.draft, f.rq.submitted, f.rq.open, f.rq.offer, rqClosed, rqMatch, rqPairing
 	f.rq.awayDraft, f.rq.awaySubmitted, f.rq.awayOpen, f.rq.awayOffer, f.rq.awayClosedOffer, f.rq.awayMatch, f.rq.awayPairing =
 		f.hj.draft, f.hj.submitted, f.hj.open, f.hj.offer, hjClosed, hjMatch, hjPairing
-	p, _, err := st.RunPlan(ctx, zhuxiang.SystemActor)
+	p, _, err := st.Allocate(ctx, zhuxiang.SystemActor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -238,7 +238,7 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		}
 	}
 	for name, v := range map[string]any{"Need": needJSON{}, "PublicNeed": publicNeedJSON{}, "Offer": offerJSON{}, "Match": matchJSON{},
-		"Candidate": candidateJSON{}, "Plan": planJSON{}, "PlanItem": planItemJSON{}, "Pairing": pairingJSON{}, "Agreement": agreementJSON{},
+		"Candidate": candidateJSON{}, "Plan": allocationJSON{}, "PlanItem": allocationItemJSON{}, "Pairing": pairingJSON{}, "Agreement": agreementJSON{},
 		"Transition": transitionInput{}, "MatchInput": matchInput{}, "MatchTransition": matchTransitionInput{},
 		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}} {
 		same(name, jsonFields(v), props(name))

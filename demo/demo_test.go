@@ -73,7 +73,7 @@ func TestLoadPrefecture(t *testing.T) {
 	if err != nil || open.Total < 100 {
 		t.Errorf("open demo needs: %d (%v)", open.Total, err)
 	}
-	_, r, err := st.RunPlan(ctx, sys)
+	_, r, err := st.Allocate(ctx, sys)
 	if err != nil || r.Matched == 0 || r.KeyReached == 0 || r.KeyReached > r.KeyVillages {
 		t.Errorf("plan on demo data: %+v, %v", r, err)
 	}

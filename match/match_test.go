@@ -158,7 +158,7 @@ func TestWeightsValidate(t *testing.T) {
 	}
 }
 
-func TestPlanReasonsAndKeyVillages(t *testing.T) {
+func TestAllocationReasonsAndKeyVillages(t *testing.T) {
 	in := baseInput()
 	in.Offers = []*zhuxiang.Offer{offer("o1", "hj", zhuxiang.ActionIndustry, 1), offer("o3", "bad", zhuxiang.ActionWelfare, 3)}
 	// n-plain scores higher (same county, urgent) but n-key is a key village:
@@ -167,7 +167,7 @@ func TestPlanReasonsAndKeyVillages(t *testing.T) {
 	plain.Urgency = 3
 	key := need("n-key", "652824", "652824100201", zhuxiang.ActionIndustry, zhuxiang.TagLifted)
 	in.Needs = []*zhuxiang.Need{plain, key, need("n-culture", "652827", "", zhuxiang.ActionCulture), need("n-welfare", "652827", "", zhuxiang.ActionWelfare)}
-	r, err := Plan(in)
+	r, err := Allocate(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestPlanReasonsAndKeyVillages(t *testing.T) {
 	}
 	// A key village already paired adds no coverage: then score decides.
 	in.Reached["652824100201"] = true
-	r, _ = Plan(in)
+	r, _ = Allocate(in)
 	if r.Assignments[0].NeedID != "n-plain" || r.KeyVillages != 0 {
 		t.Fatalf("with the village already reached, assigned %+v (key villages %d)", r.Assignments[0], r.KeyVillages)
 	}
@@ -277,14 +277,14 @@ func bruteForce(in *Input) (int, int64) {
 	return bestKey, bestScore
 }
 
-// TestPlanOptimal checks the plan against brute force on thousands of small
+// TestAllocationOptimal checks the plan against brute force on thousands of small
 // random prefectures: coverage is maximal, then the score; and the same data
 // in another order gives the same plan.
-func TestPlanOptimal(t *testing.T) {
+func TestAllocationOptimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	for iter := range 3000 {
 		in := randomInput(rng)
-		r, err := Plan(in)
+		r, err := Allocate(in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -307,7 +307,7 @@ func TestPlanOptimal(t *testing.T) {
 		// Same data, shuffled: the same plan.
 		rng.Shuffle(len(in.Needs), func(i, j int) { in.Needs[i], in.Needs[j] = in.Needs[j], in.Needs[i] })
 		rng.Shuffle(len(in.Offers), func(i, j int) { in.Offers[i], in.Offers[j] = in.Offers[j], in.Offers[i] })
-		again, err := Plan(in)
+		again, err := Allocate(in)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,5 +1,5 @@
 // Package match scores (need, offer) pairs, proposes candidates with their
-// reasons, and computes the prefecture's plan: which offer serves which open
+// reasons, and computes the allocation (分配方案): which offer serves which open
 // need. It is pure: the caller loads needs, offers and organizations from the
 // store and passes them in, so the rules are tested without a database.
 //
@@ -112,7 +112,7 @@ var OfferKindsFor = map[zhuxiang.Action][]zhuxiang.OfferKind{
 	zhuxiang.ActionGovernance: {zhuxiang.OfferExpertise, zhuxiang.OfferVolunteers, zhuxiang.OfferFunds},
 }
 
-// Input is everything the scoring and the plan read. The store fills it.
+// Input is everything the scoring and the allocation read. The store fills it.
 type Input struct {
 	Needs   []*zhuxiang.Need         // open needs, with VillageTags filled
 	Offers  []*zhuxiang.Offer        // offers, with InUse filled
@@ -122,7 +122,7 @@ type Input struct {
 	Reached map[string]bool          // key villages already paired: reaching them again adds no coverage
 	Today   time.Time
 	Weights Weights
-	// Candidates bounds the candidates per need in the plan (the best by
+	// Candidates bounds the candidates per need in the allocation (the best by
 	// score); 0 keeps every eligible offer, which is exact for the data.
 	Candidates int
 }
@@ -144,7 +144,7 @@ type Candidate struct {
 // Exclusion says why an offer is not a candidate for a need, or "".
 type Exclusion string
 
-// Why an offer is not a candidate. The plan reports the most telling one
+// Why an offer is not a candidate. The allocation reports the most telling one
 // for a need left unmatched.
 const (
 	ExclAction  Exclusion = "action"  // a different action

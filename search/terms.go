@@ -2,10 +2,9 @@
 // posting lists of n-grams and facets held in memory, rebuilt from the
 // orgs table when the server starts and kept in step from its rev column.
 //
-// It replaced an FTS5 table. Keeping FTS5 in step cost about 90 µs of the
-// single writer's time per organization (two thirds of a 100 000-row
-// import), while the same postings built in Go take a few microseconds
-// and answer a search without touching the database. PostgreSQL keeps its
+// It replaced an FTS5 table. Keeping FTS5 in step took most of the single
+// writer's time in a large import, while the same postings built in Go
+// cost little and answer a search without touching the database. PostgreSQL keeps its
 // trigram index (migrations/0002_search.postgres.sql) and does not use
 // this package.
 //

@@ -11,8 +11,8 @@ import (
 )
 
 // Argon2id parameters: OWASP's second recommended setting (19 MiB, 2 passes),
-// which keeps a login under ~30 ms on the 2-core machines we run on while
-// making offline guessing expensive.
+// which keeps a login quick on the 2-core machines we run on while making
+// offline guessing expensive.
 const (
 	argonTime    = 2
 	argonMemory  = 19 * 1024

@@ -34,8 +34,8 @@ const (
 	// maxTableBytes bounds the memory a Table holds (a string header per
 	// cell and the text of each), because a read must stay within 256 MB
 	// of the server's baseline and the garbage collector lets the heap
-	// grow to about twice what is live. 200 000 rows of 10 typical
-	// columns take about 80 MB.
+	// grow to about twice what is live; the bound still holds a 200 000-row
+	// import of typical columns.
 	maxTableBytes = 96 * mib
 	// maxZipEntries is far above any real workbook (a few dozen parts, a
 	// few hundred with pictures) and stops a central directory of millions
@@ -49,7 +49,7 @@ const (
 	// shortDate is how Excel on Chinese Windows shows the built-in date
 	// format 14, so dates read back look as the user saw them. The zh-CN
 	// locale tag does not change the text; without a tag excelize scans
-	// all its locales for every date cell, which makes dates 3× slower.
+	// all its locales for every date cell, which makes dates much slower.
 	shortDate = "[$-804]yyyy/m/d"
 )
 

@@ -31,15 +31,15 @@ const (
 	// the workbook): real ones are a few KB, even with thousands of names.
 	maxSmallPart = 4 * mib
 	// maxStylesPart and maxStyleElems bound styles.xml, which excelize
-	// parses wholly into structs at about 300 bytes per element (1 million
-	// elements took 305 MB). Excel itself stops at about 64 000 cell
+	// parses wholly into structs at about 300 bytes per element. Excel
+	// itself stops at about 64 000 cell
 	// formats; a workbook at that limit has about 200 000 elements.
 	maxStylesPart = 16 * mib
 	maxStyleElems = 300_000
 	// maxSharedStrings bounds the shared-string table: excelize keeps an
 	// index entry (about 48 bytes, twice that while it grows the index) or
-	// a struct (about 250 bytes, below xmlSpillSize) per string; 900 000
-	// strings raised the heap by 89 MB at its peak.
+	// a struct (about 250 bytes, below xmlSpillSize) per string, so the
+	// heap grows with the count.
 	maxSharedStrings = 1_000_000
 	// xmlSpillSize is the size above which excelize reads the sheet and the
 	// shared strings from temporary files instead of memory; small enough

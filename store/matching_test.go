@@ -396,7 +396,7 @@ func TestFlaggedOrgNeverPaired(t *testing.T) {
 	})
 }
 
-func TestDirectPairingAndPlan(t *testing.T) {
+func TestDirectPairingAndAllocation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newMatchFixture(t, st)
 		// A direct pairing with a PNG agreement, checked by content.
@@ -428,10 +428,10 @@ func TestDirectPairingAndPlan(t *testing.T) {
 		f.need(t, f.vil1, f.village1, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
 		n2 := f.need(t, f.vil2, f.village2, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
 		f.offer(t, f.orgU1, zhuxiang.ActionIndustry, 1)
-		if _, _, err := st.RunPlan(ctx, f.county1); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
+		if _, _, err := st.Allocate(ctx, f.county1); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
 			t.Fatalf("county ran the plan: %v", err)
 		}
-		first, r, err := st.RunPlan(ctx, f.admin)
+		first, r, err := st.Allocate(ctx, f.admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -448,20 +448,20 @@ func TestDirectPairingAndPlan(t *testing.T) {
 		}
 		// A second plan after a new offer: the comparison names the change.
 		f.offer(t, f.orgU2, zhuxiang.ActionIndustry, 1)
-		second, _, err := st.RunPlan(ctx, f.admin)
+		second, _, err := st.Allocate(ctx, f.admin)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Both needs are now matched, each to the offer of its own county.
-		changes := store.ComparePlans(first, second)
+		changes := store.CompareAllocations(first, second)
 		if len(changes) != 2 || changes[0].Before != "未匹配" || !strings.Contains(changes[1].After, "若羌县红枣商会") {
 			t.Fatalf("changes = %+v", changes)
 		}
-		plans, _ := st.Plans(ctx, f.county1, 10)
+		plans, _ := st.Allocations(ctx, f.county1, 10)
 		if len(plans) != 2 {
 			t.Errorf("plans listed: %d", len(plans))
 		}
-		if _, err := st.Plans(ctx, f.orgU1, 10); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
+		if _, err := st.Allocations(ctx, f.orgU1, 10); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
 			t.Errorf("organization read plans: %v", err)
 		}
 	})

@@ -65,7 +65,7 @@ func (s *Store) SetMatchWeights(ctx context.Context, a zhuxiang.Actor, w match.W
 // apply the actor's scope to what they display.
 func (s *Store) MatchInput(ctx context.Context) (*match.Input, error) {
 	// Every need and offer page asks for proposals, and loading the input
-	// cost 45 ms at 2 400 open needs; it changes only with a write that
+	// is too costly to repeat per page; it changes only with a write that
 	// bumps match_gen or orgs_gen (in the writer's transaction), or with
 	// the day (validity periods, deadlines).
 	var mg, og int64

@@ -3,14 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"zhuxiang"
 	"zhuxiang/search"
@@ -64,12 +62,6 @@ func (m *Memo) Get(key string, build func() any) any {
 	}
 	return m.val
 }
-
-// CountCap bounds the count shown beside a list ("超过 1000 个"), so that
-// counting a vague search over a national registry never costs more than
-// the page itself: an exact count of 8 000 phrase matches took 6 ms, the
-// page under 1 ms.
-const CountCap = 1000
 
 const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESCE(o.department_id, ''), COALESCE(d.name, ''), o.rating, o.rating_date,
 	o.reg_county, o.reg_place, o.contact, o.phone, o.address, o.intro, o.flag_abnormal, o.flag_dishonest, o.version, o.created_at, o.updated_at, o.updated_by, o.seq, o.inspections`
@@ -143,50 +135,6 @@ func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
 	}
 	cond, args := scopeSQL(zhuxiang.OrgScope(a), orgKeys, next)
 	return cond, args, nil
-}
-
-// cursor is a position in a list: after (name, id) in name order, or
-// before seq in a search's newest-first order.
-type cursor struct {
-	search   bool
-	seq      int64
-	name, id string
-}
-
-func encodeCursor(c cursor) string {
-	if c.search {
-		return "s" + strconv.FormatInt(c.seq, 36)
-	}
-	return "n" + base64.RawURLEncoding.EncodeToString([]byte(c.name+"\x00"+c.id))
-}
-
-// decodeCursor is the one reader of list cursors, and strict: a cursor
-// is accepted only if encodeCursor could have written it, because its
-// parts go to the database as they are, and PostgreSQL fails on what SQLite
-// would quietly compare (a NUL byte, invalid UTF-8, a number past int64).
-func decodeCursor(s string) (cursor, bool) {
-	if strings.HasPrefix(s, "s") {
-		n, ok := decodeSeq(s[1:])
-		return cursor{search: true, seq: n}, ok
-	}
-	if !strings.HasPrefix(s, "n") {
-		return cursor{}, false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s[1:])
-	if err != nil {
-		return cursor{}, false
-	}
-	name, id, ok := strings.Cut(string(b), "\x00")
-	c := cursor{name: name, id: id}
-	ok = ok && zhuxiang.IsID(id) && name != "" && utf8.ValidString(name)
-	return c, ok && encodeCursor(c) == s
-}
-
-// decodeSeq reads a position in registration order as seqPage and the
-// search cursor write it: a positive base-36 number, in its one spelling.
-func decodeSeq(s string) (int64, bool) {
-	n, err := strconv.ParseInt(s, 36, 64)
-	return n, err == nil && n > 0 && strconv.FormatInt(n, 36) == s
 }
 
 // ListOrgs lists the organizations in the actor's scope, in name order or,
@@ -335,8 +283,8 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			}
 			where = append(where, "o.seq IN ("+strings.Join(marks, ", ")+")")
 			// Left to itself the planner walks a county's rows by the
-			// county index and checks each against the list: 40 ms for a
-			// county user, against 0.3 ms by seq.
+			// county index and checks each against the list, far slower
+			// than fetching the listed rows by seq.
 			from = "orgs o INDEXED BY orgs_seq"
 			order = "o.seq DESC"
 		}
@@ -353,7 +301,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	}
 	// On PostgreSQL a substring search must use the trigram index, but the
 	// planner guesses thousands of matches for any LIKE and prefers to walk
-	// the table: 60–110 ms a page for a rare fragment. So searches run in a
+	// the table, slowest for a rare fragment. So searches run in a
 	// read-only transaction that takes sequential scans off the table, and
 	// when the count shows few matches, plain index walks too, so the page
 	// is sorted from the matches instead of found by walking registration

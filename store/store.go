@@ -70,8 +70,8 @@ type Store struct {
 }
 
 // readConns sizes the SQLite read pool: two connections per core. More
-// connections only contend on the engine's locks (with 8 on two cores the
-// list page's p99 under load was 90–100 ms, with 4 it was 66–68 ms), and
+// connections only contend on the engine's locks and lengthen the tail of
+// the response times under load, and
 // database/sql hands a freed connection to waiters in no particular order.
 var readConns = max(4, 2*runtime.GOMAXPROCS(0))
 
@@ -137,8 +137,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 // createSQLite makes a new SQLite file with 8 KB pages; an existing file is
 // left as it is. The page size is fixed once the file is in WAL mode, and
 // the driver would switch to WAL first (it runs _pragma parameters in
-// alphabetical order). A 100 000-row import ran about 15 % faster than
-// with 4 KB pages (fewer page splits and WAL frames); 16 KB was no better.
+// alphabetical order). Large imports run faster than with 4 KB pages
+// (fewer page splits and WAL frames); 16 KB gained nothing more.
 func createSQLite(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 || path == ":memory:" {
 		return nil
@@ -367,30 +367,6 @@ func (s *Store) stmt(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 
-// TimeLayout is how times are stored: fixed-width UTC text sorts and
-// compares the same way on both engines.
-const TimeLayout = secure.AuditTimeLayout
-
-func ts(t time.Time) string { return t.UTC().Format(TimeLayout) }
-
-func parseTS(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(TimeLayout, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // forUpdate locks selected rows on PostgreSQL; SQLite's single writer
 // already serializes.
 func (s *Store) forUpdate() string {
@@ -406,12 +382,6 @@ func (s *Store) forUpdateOf(table string) string {
 		return " FOR UPDATE OF " + table
 	}
 	return ""
-}
-
-// like escapes a user's text for a LIKE pattern with ESCAPE '\'.
-func like(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
 }
 
 func notFound(what string) error {

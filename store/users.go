@@ -135,13 +135,6 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 	return &u, nil
 }
 
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // ListUsers lists accounts; only the prefecture admin manages users.
 func (s *Store) ListUsers(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.User, error) {
 	if err := zhuxiang.CanManageUsers(a); err != nil {

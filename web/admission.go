@@ -14,7 +14,7 @@ import (
 // in arrival order. Without it every request competes for the database
 // connections, and database/sql hands a freed connection to a waiter in no
 // particular order, so under load some requests waited many times the
-// median (p99 ≈ 4.5 × p50 on the list page at 100 connections); goroutines
+// median; goroutines
 // waiting on a channel are woken first come, first served.
 //
 // A slot is held for the work only, never for a transfer, because a client

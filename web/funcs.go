@@ -266,7 +266,7 @@ func (v *view) Can(area string) bool {
 	case "import":
 		return zhuxiang.CanImport(a, "") == nil
 	case "plan":
-		return zhuxiang.CanSeePlans(a) == nil
+		return zhuxiang.CanSeeAllocations(a) == nil
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil
 	case "audit":

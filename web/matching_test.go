@@ -406,7 +406,7 @@ func TestOfferStatusButtons(t *testing.T) {
 	mustStatus(t, other.get("/offers/"+o.ID), http.StatusOK)
 }
 
-func TestPlanPages(t *testing.T) {
+func TestAllocationPages(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		f := newFixtureOn(t, engine)
 		cun := f.actor("cun")

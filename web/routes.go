@@ -75,12 +75,12 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /offers/{id}/interest", s.auth(s.offerInterest))
 	mux.Handle("POST /offers/{id}/matches/{mid}", s.auth(s.offerMatch))
 
-	mux.Handle("GET /plan", s.auth(s.planList))
-	mux.Handle("POST /plan", s.auth(s.planRun))
+	mux.Handle("GET /plan", s.auth(s.allocationList))
+	mux.Handle("POST /plan", s.auth(s.allocationRun))
 	mux.Handle("GET /plan/weights", s.auth(s.weightsPage))
 	mux.Handle("POST /plan/weights", s.auth(s.weightsSave))
-	mux.Handle("GET /plan/{id}", s.auth(s.planShow))
-	mux.Handle("GET /plan/{id}/export.xlsx", s.auth(s.planExport))
+	mux.Handle("GET /plan/{id}", s.auth(s.allocationShow))
+	mux.Handle("GET /plan/{id}/export.xlsx", s.auth(s.allocationExport))
 
 	mux.Handle("GET /pairings", s.auth(s.pairingList))
 	mux.Handle("GET /pairings/export.xlsx", s.auth(s.pairingExport))

@@ -10,12 +10,12 @@ import (
 	"testing"
 )
 
-// TestPlanCostMatchesLEMON checks the plan's optimum with an independent
+// TestAllocationCostMatchesLEMON checks the plan's optimum with an independent
 // solver: the DIMACS file that `match export-dimacs` writes for the demo
 // data, solved by LEMON's network simplex, has the optimal cost that
 // `match plan` reports. LEMON comes from Debian's liblemon-dev; .ci/run
 // installs it, so under CI its absence is a failure, not a skip.
-func TestPlanCostMatchesLEMON(t *testing.T) {
+func TestAllocationCostMatchesLEMON(t *testing.T) {
 	gxx, err := exec.LookPath("g++")
 	_, herr := os.Stat("/usr/include/lemon/dimacs.h")
 	if err != nil || herr != nil {

@@ -309,7 +309,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBenchMatch(rest, stdout)
 	case "match plan":
 		asJSON := fs.Bool("json", false, "以 JSON 输出")
-		return with(func(st *store.Store) error { return matchPlan(ctx, st, *asJSON, stdout) })
+		return with(func(st *store.Store) error { return matchAllocate(ctx, st, *asJSON, stdout) })
 	case "match export-dimacs":
 		return with(func(st *store.Store) error {
 			if fs.NArg() != 1 {

@@ -175,7 +175,7 @@ func TestRedactDSN(t *testing.T) {
 	}
 }
 
-func TestImportPairingsAndPlan(t *testing.T) {
+func TestImportPairingsAndAllocation(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "z.db")
 	orgs := "组织名称,统一社会信用代码,登记县市\n甲协会," + code(1) + ",和静县\n"

@@ -14,11 +14,11 @@ import (
 	"zhuxiang/store"
 )
 
-// matchPlan computes the prefecture's plan on the database, saves it as
-// the system actor (so the plan page shows it), and prints the figures.
-func matchPlan(ctx context.Context, st *store.Store, asJSON bool, stdout io.Writer) error {
+// matchAllocate computes the allocation (the optimiser's 对接方案) on the database, saves it as
+// the system actor (so the /plan page shows it), and prints the figures.
+func matchAllocate(ctx context.Context, st *store.Store, asJSON bool, stdout io.Writer) error {
 	start := time.Now()
-	saved, r, err := st.RunPlan(ctx, zhuxiang.SystemActor)
+	saved, r, err := st.Allocate(ctx, zhuxiang.SystemActor)
 	if err != nil {
 		return err
 	}
@@ -37,14 +37,14 @@ func matchPlan(ctx context.Context, st *store.Store, asJSON bool, stdout io.Writ
 	return nil
 }
 
-// exportDIMACS writes the plan's min-cost-flow problem without saving a
-// plan, and prints the optimal cost our solver found for it.
+// exportDIMACS writes the allocation's min-cost-flow problem without saving a
+// allocation, and prints the optimal cost our solver found for it.
 func exportDIMACS(ctx context.Context, st *store.Store, path string, stdout io.Writer) error {
 	in, err := st.MatchInput(ctx)
 	if err != nil {
 		return err
 	}
-	r, err := match.Plan(in)
+	r, err := match.Allocate(in)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,8 @@
 // only on counted work, so the result is deterministic. docs/PERFORMANCE.md has the measurements
 // against LEMON.
 //
-// Graph and Graph.MinCostFlow are a small generic min-cost-flow model and a deliberately simple
-// reference solver (Bellman–Ford successive shortest paths); tests use them, with ReadDIMACS, to
-// check WriteDIMACS and Solve independently of each other.
+// The package's tests carry a small generic min-cost-flow model (Graph), a deliberately simple
+// reference solver (Graph.MinCostFlow, Bellman–Ford successive shortest paths) and a DIMACS
+// reader (ReadDIMACS), to check WriteDIMACS and Solve independently of each other; they live in
+// _test.go files because nothing but the tests needs them.
 package flow

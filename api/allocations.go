@@ -9,8 +9,11 @@ import (
 	"zhuxiang/store"
 )
 
-// planJSON is a saved plan: its figures, and in a detail its items.
-type planJSON struct {
+// The API keeps /plans, the schema names Plan and PlanItem and their
+// operation ids: they are the contract other systems were written against.
+
+// allocationJSON is a saved allocation: its figures, and in a detail its items.
+type allocationJSON struct {
 	ID          string        `json:"id"`
 	CreatedAt   string        `json:"created_at"`
 	CreatedBy   string        `json:"created_by"`
@@ -25,10 +28,10 @@ type planJSON struct {
 	Seconds     float64       `json:"seconds"`
 	Weights     match.Weights `json:"weights"`
 	// Items is absent from list items, which do not read them.
-	Items *[]planItemJSON `json:"items,omitempty"`
+	Items *[]allocationItemJSON `json:"items,omitempty"`
 }
 
-type planItemJSON struct {
+type allocationItemJSON struct {
 	NeedID      string   `json:"need_id"`
 	NeedTitle   string   `json:"need_title"`
 	Place       string   `json:"place"`
@@ -42,14 +45,14 @@ type planItemJSON struct {
 	Reasons     []string `json:"reasons"`
 }
 
-func toPlanJSON(p *store.SavedPlan, detail bool) planJSON {
-	out := planJSON{ID: p.ID, CreatedAt: rfc3339(p.CreatedAt), CreatedBy: p.CreatedBy, Needs: p.Needs, Offers: p.Offers, Arcs: p.Arcs,
+func toAllocationJSON(p *store.SavedAllocation, detail bool) allocationJSON {
+	out := allocationJSON{ID: p.ID, CreatedAt: rfc3339(p.CreatedAt), CreatedBy: p.CreatedBy, Needs: p.Needs, Offers: p.Offers, Arcs: p.Arcs,
 		Matched: p.Matched, KeyVillages: p.KeyVillages, KeyReached: p.KeyReached, TotalScore: p.TotalScore, Cost: p.Cost, Seconds: p.Seconds,
 		Weights: p.Weights}
 	if detail {
-		items := make([]planItemJSON, 0, len(p.Items))
+		items := make([]allocationItemJSON, 0, len(p.Items))
 		for _, it := range p.Items {
-			items = append(items, planItemJSON{NeedID: it.NeedID, NeedTitle: it.NeedTitle, Place: it.Place, Action: string(it.Action),
+			items = append(items, allocationItemJSON{NeedID: it.NeedID, NeedTitle: it.NeedTitle, Place: it.Place, Action: string(it.Action),
 				ActionLabel: it.Action.Label(), KeyVillage: it.KeyVillage, OfferID: it.OfferID, OfferTitle: it.OfferTitle, Org: it.Org,
 				Score: it.Score, Reasons: nonNil(it.Reasons)})
 		}
@@ -58,17 +61,17 @@ func toPlanJSON(p *store.SavedPlan, detail bool) planJSON {
 	return out
 }
 
-// maxPlans bounds a plan list; the store lists at most 100 and turns more
+// maxAllocations bounds an allocation list; the store lists at most 100 and turns more
 // into its default, so one more than this must stay within it.
-const maxPlans = 50
+const maxAllocations = 50
 
-func (s *server) listPlans(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+func (s *server) listAllocations(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
 	q := newQuery(r)
-	limit := q.limit(20, maxPlans)
+	limit := q.limit(20, maxAllocations)
 	if q.err != nil {
 		return q.err
 	}
-	ps, err := s.st.Plans(r.Context(), a, limit+1)
+	ps, err := s.st.Allocations(r.Context(), a, limit+1)
 	if err != nil {
 		return err
 	}
@@ -76,34 +79,34 @@ func (s *server) listPlans(w http.ResponseWriter, r *http.Request, a zhuxiang.Ac
 	if truncated {
 		ps = ps[:limit]
 	}
-	items := make([]planJSON, 0, len(ps))
+	items := make([]allocationJSON, 0, len(ps))
 	for _, p := range ps {
-		items = append(items, toPlanJSON(p, false))
+		items = append(items, toAllocationJSON(p, false))
 	}
-	writeJSON(w, http.StatusOK, shortList[planJSON]{items, truncated})
+	writeJSON(w, http.StatusOK, shortList[allocationJSON]{items, truncated})
 	return nil
 }
 
-func (s *server) getPlan(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
-	p, err := s.st.Plan(r.Context(), a, r.PathValue("id"))
+func (s *server) getAllocation(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	p, err := s.st.Allocation(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toPlanJSON(p, true))
+	writeJSON(w, http.StatusOK, toAllocationJSON(p, true))
 	return nil
 }
 
-// runPlan computes and saves a plan on the current data. The body is
-// empty (or {}): a plan takes no parameters beyond the saved weights.
-func (s *server) runPlan(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+// runAllocation computes and saves an allocation on the current data. The body is
+// empty (or {}): an allocation takes no parameters beyond the saved weights.
+func (s *server) runAllocation(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
 	var in struct{}
 	if err := decodeOptional(r, &in); err != nil {
 		return err
 	}
-	p, _, err := s.st.RunPlan(r.Context(), a)
+	p, _, err := s.st.Allocate(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	created(w, "/plans/"+url.PathEscape(p.ID), toPlanJSON(p, true))
+	created(w, "/plans/"+url.PathEscape(p.ID), toAllocationJSON(p, true))
 	return nil
 }

@@ -11,19 +11,20 @@ import (
 	"zhuxiang/match/flow"
 )
 
-// Assignment is one pair of the plan.
+// Assignment is one pair of the allocation.
 type Assignment struct {
 	Candidate
 	KeyVillage string // the key village this pair reaches, if any
 }
 
-// Unmatched is a need the plan leaves without an offer, and why.
+// Unmatched is a need the allocation leaves without an offer, and why.
 type Unmatched struct {
 	NeedID string
 	Reason string
 }
 
-// Result is a computed plan.
+// Result is a computed allocation (分配方案): the optimiser's output, not the
+// prefecture's plan (方案), which is the programme the platform serves.
 type Result struct {
 	Assignments []Assignment // in need order
 	Unmatched   []Unmatched
@@ -32,7 +33,7 @@ type Result struct {
 	Arcs        int   // candidate pairs
 	Matched     int   // needs given an offer
 	KeyVillages int   // key villages with open needs and not yet paired
-	KeyReached  int   // of those, reached by the plan
+	KeyReached  int   // of those, reached by the allocation
 	TotalScore  int64 // sum of the assigned pairs' scores
 	Cost        int64 // the optimal cost of the min-cost-flow problem (see flow.Problem.WriteDIMACS)
 	Seconds     float64
@@ -40,15 +41,15 @@ type Result struct {
 	problem *flow.Problem
 }
 
-// WriteDIMACS writes the plan's min-cost-flow problem, whose optimal cost
+// WriteDIMACS writes the allocation's min-cost-flow problem, whose optimal cost
 // is r.Cost, for checking with an independent solver such as LEMON.
 func (r *Result) WriteDIMACS(w io.Writer) error { return r.problem.WriteDIMACS(w) }
 
-// Plan assigns offers to open needs within every offer's remaining
+// Allocate assigns offers to open needs within every offer's remaining
 // capacity so that first the number of key villages reached is as large as
 // possible, then the total score: an exact optimum (min-cost flow), the same
 // for the same data whatever order it came in.
-func Plan(in *Input) (*Result, error) {
+func Allocate(in *Input) (*Result, error) {
 	needs := slices.Clone(in.Needs)
 	slices.SortFunc(needs, func(a, b *zhuxiang.Need) int { return cmp.Compare(a.ID, b.ID) })
 	var offers []*zhuxiang.Offer

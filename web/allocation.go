@@ -14,41 +14,45 @@ import (
 	"zhuxiang/store"
 )
 
-type planData struct {
-	Plan       *store.SavedPlan // nil before the first run
-	Assigned   []store.PlanItem
-	Unmatched  []store.PlanItem
-	Previous   *store.SavedPlan
-	Changes    []store.PlanChange
-	History    []*store.SavedPlan
-	Reached    int // key villages paired so far, whatever plan
+// The pages of allocations keep the URL /plan, the navigation key "plan" and
+// the templates plan.html and plan_weights.html named after it: users know the
+// address, and the area is 对接方案 to them.
+
+type allocationData struct {
+	Allocation *store.SavedAllocation // nil before the first run
+	Assigned   []store.AllocationItem
+	Unmatched  []store.AllocationItem
+	Previous   *store.SavedAllocation
+	Changes    []store.AllocationChange
+	History    []*store.SavedAllocation
+	Reached    int // key villages paired so far, whatever allocation
 	KeyTotal   int
 	CanRun     bool
 	Latest     bool
 	County     string // the county whose lines are shown; "" for all
-	Unmatched0 int    // unmatched needs in the whole plan, whatever the county shown
+	Unmatched0 int    // unmatched needs in the whole allocation, whatever the county shown
 	Counties   []option
 }
 
-// planList shows the latest saved plan; planShow an earlier one. Both
-// compare with the plan saved just before the one shown.
-func (s *server) planList(w http.ResponseWriter, r *http.Request, q *request) error {
-	return s.renderPlan(w, r, q, "")
+// allocationList shows the latest saved allocation; allocationShow an earlier one. Both
+// compare with the allocation saved just before the one shown.
+func (s *server) allocationList(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.renderAllocation(w, r, q, "")
 }
 
-func (s *server) planShow(w http.ResponseWriter, r *http.Request, q *request) error {
-	return s.renderPlan(w, r, q, r.PathValue("id"))
+func (s *server) allocationShow(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.renderAllocation(w, r, q, r.PathValue("id"))
 }
 
-func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, id string) error {
+func (s *server) renderAllocation(w http.ResponseWriter, r *http.Request, q *request, id string) error {
 	ctx, a := r.Context(), q.actor
-	history, err := s.st.Plans(ctx, a, 100)
+	history, err := s.st.Allocations(ctx, a, 100)
 	if err != nil {
 		return err
 	}
-	d := planData{History: history, CanRun: zhuxiang.CanRunPlan(a) == nil}
+	d := allocationData{History: history, CanRun: zhuxiang.CanAllocate(a) == nil}
 	// A county reads its own lines first; anyone may choose another county
-	// or the whole prefecture, because the plan is one for all.
+	// or the whole prefecture, because the allocation is one for all.
 	d.County = r.URL.Query().Get("county")
 	if _, set := r.URL.Query()["county"]; !set {
 		d.County, _ = zhuxiang.HomePlace(a)
@@ -73,12 +77,12 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, 
 		}
 	}
 	if id != "" {
-		if d.Plan, err = s.st.Plan(ctx, a, id); err != nil {
+		if d.Allocation, err = s.st.Allocation(ctx, a, id); err != nil {
 			return err
 		}
 		d.Latest = idx == 0
-		d.Unmatched0 = d.Plan.Needs - d.Plan.Matched
-		for _, it := range d.Plan.Items {
+		d.Unmatched0 = d.Allocation.Needs - d.Allocation.Matched
+		for _, it := range d.Allocation.Items {
 			if d.County != "" && it.CountyCode != d.County {
 				continue
 			}
@@ -89,23 +93,23 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, q *request, 
 			}
 		}
 		if idx >= 0 && idx+1 < len(history) {
-			if d.Previous, err = s.st.Plan(ctx, a, history[idx+1].ID); err != nil {
+			if d.Previous, err = s.st.Allocation(ctx, a, history[idx+1].ID); err != nil {
 				return err
 			}
-			d.Changes = store.ComparePlans(d.Previous, d.Plan)
+			d.Changes = store.CompareAllocations(d.Previous, d.Allocation)
 		}
 	}
 	v := &view{Title: "对接方案", Nav: "plan", Data: d}
-	if r.URL.Query().Get("done") != "" && d.Plan != nil {
-		v.Flash = fmt.Sprintf("已计算新的对接方案：%d 条需求中匹配 %d 条，用时 %.2f 秒。", d.Plan.Needs, d.Plan.Matched, d.Plan.Seconds)
+	if r.URL.Query().Get("done") != "" && d.Allocation != nil {
+		v.Flash = fmt.Sprintf("已计算新的对接方案：%d 条需求中匹配 %d 条，用时 %.2f 秒。", d.Allocation.Needs, d.Allocation.Matched, d.Allocation.Seconds)
 	}
 	s.render(w, r, http.StatusOK, "plan", v)
 	return nil
 }
 
-// planRun computes and saves a new plan; the store allows only the admin.
-func (s *server) planRun(w http.ResponseWriter, r *http.Request, q *request) error {
-	p, _, err := s.st.RunPlan(r.Context(), q.actor)
+// allocationRun computes and saves a new allocation; the store allows only the admin.
+func (s *server) allocationRun(w http.ResponseWriter, r *http.Request, q *request) error {
+	p, _, err := s.st.Allocate(r.Context(), q.actor)
 	if err != nil {
 		return err
 	}
@@ -113,10 +117,10 @@ func (s *server) planRun(w http.ResponseWriter, r *http.Request, q *request) err
 	return nil
 }
 
-// planExport writes a saved plan as a workbook: assignments and unmatched
+// allocationExport writes a saved allocation as a workbook: assignments and unmatched
 // needs on two sheets, the way the prefecture circulates it.
-func (s *server) planExport(w http.ResponseWriter, r *http.Request, q *request) error {
-	p, err := s.st.Plan(r.Context(), q.actor, r.PathValue("id"))
+func (s *server) allocationExport(w http.ResponseWriter, r *http.Request, q *request) error {
+	p, err := s.st.Allocation(r.Context(), q.actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -146,7 +150,7 @@ func (s *server) planExport(w http.ResponseWriter, r *http.Request, q *request) 
 	}}
 	if err := sheet.WriteXLSX(hw, summary, assigned, unmatched); err != nil {
 		if hw.started {
-			s.log.Error("plan export aborted", "err", err)
+			s.log.Error("allocation export aborted", "err", err)
 			return nil
 		}
 		return err

@@ -14,9 +14,15 @@ import (
 	"zhuxiang/secure"
 )
 
-// SavedPlan is a plan computed at a time, kept so the next one can be
+// Allocations are the optimiser's output (分配方案). They were called plans
+// before "plan" came to mean only the prefecture's programme; the tables keep
+// their names (plans, plan_items), as does the audit entity "plan" already in
+// signed audit chains, because renaming stored data needs a migration for no
+// gain to anyone reading it.
+
+// SavedAllocation is an allocation computed at a time, kept so the next one can be
 // compared with it.
-type SavedPlan struct {
+type SavedAllocation struct {
 	ID          string
 	CreatedAt   time.Time
 	CreatedBy   string
@@ -30,11 +36,11 @@ type SavedPlan struct {
 	Cost        int64
 	Seconds     float64
 	Weights     match.Weights
-	Items       []PlanItem // in need order; filled by Plan, not by Plans
+	Items       []AllocationItem // in need order; filled by Allocation, not by Allocations
 }
 
-// PlanItem is one need's line in a saved plan: its offer, or why none.
-type PlanItem struct {
+// AllocationItem is one need's line in a saved allocation: its offer, or why none.
+type AllocationItem struct {
 	NeedID     string
 	NeedTitle  string
 	CountyCode string
@@ -48,22 +54,22 @@ type PlanItem struct {
 	Reasons    []string // for a match; for an unmatched need, one line saying why
 }
 
-// RunPlan computes the plan on the current data and saves it; only the
-// prefecture admin. It returns the saved plan with its items.
-func (s *Store) RunPlan(ctx context.Context, a zhuxiang.Actor) (*SavedPlan, *match.Result, error) {
-	if err := zhuxiang.CanRunPlan(a); err != nil {
+// Allocate computes the allocation on the current data and saves it; only the
+// prefecture admin. It returns the saved allocation with its items.
+func (s *Store) Allocate(ctx context.Context, a zhuxiang.Actor) (*SavedAllocation, *match.Result, error) {
+	if err := zhuxiang.CanAllocate(a); err != nil {
 		return nil, nil, err
 	}
 	in, err := s.MatchInput(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := match.Plan(in)
+	r, err := match.Allocate(in)
 	if err != nil {
 		return nil, nil, err
 	}
 	w, _ := json.Marshal(in.Weights)
-	p := &SavedPlan{ID: secure.NewID(), CreatedAt: s.Now(), CreatedBy: a.Name, Needs: r.Needs, Offers: r.Offers, Arcs: r.Arcs, Matched: r.Matched,
+	p := &SavedAllocation{ID: secure.NewID(), CreatedAt: s.Now(), CreatedBy: a.Name, Needs: r.Needs, Offers: r.Offers, Arcs: r.Arcs, Matched: r.Matched,
 		KeyVillages: r.KeyVillages, KeyReached: r.KeyReached, TotalScore: r.TotalScore, Cost: r.Cost, Seconds: r.Seconds, Weights: in.Weights}
 	err = s.write(ctx, a, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO plans (id, created_at, created_by, needs, offers, arcs, matched, key_villages, key_reached, total_score, cost, micros, weights)
@@ -88,14 +94,14 @@ func (s *Store) RunPlan(ctx context.Context, a zhuxiang.Actor) (*SavedPlan, *mat
 	if err != nil {
 		return nil, nil, err
 	}
-	saved, err := s.Plan(ctx, a, p.ID)
+	saved, err := s.Allocation(ctx, a, p.ID)
 	return saved, r, err
 }
 
-const planCols = `id, created_at, created_by, needs, offers, arcs, matched, key_villages, key_reached, total_score, cost, micros, weights`
+const allocationCols = `id, created_at, created_by, needs, offers, arcs, matched, key_villages, key_reached, total_score, cost, micros, weights`
 
-func scanPlan(sc interface{ Scan(...any) error }) (*SavedPlan, error) {
-	var p SavedPlan
+func scanAllocation(sc interface{ Scan(...any) error }) (*SavedAllocation, error) {
+	var p SavedAllocation
 	var created, weights string
 	var micros int64
 	if err := sc.Scan(&p.ID, &created, &p.CreatedBy, &p.Needs, &p.Offers, &p.Arcs, &p.Matched, &p.KeyVillages, &p.KeyReached, &p.TotalScore, &p.Cost, &micros, &weights); err != nil {
@@ -106,22 +112,22 @@ func scanPlan(sc interface{ Scan(...any) error }) (*SavedPlan, error) {
 	return &p, nil
 }
 
-// Plans lists saved plans, newest first.
-func (s *Store) Plans(ctx context.Context, a zhuxiang.Actor, limit int) ([]*SavedPlan, error) {
-	if err := zhuxiang.CanSeePlans(a); err != nil {
+// Allocations lists saved allocations, newest first.
+func (s *Store) Allocations(ctx context.Context, a zhuxiang.Actor, limit int) ([]*SavedAllocation, error) {
+	if err := zhuxiang.CanSeeAllocations(a); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	rows, err := s.query(ctx, `SELECT `+planCols+` FROM plans ORDER BY created_at DESC, id LIMIT `+strconv.Itoa(limit))
+	rows, err := s.query(ctx, `SELECT `+allocationCols+` FROM plans ORDER BY created_at DESC, id LIMIT `+strconv.Itoa(limit))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*SavedPlan
+	var out []*SavedAllocation
 	for rows.Next() {
-		p, err := scanPlan(rows)
+		p, err := scanAllocation(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -130,12 +136,12 @@ func (s *Store) Plans(ctx context.Context, a zhuxiang.Actor, limit int) ([]*Save
 	return out, rows.Err()
 }
 
-// Plan returns one saved plan with its items.
-func (s *Store) Plan(ctx context.Context, a zhuxiang.Actor, id string) (*SavedPlan, error) {
-	if err := zhuxiang.CanSeePlans(a); err != nil {
+// Allocation returns one saved allocation with its items.
+func (s *Store) Allocation(ctx context.Context, a zhuxiang.Actor, id string) (*SavedAllocation, error) {
+	if err := zhuxiang.CanSeeAllocations(a); err != nil {
 		return nil, err
 	}
-	p, err := scanPlan(s.queryRow(ctx, `SELECT `+planCols+` FROM plans WHERE id = $1`, id))
+	p, err := scanAllocation(s.queryRow(ctx, `SELECT `+allocationCols+` FROM plans WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("对接方案")
 	} else if err != nil {
@@ -151,7 +157,7 @@ func (s *Store) Plan(ctx context.Context, a zhuxiang.Actor, id string) (*SavedPl
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var it PlanItem
+		var it AllocationItem
 		var county, village, action, reasons string
 		var tags int
 		if err := rows.Scan(&it.NeedID, &it.NeedTitle, &it.CountyCode, &county, &village, &action, &tags, &it.OfferID, &it.OfferTitle, &it.Org, &it.Score, &reasons); err != nil {
@@ -167,8 +173,8 @@ func (s *Store) Plan(ctx context.Context, a zhuxiang.Actor, id string) (*SavedPl
 	return p, rows.Err()
 }
 
-// PlanChange is how one need fares in a plan compared with the previous.
-type PlanChange struct {
+// AllocationChange is how one need fares in an allocation compared with the previous.
+type AllocationChange struct {
 	NeedID    string
 	NeedTitle string
 	Place     string
@@ -176,41 +182,41 @@ type PlanChange struct {
 	After     string
 }
 
-// ComparePlans lists the needs whose assignment differs between two saved
-// plans (prev older, cur newer).
-func ComparePlans(prev, cur *SavedPlan) []PlanChange {
-	label := func(it PlanItem) string {
+// CompareAllocations lists the needs whose assignment differs between two saved
+// allocations (prev older, cur newer).
+func CompareAllocations(prev, cur *SavedAllocation) []AllocationChange {
+	label := func(it AllocationItem) string {
 		if it.OfferID == "" {
 			return "未匹配"
 		}
 		return it.Org + "·" + it.OfferTitle
 	}
-	old := map[string]PlanItem{}
+	old := map[string]AllocationItem{}
 	for _, it := range prev.Items {
 		old[it.NeedID] = it
 	}
-	var out []PlanChange
+	var out []AllocationChange
 	seen := map[string]bool{}
 	for _, it := range cur.Items {
 		seen[it.NeedID] = true
 		o, ok := old[it.NeedID]
 		switch {
 		case !ok:
-			out = append(out, PlanChange{it.NeedID, it.NeedTitle, it.Place, "（不在上次方案中）", label(it)})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, "（不在上次方案中）", label(it)})
 		case o.OfferID != it.OfferID:
-			out = append(out, PlanChange{it.NeedID, it.NeedTitle, it.Place, label(o), label(it)})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, label(o), label(it)})
 		}
 	}
 	for _, it := range prev.Items {
 		if !seen[it.NeedID] {
-			out = append(out, PlanChange{it.NeedID, it.NeedTitle, it.Place, label(it), "（已不在对接中）"})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, label(it), "（已不在对接中）"})
 		}
 	}
 	return out
 }
 
 // KeyVillageCoverage counts the key villages (any tag) and how many of them
-// are reached by a pairing, for the plan page's "x/127".
+// are reached by a pairing, for the allocation page's "x/127".
 func (s *Store) KeyVillageCoverage(ctx context.Context) (reached, total int, err error) {
 	err = s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM pairings p WHERE p.village_code = r.code) THEN 1 ELSE 0 END), 0)
 		FROM regions r WHERE r.level = 'village' AND (r.tag_lifted = 1 OR r.tag_key = 1 OR r.tag_model = 1)`).Scan(&total, &reached)

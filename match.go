@@ -1,0 +1,94 @@
+package zhuxiang
+
+import "time"
+
+// Side is a party to a match: the organization that offers, or the county
+// that answers for the need.
+type Side string
+
+// The two sides of a match.
+const (
+	SideOrg    Side = "org"
+	SideCounty Side = "county"
+)
+
+// Label names the side.
+func (s Side) Label() string {
+	if s == SideOrg {
+		return "社会组织"
+	}
+	return "县市"
+}
+
+// Other is the side that answers this one.
+func (s Side) Other() Side {
+	if s == SideOrg {
+		return SideCounty
+	}
+	return SideOrg
+}
+
+// MatchStatus is where a match (对接) between a need and an offer is.
+type MatchStatus string
+
+// Match statuses.
+const (
+	MatchPending   MatchStatus = "pending"   // 待回应: one side expressed interest
+	MatchAccepted  MatchStatus = "accepted"  // 待确认: the other side accepted; the county confirms
+	MatchConfirmed MatchStatus = "confirmed" // 已确认: a pairing was made
+	MatchDeclined  MatchStatus = "declined"  // 已婉拒, with a reason
+	MatchWithdrawn MatchStatus = "withdrawn" // 已撤回
+	MatchLapsed    MatchStatus = "lapsed"    // 已过期: no answer in MatchLapseDays
+)
+
+// MatchLapseDays is how long an interest waits for an answer.
+const MatchLapseDays = 30
+
+// Label is the status's Chinese name.
+func (s MatchStatus) Label() string {
+	switch s {
+	case MatchPending:
+		return "待回应"
+	case MatchAccepted:
+		return "待县市确认"
+	case MatchConfirmed:
+		return "已确认结对"
+	case MatchDeclined:
+		return "已婉拒"
+	case MatchWithdrawn:
+		return "已撤回"
+	case MatchLapsed:
+		return "已过期"
+	}
+	return string(s)
+}
+
+// Live reports whether the match still waits for someone.
+func (s MatchStatus) Live() bool { return s == MatchPending || s == MatchAccepted }
+
+// Match is an interest between a need and an offer and its answers (对接).
+type Match struct {
+	ID          string
+	NeedID      string
+	OfferID     string
+	OrgID       string
+	CountyCode  string
+	VillageCode string
+	Initiator   Side
+	Status      MatchStatus
+	Score       int
+	Reasons     []string
+	Note        string // the initiator's message
+	Reason      string // why it was declined
+	PairingID   string
+	CreatedAt   time.Time
+	CreatedBy   string
+	UpdatedAt   time.Time
+	UpdatedBy   string
+	Version     int
+	// Filled on read, for lists.
+	NeedTitle  string
+	OfferTitle string
+	Org        string
+	Place      string
+}

@@ -1,0 +1,124 @@
+package zhuxiang
+
+import "time"
+
+// PairingSource says how a pairing came to be.
+type PairingSource string
+
+// Pairing sources.
+const (
+	PairingFromMatch PairingSource = "match"  // a confirmed match
+	PairingDirect    PairingSource = "direct" // entered by the county or the admin
+	PairingImported  PairingSource = "import" // the plan's existing pairings, from XLSX
+)
+
+// Label names the source.
+func (p PairingSource) Label() string {
+	switch p {
+	case PairingFromMatch:
+		return "平台对接"
+	case PairingDirect:
+		return "直接录入"
+	case PairingImported:
+		return "批量导入"
+	}
+	return string(p)
+}
+
+// Pairing is an organization paired with a county or a village (结对帮扶).
+type Pairing struct {
+	ID          string
+	OrgID       string
+	Org         string // filled on read
+	CountyCode  string
+	VillageCode string // empty when paired with the county
+	County      string // filled on read
+	Village     string
+	Action      Action // may be empty for imported pairings that name none
+	NeedID      string
+	MatchID     string
+	StartDate   string
+	EndDate     string
+	Source      PairingSource
+	Note        string
+	FileName    string // the agreement, if any
+	FileType    string // application/pdf, image/jpeg, image/png
+	FileSize    int64
+	FileSHA     string
+	Version     int
+	CreatedAt   time.Time
+	CreatedBy   string
+	UpdatedAt   time.Time
+}
+
+// Place names the county and village.
+func (p *Pairing) Place() string {
+	if p.Village != "" {
+		return p.County + " " + p.Village
+	}
+	return p.County
+}
+
+// Active reports whether the pairing runs on day (YYYY-MM-DD); the
+// pairings page marks those that do not.
+func (p *Pairing) Active(day string) bool {
+	return (p.StartDate == "" || p.StartDate <= day) && (p.EndDate == "" || day <= p.EndDate)
+}
+
+// Validate checks the pairing's own fields.
+func (p *Pairing) Validate() error {
+	if p.OrgID == "" {
+		return Errorf(EInvalid, "org", "请选择社会组织")
+	}
+	if p.CountyCode == "" && p.VillageCode == "" {
+		return Errorf(EInvalid, "region", "请选择结对的县市或村")
+	}
+	if err := CheckRef("org", "社会组织", p.OrgID); err != nil {
+		return err
+	}
+	if err := CheckRef("county", "县市", p.CountyCode); err != nil {
+		return err
+	}
+	if err := CheckRef("village", "村", p.VillageCode); err != nil {
+		return err
+	}
+	if p.Action != "" {
+		if _, ok := ParseAction(string(p.Action)); !ok {
+			return Errorf(EInvalid, "action", "行动无效")
+		}
+	}
+	if err := CheckText("note", "备注", p.Note, MaxNoteRunes); err != nil {
+		return err
+	}
+	var err error
+	if p.StartDate, err = ParseDate("start_date", p.StartDate); err != nil {
+		return err
+	}
+	if p.StartDate == "" {
+		return Errorf(EInvalid, "start_date", "请填写结对开始日期")
+	}
+	if p.EndDate, err = ParseDate("end_date", p.EndDate); err != nil {
+		return err
+	}
+	if p.EndDate != "" && p.EndDate < p.StartDate {
+		return Errorf(EInvalid, "end_date", "结束日期早于开始日期")
+	}
+	return nil
+}
+
+// AgreementMaxBytes bounds an agreement file.
+const AgreementMaxBytes = 10 << 20
+
+// AgreementType recognises an agreement file by its first bytes, not its
+// name: PDF, JPEG or PNG. It returns the MIME type or an error in Chinese.
+func AgreementType(head []byte) (string, error) {
+	switch {
+	case len(head) >= 5 && string(head[:5]) == "%PDF-":
+		return "application/pdf", nil
+	case len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF:
+		return "image/jpeg", nil
+	case len(head) >= 8 && string(head[:8]) == "\x89PNG\r\n\x1a\n":
+		return "image/png", nil
+	}
+	return "", Errorf(EInvalid, "file", "协议文件只能是 PDF、JPEG 或 PNG（按文件内容识别，而非文件名）")
+}

@@ -1,0 +1,58 @@
+package store
+
+// Small conversions between Go values and what both engines store: times as
+// fixed-width text, booleans as integers, empty strings as NULL, LIKE patterns.
+
+import (
+	"strings"
+	"time"
+
+	"zhuxiang/secure"
+)
+
+// TimeLayout is how times are stored: fixed-width UTC text sorts and
+// compares the same way on both engines.
+const TimeLayout = secure.AuditTimeLayout
+
+func ts(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+func parseTS(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(TimeLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// like escapes a user's text for a LIKE pattern with ESCAPE '\'.
+func like(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
