@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strconv"
+	"sync"
 )
 
 // Gen is the data generation: the change counters that every write bumps in
@@ -24,10 +25,40 @@ func (g Gen) String() string {
 	return strconv.FormatInt(g.orgs, 10) + "." + strconv.FormatInt(g.match, 10)
 }
 
-// Generation reads the current data generation: one indexed read. A
-// request with a session has it already, read with the session (Session.Gen).
+// genCache keeps the last generation read on SQLite with the data version
+// it was read under, as sessionCache keeps sessions: while no connection of
+// any process has committed since, the counters cannot have moved.
+type genCache struct {
+	mu      sync.Mutex
+	ok      bool
+	version int64
+	gen     Gen
+}
+
+// Generation returns the current data generation. A request with a
+// session has it already, read with the session (Session.Gen). On SQLite
+// it costs a look at the data version while nothing was written; otherwise
+// one indexed read.
 func (s *Store) Generation(ctx context.Context) (Gen, error) {
+	// The data version is read before the counters, so that a commit
+	// between the two leaves the entry stale rather than wrong.
+	version, cacheable := s.sessions.version(ctx)
+	if cacheable {
+		s.gen.mu.Lock()
+		g, ok := s.gen.gen, s.gen.ok && s.gen.version == version
+		s.gen.mu.Unlock()
+		if ok {
+			return g, nil
+		}
+	}
 	var g Gen
-	err := s.queryRow(ctx, `SELECT `+genColumns).Scan(&g.orgs, &g.match)
-	return g, err
+	if err := s.queryRow(ctx, `SELECT `+genColumns).Scan(&g.orgs, &g.match); err != nil {
+		return Gen{}, err
+	}
+	if cacheable {
+		s.gen.mu.Lock()
+		s.gen.ok, s.gen.version, s.gen.gen = true, version, g
+		s.gen.mu.Unlock()
+	}
+	return g, nil
 }

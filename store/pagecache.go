@@ -130,9 +130,8 @@ func (s *Store) orgsGeneration(ctx context.Context) (int64, error) {
 	if g, ok := ctx.Value(genKey{}).(int64); ok {
 		return g, nil
 	}
-	var g int64
-	err := s.queryRow(ctx, `SELECT value FROM counters WHERE name = 'orgs_gen'`).Scan(&g)
-	return g, err
+	g, err := s.Generation(ctx)
+	return g.orgs, err
 }
 
 // pageKey names a list page: the generation, everything about the actor
