@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -90,6 +91,7 @@ type orgListData struct {
 	F         orgFilters
 	Page      *store.OrgPage
 	Rows      []orgRow
+	Selects   template.HTML // the filter form's selects, from the "orgselects" template
 	Counties  []option
 	Kinds     []option
 	Forms     []option
@@ -158,6 +160,11 @@ func (s *server) orgListData(r *http.Request, q *request) (*orgListData, error) 
 		for _, dep := range depts {
 			d.Depts = append(d.Depts, option{dep.ID, dep.Name})
 		}
+	}
+	sel := f
+	sel.Q, sel.Cursor = "", ""
+	if d.Selects, err = s.fragment(q, "orgs", "orgselects", sel.query(), d); err != nil {
+		return nil, err
 	}
 	base := f.query()
 	d.FirstURL, d.ExportURL = "/orgs", "/orgs/export.xlsx"

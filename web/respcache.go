@@ -144,3 +144,23 @@ func (s *server) cachedContent(r *http.Request, q *request, page string, load fu
 	key := q.sess.Gen.String() + "\x00" + scopeKey(q.actor) + "\x00" + page + "\x00" + r.URL.Path + "?" + r.URL.RawQuery
 	return s.cache.do(key, build)
 }
+
+// fragment renders the template name of page with data, or takes it from
+// the response cache under the request's generation and scope and part,
+// which must name everything else the template reads from data. A page
+// keeps apart in this way a part that many of its URLs share: the
+// organization list's selects are the same for every search text, and
+// rendering them was half the cost of a search nobody had asked for yet.
+func (s *server) fragment(q *request, page, name, part string, data any) (template.HTML, error) {
+	build := func() (template.HTML, error) {
+		var b bytes.Buffer
+		if err := s.pages[page].ExecuteTemplate(&b, name, data); err != nil {
+			return "", err
+		}
+		return template.HTML(b.String()), nil
+	}
+	if q == nil || q.sess == nil {
+		return build()
+	}
+	return s.cache.do(q.sess.Gen.String()+"\x00"+scopeKey(q.actor)+"\x00"+page+"\x00"+name+"\x00"+part, build)
+}
