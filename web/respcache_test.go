@@ -203,8 +203,9 @@ func TestListPageFollowsWrites(t *testing.T) {
 
 // TestListPageKeepsScopes checks that a page kept for one scope is never
 // served to another: a county user never gets another county's list, and
-// an organization user never gets the admin's, although all ask for the
-// same URL after the other filled the cache.
+// an organization user never gets the admin's (nor the admin's filter by
+// supervising department), although all ask for the same URL after the
+// other filled the cache.
 func TestListPageKeepsScopes(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		e := newTwoProcesses(t, engine)
@@ -224,14 +225,14 @@ func TestListPageKeepsScopes(t *testing.T) {
 		}
 		for _, path := range []string{"/orgs", "/orgs?kind=agri"} {
 			r := clients["admin1"].get(path)
-			mustContain(t, r, "和静县养殖协会", "若羌县枣业协会", "库尔勒市农技协会", "新增社会组织")
+			mustContain(t, r, "和静县养殖协会", "若羌县枣业协会", "库尔勒市农技协会", "新增社会组织", `<select name="dept">`)
 			for _, tc := range []struct {
 				user      string
 				want, not []string
 			}{
 				{"hejing", []string{"和静县养殖协会"}, []string{"若羌县枣业协会", "库尔勒市农技协会"}},
 				{"ruoqiang", []string{"若羌县枣业协会"}, []string{"和静县养殖协会", "库尔勒市农技协会"}},
-				{"orguser", []string{"库尔勒市农技协会"}, []string{"和静县养殖协会", "若羌县枣业协会", "新增社会组织"}},
+				{"orguser", []string{"库尔勒市农技协会"}, []string{"和静县养殖协会", "若羌县枣业协会", "新增社会组织", `<select name="dept">`}},
 			} {
 				// Twice: the second is served from the cache.
 				for range 2 {
