@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"zhuxiang"
 	"zhuxiang/search"
@@ -35,32 +34,6 @@ type OrgPage struct {
 	Next   string // cursor of the next page; empty on the last
 	Total  int    // number of matches, counted up to CountCap
 	Capped bool   // Total reached CountCap: there are at least that many
-	// Memo is shared by every copy of a cached page, so a caller can keep
-	// what it derives from the page (the rendered rows) as long as the page
-	// itself is kept. Nil on pages that are not cached.
-	Memo *Memo
-}
-
-// Memo keeps one value derived from a cached page, with the key of the
-// other inputs it was derived from.
-type Memo struct {
-	mu  sync.Mutex
-	key string
-	val any
-}
-
-// Get returns the value kept under key, or builds, keeps and returns it.
-// A nil Memo just builds.
-func (m *Memo) Get(key string, build func() any) any {
-	if m == nil {
-		return build()
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.val == nil || m.key != key {
-		m.key, m.val = key, build()
-	}
-	return m.val
 }
 
 const orgListCols = `o.id, o.credit_code, o.name, o.legal_form, o.kinds, COALESCE(o.department_id, ''), COALESCE(d.name, ''), o.rating, o.rating_date,
@@ -153,12 +126,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	}
 	return s.pages.do(pageKey(gen, a, f), func() (*OrgPage, error) {
 		// The search index needs the generation too; it is read once.
-		p, err := s.listOrgs(context.WithValue(ctx, genKey{}, gen), a, f)
-		if err != nil {
-			return nil, err
-		}
-		p.Memo = &Memo{}
-		return p, nil
+		return s.listOrgs(context.WithValue(ctx, genKey{}, gen), a, f)
 	})
 }
 

@@ -119,30 +119,19 @@ func (p *OrgPage) clone() *OrgPage {
 	return &c
 }
 
-// genKey carries a session's generations in a request's context.
+// genKey carries the organizations' generation from ListOrgs to listOrgs,
+// so that the search index is asked for the same generation the page is
+// kept under.
 type genKey struct{}
 
-// WithSessionGenerations returns a context whose list pages use the
-// generations read with session sess instead of reading them again. Use it
-// only for requests that write nothing: a request that changed an
-// organization and then listed them would otherwise be served the page
-// from before its own change.
-func WithSessionGenerations(ctx context.Context, sess *Session) context.Context {
-	if sess == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, genKey{}, sess.OrgsGen)
-}
-
 // orgsGeneration reads the organizations' generation counter, or takes it
-// from the session read at the start of the request.
+// from a caller in this package that read it already.
 func (s *Store) orgsGeneration(ctx context.Context) (int64, error) {
 	if g, ok := ctx.Value(genKey{}).(int64); ok {
 		return g, nil
 	}
-	var g int64
-	err := s.queryRow(ctx, `SELECT value FROM counters WHERE name = 'orgs_gen'`).Scan(&g)
-	return g, err
+	g, err := s.Generation(ctx)
+	return g.orgs, err
 }
 
 // pageKey names a list page: the generation, everything about the actor

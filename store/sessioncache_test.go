@@ -46,8 +46,11 @@ func TestSessionCacheIsExact(t *testing.T) {
 
 	// Another process changes an organization: the generation moves.
 	mustOrg(t, other, county, "和静县测试协会", "652827", 1)
-	if g := read("after an organization changed").OrgsGen; g <= first.OrgsGen {
-		t.Fatalf("organizations' generation %d, want above %d", g, first.OrgsGen)
+	if g := read("after an organization changed").Gen; g == first.Gen {
+		t.Fatalf("data generation %v did not move after an organization changed", g)
+	}
+	if g, err := other.Generation(ctx); err != nil || g != read("again").Gen {
+		t.Fatalf("Generation %v (%v), want the session's %v", g, err, read("again").Gen)
 	}
 	// Another process writes a notification: the count moves.
 	if _, err := other.WriteDB().Exec(`INSERT INTO notifications (id, user_id, at, text) VALUES ('n1', $1, '2026-11-28T08:00:00.000000Z', '测试')`, county.UserID); err != nil {

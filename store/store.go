@@ -50,6 +50,8 @@ type Store struct {
 	pages   *pageCache
 	// sessions short-cuts the session read on SQLite (nil on PostgreSQL).
 	sessions *sessionCache
+	// gen keeps the last generation read, with its data version (SQLite).
+	gen genCache
 	// matchCache keeps the last match input (proposals on every need and
 	// offer page read it).
 	matchCache matchCache

@@ -384,10 +384,10 @@ type Session struct {
 	CSRF   string
 	User   *zhuxiang.User
 	Unread int // unread notifications up to UnreadCap, read with the session: every page shows the count
-	// OrgsGen is the organizations' change counter, read in the same
-	// statement as the session so that a list page served from the page
-	// cache needs no read of its own; see WithSessionGenerations.
-	OrgsGen int64
+	// Gen is the data generation when the session was read (see Gen). It
+	// rides along with the session so that a request which writes nothing
+	// can key what it keeps without a read of its own.
+	Gen Gen
 }
 
 // UnreadCap bounds the unread count a page shows ("99+"): counting a
@@ -463,15 +463,15 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error)
 	}
 	var lastSeen, csrf string
 	var unread int
-	var orgsGen int64
-	// The unread count and the organizations' generation ride along: one
+	var gen Gen
+	// The unread count and the data generation ride along: one
 	// read per page instead of three. Each read in SQLite is a transaction
 	// of its own (locks on the WAL index), and the two extra reads had cost
 	// a list page served from its cache a quarter of its CPU.
 	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version, s.last_seen, s.csrf,
 		(SELECT COUNT(*) FROM (SELECT 1 FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at = '' LIMIT `+strconv.Itoa(UnreadCap)+`) x),
-		(SELECT value FROM counters WHERE name = 'orgs_gen')
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread, &orgsGen)
+		`+genColumns+`
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread, &gen.orgs, &gen.match)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}
@@ -498,7 +498,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error)
 			seen = now // the write changed the data version: the entry below is stale anyway
 		}
 	}
-	sess := &Session{CSRF: csrf, User: u, Unread: unread, OrgsGen: orgsGen}
+	sess := &Session{CSRF: csrf, User: u, Unread: unread, Gen: gen}
 	if cacheable {
 		s.sessions.put(digest, version, sess, seen)
 	}

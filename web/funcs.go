@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"html"
 	"html/template"
 	"slices"
 	"sort"
@@ -278,23 +277,17 @@ func (v *view) Can(area string) bool {
 // option is one entry of a select.
 type option struct{ Value, Label string }
 
-// selectOptions renders the <option> elements of a filter in one call.
-// Filters are on every list page and a template loop spends several
-// reflective calls per option, which showed up under load.
-func selectOptions(opts []option, selected string) template.HTML {
-	var b strings.Builder
-	for _, o := range opts {
-		b.WriteString(`<option value="`)
-		b.WriteString(html.EscapeString(o.Value))
-		if o.Value == selected {
-			b.WriteString(`" selected>`)
-		} else {
-			b.WriteString(`">`)
-		}
-		b.WriteString(html.EscapeString(o.Label))
-		b.WriteString("</option>")
-	}
-	return template.HTML(b.String())
+// selectList is what the "options" template (layout.html) writes: the
+// <option> elements of a filter with one selected.
+type selectList struct {
+	Opts     []option
+	Selected string
+}
+
+// selectOptions pairs a filter's options with the value now chosen, for
+// {{template "options" (options $opts $value)}}.
+func selectOptions(opts []option, selected string) selectList {
+	return selectList{Opts: opts, Selected: selected}
 }
 
 // Option lists that never change, built once.

@@ -169,9 +169,6 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 			return
 		}
 		ctx := context.WithValue(r.Context(), ctxKey{}, q)
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			ctx = store.WithSessionGenerations(ctx, q.sess)
-		}
 		r = r.WithContext(ctx)
 		if limit > maxFormBytes {
 			// Only now, with the user known: an anonymous client never

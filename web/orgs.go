@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"fmt"
-	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -94,7 +91,7 @@ type orgListData struct {
 	F         orgFilters
 	Page      *store.OrgPage
 	Rows      []orgRow
-	RowsHTML  template.HTML
+	Selects   template.HTML // the filter form's selects, from the "orgselects" template
 	Counties  []option
 	Kinds     []option
 	Forms     []option
@@ -109,7 +106,7 @@ type orgListData struct {
 }
 
 // orgRow is an organization as the list shows it, every label worked out
-// once; orgRowsHTML turns the rows into the table body.
+// once, so that the template only writes them out.
 type orgRow struct {
 	ID, Name, CreditCode, Form, Kinds, Department, Rating string
 	County                                                string // county name; empty when registered outside
@@ -119,7 +116,19 @@ type orgRow struct {
 
 // orgList is the page the load test hits: one ListOrgs, the counties for
 // names, and for the admin the departments for the filter; nothing per row.
+// Its content is kept in the response cache, so between writes a request
+// only reads its session and executes the layout.
 func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) error {
+	content, err := s.cachedContent(r, q, "orgs", func() (any, error) { return s.orgListData(r, q) })
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "社会组织", Nav: "orgs", Data: content})
+	return nil
+}
+
+// orgListData reads what the list shows for the request's filters.
+func (s *server) orgListData(r *http.Request, q *request) (*orgListData, error) {
 	ctx, a := r.Context(), q.actor
 	f := readOrgFilters(r.URL.Query(), a)
 	page, err := s.st.ListOrgs(ctx, a, f.store())
@@ -130,15 +139,15 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) err
 		page, err = s.st.ListOrgs(ctx, a, f.store())
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counties, err := q.counties(ctx, s.st)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	names, _ := q.countyNames(ctx, s.st)
-	d := orgListData{F: f, Page: page, CanCreate: zhuxiang.CanCreateOrg(a) == nil, Cap: store.CountCap,
-		Kinds: kindOptions, Forms: formOptions, Ratings: ratingOptions, Flags: flagOptions}
+	d := &orgListData{F: f, Page: page, CanCreate: zhuxiang.CanCreateOrg(a) == nil, Cap: store.CountCap,
+		Kinds: kindOptions, Forms: formOptions, Ratings: ratingOptions, Flags: flagOptions, Rows: buildOrgRows(page, names)}
 	for _, c := range counties {
 		d.Counties = append(d.Counties, option{c.Code, c.Name})
 	}
@@ -146,11 +155,16 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) err
 	if deptFilter(a) {
 		depts, err := s.st.Departments(ctx, a)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, dep := range depts {
 			d.Depts = append(d.Depts, option{dep.ID, dep.Name})
 		}
+	}
+	sel := f
+	sel.Q, sel.Cursor = "", ""
+	if d.Selects, err = s.fragment(q, "orgs", "orgselects", sel.query(), d); err != nil {
+		return nil, err
 	}
 	base := f.query()
 	d.FirstURL, d.ExportURL = "/orgs", "/orgs/export.xlsx"
@@ -165,33 +179,7 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) err
 		}
 		d.NextURL = "/orgs" + sep + "cursor=" + url.QueryEscape(page.Next)
 	}
-	// The page's content (filters, table, pager) depends on the cached
-	// page, the filters as typed, the county and department names and
-	// whether the actor may create: it is rendered once per cached page
-	// and kept in the page's Memo, and each request renders only the
-	// layout around it. html/template was a quarter of this page's CPU.
-	var key strings.Builder
-	for _, c := range counties {
-		key.WriteString(c.Code + c.Name + ",")
-	}
-	for _, o := range d.Depts {
-		key.WriteString(o.Value + o.Label + ",")
-	}
-	fmt.Fprintf(&key, "|%t|%s|%s", d.CanCreate, base, f.Cursor)
-	content := page.Memo.Get(key.String(), func() any {
-		d.Rows = buildOrgRows(page, names)
-		d.RowsHTML = orgRowsHTML(d.Rows)
-		var b bytes.Buffer
-		if err := s.pages["orgs"].ExecuteTemplate(&b, "content", &view{Data: d}); err != nil {
-			return err
-		}
-		return template.HTML(b.String())
-	})
-	if err, ok := content.(error); ok {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "cached", &view{Title: "社会组织", Nav: "orgs", Data: content})
-	return nil
+	return d, nil
 }
 
 // headerOnWrite sets the download headers only when the first byte is
@@ -537,58 +525,6 @@ func (s *server) afterOrgSave(w http.ResponseWriter, r *http.Request, o *zhuxian
 		to += "&warn=1"
 	}
 	redirect(w, r, to)
-}
-
-// orgRowsHTML writes the rows of the organization table. It is the one
-// piece of markup built in Go rather than in a template: the list is the
-// page hit hardest, and html/template spends a reflective call on every
-// value of every row, which was a third of the page's cost. Every value is
-// escaped here; the cells and their data-label attributes must stay in
-// step with the header in templates/orgs.html.
-func orgRowsHTML(rows []orgRow) template.HTML {
-	var b strings.Builder
-	b.Grow(len(rows) * 900)
-	esc := func(s string) { b.WriteString(html.EscapeString(s)) }
-	for _, r := range rows {
-		b.WriteString(`<tr><td data-label="名称" class="cell-title"><a href="/orgs/`)
-		esc(url.PathEscape(r.ID))
-		b.WriteString(`">`)
-		esc(r.Name)
-		b.WriteString(`</a></td><td data-label="信用代码" class="code nowrap">`)
-		esc(r.CreditCode)
-		b.WriteString(`</td><td data-label="法人类型" class="nowrap">`)
-		esc(r.Form)
-		b.WriteString(`</td><td data-label="类别">`)
-		esc(r.Kinds)
-		b.WriteString(`</td><td data-label="主管单位">`)
-		esc(r.Department)
-		b.WriteString(`</td><td data-label="等级" class="nowrap">`)
-		if r.Rating != "" {
-			b.WriteString(`<span class="badge badge-rating">`)
-			esc(r.Rating)
-			b.WriteString(`</span>`)
-		} else {
-			b.WriteString(`<span class="muted">未评估</span>`)
-		}
-		b.WriteString(`</td><td data-label="登记地" class="nowrap">`)
-		if r.County != "" {
-			esc(r.County)
-		} else {
-			b.WriteString(`<span class="badge badge-outside">州外</span> `)
-			esc(r.Place)
-		}
-		b.WriteString(`</td><td data-label="状态" class="nowrap">`)
-		for _, f := range r.Flags {
-			b.WriteString(`<span class="badge badge-danger">`)
-			esc(f)
-			b.WriteString(`</span> `)
-		}
-		if len(r.Flags) == 0 {
-			b.WriteString(`<span class="badge badge-ok">正常</span>`)
-		}
-		b.WriteString("</td></tr>\n")
-	}
-	return template.HTML(b.String())
 }
 
 // buildOrgRows turns a page of organizations into display rows, with the

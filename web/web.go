@@ -64,13 +64,13 @@ type server struct {
 	assets map[string]*asset
 	loc    *time.Location
 	nav    sync.Map // nav cache key → template.HTML
-	chrome chromeCache
+	cache  *respCache
 }
 
 // New returns the handler for every page, the static files and /healthz,
 // wrapped in the security middleware.
 func New(st *store.Store, opts Options) (http.Handler, error) {
-	s := &server{st: st, log: opts.Logger, loc: shanghai()}
+	s := &server{st: st, log: opts.Logger, loc: shanghai(), cache: newRespCache(respCacheBytes)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -282,13 +282,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 			bufPool.Put(buf)
 		}
 	}()
-	var err error
-	if content, ok := v.Data.(template.HTML); ok && name == "cached" {
-		err = s.wrap(buf, v, content)
-	} else {
-		err = t.ExecuteTemplate(buf, "layout", v)
-	}
-	if err != nil {
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
 		s.log.Error("render", "template", name, "err", err)
 		http.Error(w, "系统内部错误", http.StatusInternalServerError)
 		return
