@@ -11,11 +11,6 @@ import (
 // prove that verification notices.
 func (s *Store) WriteDB() *sql.DB { return s.w }
 
-// ListOrgsUncached is ListOrgs without the page cache, for benchmarks of
-// what a cache miss costs.
-func (s *Store) ListOrgsUncached(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
-	return s.listOrgs(ctx, a, f)
-}
 
 // SessionCacheHits tells how many sessions were served from the cache.
 func (s *Store) SessionCacheHits() int64 {

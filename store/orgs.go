@@ -112,22 +112,10 @@ func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
 
 // ListOrgs lists the organizations in the actor's scope, in name order or,
 // for a search, newest first, one page at a time. Pages continue from a
-// cursor (keyset pagination), so page 500 costs what page 1 costs.
+// cursor (keyset pagination), so page 500 costs what page 1 costs. Pages
+// are not kept here: web's response cache keeps the rendered page.
 func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
-	if _, _, err := orgScope(a, 1); err != nil {
-		return nil, err
-	}
-	if f.Limit > 100 {
-		return s.listOrgs(ctx, a, f) // big pages are for machines; not worth keeping
-	}
-	gen, err := s.orgsGeneration(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.pages.do(pageKey(gen, a, f), func() (*OrgPage, error) {
-		// The search index needs the generation too; it is read once.
-		return s.listOrgs(context.WithValue(ctx, genKey{}, gen), a, f)
-	})
+	return s.listOrgs(ctx, a, f)
 }
 
 func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
@@ -223,7 +211,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 	useIndex := s.dialect == SQLite && zhuxiang.OrgScope(a).Org == "" && (q != "" || len(facets) > 0) && !phoneLookup
 	counted := false
 	if useIndex {
-		gen, err := s.orgsGeneration(ctx)
+		gen, err := s.Generation(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +219,7 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		if q != "" {
 			sq.Before, sq.Limit = before, limit+1
 		}
-		res, err := s.searchOrgs(ctx, gen, sq)
+		res, err := s.searchOrgs(ctx, gen.orgs, sq)
 		if err != nil {
 			return nil, err
 		}
@@ -326,9 +314,6 @@ func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		if err != nil {
 			return nil, err
 		}
-		// The page cache's key holds every field of the actor that
-		// CanSeePhone reads, so a cached page is masked right for whoever
-		// shares it.
 		o.Phone = zhuxiang.PhoneFor(a, o, o.Phone)
 		page.Orgs = append(page.Orgs, o)
 	}
@@ -350,7 +335,7 @@ func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn f
 	f.Limit = 500
 	f.Cursor = ""
 	for {
-		p, err := s.listOrgs(ctx, a, f) // exports walk past the page cache
+		p, err := s.listOrgs(ctx, a, f)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ import (
 // stale at once. The cache is exact, not merely recent.
 //
 // The session query (user, unread count, organizations' generation) had
-// been a quarter of the CPU of a list page served from the page cache;
+// been a quarter of the CPU of a list page served from a cache;
 // checking the data version is one read of the WAL index header.
 // PostgreSQL has no such cheap signal, so it reads the session each time.
 type sessionCache struct {

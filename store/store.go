@@ -47,7 +47,6 @@ type Store struct {
 	stmts   sync.Map // SQL text → *sql.Stmt on the read pool (SQLite only)
 	nstmts  atomic.Int32
 	ref     refCache
-	pages   *pageCache
 	// sessions short-cuts the session read on SQLite (nil on PostgreSQL).
 	sessions *sessionCache
 	// gen keeps the last generation read, with its data version (SQLite).
@@ -84,7 +83,7 @@ var migrations embed.FS
 // is a SQLite file path. It does not migrate; call Migrate. Options give
 // it the field key (WithFieldKey).
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	s := &Store{Now: time.Now, pages: newPageCache(1024)}
+	s := &Store{Now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}

@@ -606,7 +606,7 @@ func TestSearchesShareStatements(t *testing.T) {
 	}
 	search := func(q string) {
 		t.Helper()
-		if _, err := st.ListOrgsUncached(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: q, Limit: 5}); err != nil {
+		if _, err := st.ListOrgs(ctx, zhuxiang.SystemActor, store.OrgFilter{Q: q, Limit: 5}); err != nil {
 			t.Fatal(err)
 		}
 	}

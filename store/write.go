@@ -35,7 +35,7 @@ const (
 	// and the scoring weights (store/matchinput.go).
 	genMatch gens = 1 << iota
 	// genOrgs covers organizations and the department names shown with
-	// them: the list-page cache and the search index (store/orgindex.go).
+	// them: web's response cache and the search index (store/orgindex.go).
 	genOrgs
 )
 
