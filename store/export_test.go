@@ -11,7 +11,6 @@ import (
 // prove that verification notices.
 func (s *Store) WriteDB() *sql.DB { return s.w }
 
-
 // SessionCacheHits tells how many sessions were served from the cache.
 func (s *Store) SessionCacheHits() int64 {
 	if s.sessions == nil {
