@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"zhuxiang"
-	"zhuxiang/secure"
 	"zhuxiang/store"
 	"zhuxiang/store/storetest"
 )
@@ -54,18 +52,6 @@ func storetestWriter(t testing.TB, st *store.Store) interface {
 // tool (or a second server) would.
 func twoStores(t testing.TB) (*store.Store, *store.Store) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "two.db")
-	key := secure.NewFieldKey() // both processes read the same key file
-	open := func() *store.Store {
-		st, err := store.Open(ctx, path, store.WithFieldKey(key))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	return open(), open()
+	_, st := storetest.OpenTwice(t, "sqlite", 2)
+	return st[0], st[1]
 }

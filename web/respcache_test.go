@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"zhuxiang"
-	"zhuxiang/secure"
 	"zhuxiang/store"
 	"zhuxiang/store/storetest"
 )
@@ -123,24 +121,12 @@ type twoProcesses struct {
 
 func newTwoProcesses(t *testing.T, engine string) *twoProcesses {
 	t.Helper()
-	ctx := context.Background()
-	dsn, driver := filepath.Join(t.TempDir(), "two.db"), "sqlite"
+	dsn, two := storetest.OpenTwice(t, engine, 2)
+	st, other := two[0], two[1]
+	driver := "sqlite"
 	if engine == "postgres" {
-		dsn, driver = storetest.FreshSchema(t), "pgx"
+		driver = "pgx"
 	}
-	key := secure.NewFieldKey()
-	open := func() *store.Store {
-		st, err := store.Open(ctx, dsn, store.WithFieldKey(key))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	st, other := open(), open()
 	raw, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)

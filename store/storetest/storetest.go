@@ -49,6 +49,16 @@ var seq atomic.Int64
 // closed and removed when the test ends.
 func Open(t testing.TB, engine string) *store.Store {
 	t.Helper()
+	_, st := OpenTwice(t, engine, 1)
+	return st[0]
+}
+
+// OpenTwice opens one fresh database n times, as a server and a
+// command-line tool (or two servers) would, with one field key as they
+// would share one key file. It returns the database's address too, for
+// tests that go around the store as an attacker or an older version would.
+func OpenTwice(t testing.TB, engine string, n int) (string, []*store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	var dsn string
 	switch engine {
@@ -59,17 +69,22 @@ func Open(t testing.TB, engine string) *store.Store {
 	default:
 		t.Fatalf("unknown engine %q", engine)
 	}
-	// Every test store gets a random field key, as a new installation
+	// Every test database gets a random field key, as a new installation
 	// would.
-	st, err := store.Open(ctx, dsn, store.WithFieldKey(secure.NewFieldKey()))
-	if err != nil {
-		t.Fatal(err)
+	key := secure.NewFieldKey()
+	var out []*store.Store
+	for range n {
+		st, err := store.Open(ctx, dsn, store.WithFieldKey(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, st)
 	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return dsn, out
 }
 
 // FreshSchema creates an empty schema in the ZHUXIANG_TEST_PG database and
