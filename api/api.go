@@ -122,6 +122,18 @@ var bodyLimits = map[string]int64{
 // only once the caller is known.
 const TransferTimeout = 20 * time.Minute
 
+// LiftDeadlines gives a request that carries or returns a file
+// TransferTimeout to finish, instead of the server's short read and write
+// deadlines. It must run before the deadline it lifts has passed, and only
+// once the caller is known: an anonymous client never gets more than the
+// server's short deadlines. The pages use it too.
+func LiftDeadlines(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	at := time.Now().Add(TransferTimeout)
+	rc.SetReadDeadline(at)
+	rc.SetWriteDeadline(at)
+}
+
 // Options configure the API handler.
 type Options struct {
 	// BaseURL is where users and other systems reach the platform (see
@@ -196,9 +208,7 @@ func (s *server) wrap(h handlerFunc, public bool, maxBody int64) http.Handler {
 				return
 			}
 			if maxBody > MaxBody {
-				rc := http.NewResponseController(w)
-				rc.SetReadDeadline(time.Now().Add(TransferTimeout))
-				rc.SetWriteDeadline(time.Now().Add(TransferTimeout))
+				LiftDeadlines(w)
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}

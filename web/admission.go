@@ -48,9 +48,8 @@ func admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
-		case (r.Method == http.MethodGet || r.Method == http.MethodHead) && (strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/agreement")):
-			liftDeadlines(w)
-			next.ServeHTTP(w, r)
+		case isDownload(r):
+			next.ServeHTTP(w, r) // its deadlines are lifted once the user is known (auth)
 		case strings.HasPrefix(p, "/static/") || p == "/healthz":
 			next.ServeHTTP(w, r)
 		case r.Method == http.MethodGet || r.Method == http.MethodHead:
@@ -61,6 +60,13 @@ func admit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// isDownload reports whether r asks for a file (an export, an agreement),
+// which may take minutes to reach a slow phone.
+func isDownload(r *http.Request) bool {
+	p := r.URL.Path
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && (strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/agreement"))
 }
 
 func isForm(r *http.Request) bool {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"zhuxiang"
+	"zhuxiang/api"
 	"zhuxiang/store"
 )
 
@@ -170,10 +171,10 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), ctxKey{}, q)
 		r = r.WithContext(ctx)
-		if limit > maxFormBytes {
+		if limit > maxFormBytes || isDownload(r) {
 			// Only now, with the user known: an anonymous client never
 			// gets more than the server's short deadlines.
-			liftDeadlines(w)
+			api.LiftDeadlines(w)
 		}
 		if r.Method == http.MethodPost {
 			if !s.checkCSRF(w, r, q, limit) {

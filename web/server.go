@@ -68,16 +68,6 @@ func NewServer(st *store.Store, opts Options) (*http.Server, error) {
 	}, nil
 }
 
-// liftDeadlines gives a request that carries or returns a file
-// transferTimeout to finish, instead of the server's short read and write
-// deadlines. It must run before the deadline it lifts has passed, so
-// handlers call it before they read the body.
-func liftDeadlines(w http.ResponseWriter) {
-	rc := http.NewResponseController(w)
-	at := time.Now().Add(transferTimeout)
-	rc.SetReadDeadline(at)
-	rc.SetWriteDeadline(at)
-}
 
 // ParseBaseURL checks the address users reach the platform at, as given to
 // serve --base-url: http or https, a host, an optional port, nothing else.

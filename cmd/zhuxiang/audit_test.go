@@ -246,6 +246,9 @@ func TestPostgresDumpRestore(t *testing.T) {
 			t.Skipf("%s is missing", tool)
 		}
 	}
+	// A PostgreSQL database's key file defaults to the current folder;
+	// the test's goes in its own temporary folder, never the source tree.
+	t.Setenv("ZHUXIANG_KEY_FILE", filepath.Join(t.TempDir(), "field.key"))
 	dsn := storetest.FreshSchema(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
