@@ -68,7 +68,6 @@ func NewServer(st *store.Store, opts Options) (*http.Server, error) {
 	}, nil
 }
 
-
 // ParseBaseURL checks the address users reach the platform at, as given to
 // serve --base-url: http or https, a host, an optional port, nothing else.
 // The pages link to "/orgs" and so on from the site's root, so a base URL
