@@ -1,5 +1,7 @@
 package zhuxiang
 
+import "slices"
+
 // Every rule of who may see or do what lives in this file (DESIGN §3, §5).
 // The store asks it before every read and write, and translates the scopes
 // below into SQL; the pages ask it which buttons and menu items to show;
@@ -513,27 +515,21 @@ func CanEditMatchWeights(a Actor) error {
 func CanSeePhone(a Actor, rec any) bool {
 	switch r := rec.(type) {
 	case *Org:
-		switch {
-		case a.IsAdmin():
-			return true
-		case a.Role == RoleCounty:
-			return r.RegCounty != "" && r.RegCounty == a.CountyCode
-		case a.Role == RoleOrg:
-			return a.OrgID != "" && a.OrgID == r.ID
-		}
+		return orgEditScope(a).Has(OrgKeys(r))
 	case *Need:
-		if NeedInScope(a, r) {
-			return true
-		}
-		if a.Role == RoleOrg && a.OrgID != "" {
-			for _, id := range r.PairedOrgIDs {
-				if id == a.OrgID {
-					return true
-				}
-			}
-		}
+		own := OwnOrg(a)
+		return NeedInScope(a, r) || own != "" && slices.Contains(r.PairedOrgIDs, own)
 	}
 	return false
+}
+
+// CanSearchByPhone says whether a phone number typed into the organization
+// search may find the organization it belongs to: only for those who see
+// every phone in their scope whole (CanSeePhone on organizations), so that a
+// search cannot confirm whose a masked number is.
+func CanSearchByPhone(a Actor) bool {
+	sc := orgEditScope(a)
+	return sc.All || sc.County != "" || sc.Org != ""
 }
 
 // PhoneFor returns phone, the number on rec, as the actor may see it: whole

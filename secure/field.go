@@ -155,12 +155,6 @@ func SealedKeyID(v string) (string, bool) {
 	return id, true
 }
 
-// IsSealed reports whether v has the sealed format.
-func IsSealed(v string) bool {
-	_, ok := SealedKeyID(v)
-	return ok
-}
-
 func aad(head, context string) []byte {
 	return []byte(head + context)
 }

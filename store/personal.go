@@ -110,7 +110,7 @@ func (s *Store) FieldKeyID() string {
 // the admin, a county, an organization). For anyone else a number finds
 // nothing, so a search cannot confirm whose a masked number is.
 func (s *Store) phoneSearch(a zhuxiang.Actor, text string) string {
-	if a.Role != zhuxiang.RoleAdmin && a.Role != zhuxiang.RoleCounty && a.Role != zhuxiang.RoleOrg {
+	if !zhuxiang.CanSearchByPhone(a) {
 		return ""
 	}
 	if strings.Trim(text, "0123456789０１２３４５６７８９ -+()（）") != "" {

@@ -87,7 +87,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgresDSN(dsn) {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, err

@@ -6,7 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
+	"zhuxiang/store"
 
 	"zhuxiang/secure"
 )
@@ -15,14 +15,10 @@ import (
 // beside a SQLite database (P.key), or zhuxiang.key in the current folder
 // for PostgreSQL, whose data lives elsewhere.
 func defaultKeyFile(db string) string {
-	if isPostgres(db) {
+	if store.IsPostgresDSN(db) {
 		return "zhuxiang.key"
 	}
 	return db + ".key"
-}
-
-func isPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
 // fieldKey is the key that seals personal data, found in this order: the
