@@ -142,9 +142,6 @@ type Options struct {
 	BaseURL *url.URL
 }
 
-// Handler is NewHandler without options.
-func Handler(st *store.Store) http.Handler { return NewHandler(st, Options{}) }
-
 // NewHandler serves the API at full paths under /api/v1/. Unknown paths and
 // wrong methods answer in the API's error shape too, because a client that
 // parses errors should never meet a plain-text page.

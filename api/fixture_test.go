@@ -63,7 +63,7 @@ func badCheckChar(code string) string {
 func newFixture(t testing.TB, st *store.Store) *fixture {
 	t.Helper()
 	sys := zhuxiang.SystemActor
-	f := &fixture{st: st, h: api.Handler(st), users: map[string]*zhuxiang.User{}, tokens: map[string]string{}}
+	f := &fixture{st: st, h: api.NewHandler(st, api.Options{}), users: map[string]*zhuxiang.User{}, tokens: map[string]string{}}
 
 	tab, err := sheet.Read(zhuxiang.PrefectureRegions(), zhuxiang.PrefectureRegionsFile, sheet.DefaultLimits())
 	if err != nil {

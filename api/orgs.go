@@ -55,9 +55,9 @@ type flagJSON struct {
 	Date   string `json:"date,omitempty"`
 }
 
-// toOrgJSON renders o for actor a. The phone comes from the store already
+// toOrgJSON renders o as the store handed it back: the phone is already
 // masked for those who may not see it whole (zhuxiang.CanSeePhone).
-func toOrgJSON(a zhuxiang.Actor, o *zhuxiang.Org, detail bool, now time.Time) orgJSON {
+func toOrgJSON(o *zhuxiang.Org, detail bool, now time.Time) orgJSON {
 	out := orgJSON{ID: o.ID, Name: o.Name, CreditCode: o.CreditCode, LegalForm: string(o.LegalForm), LegalFormLabel: o.LegalForm.Label(),
 		Kinds: []string{}, KindLabels: []string{}, DepartmentID: o.DepartmentID, Department: o.Department,
 		Rating: o.Rating, RatingLabel: o.RatingLabel(), RatingDate: o.RatingDate, RatingValid: o.RatingValid(now),
@@ -140,7 +140,7 @@ func (s *server) listOrgs(w http.ResponseWriter, r *http.Request, a zhuxiang.Act
 	now := time.Now()
 	items := make([]orgJSON, 0, len(page.Orgs))
 	for _, o := range page.Orgs {
-		items = append(items, toOrgJSON(a, o, false, now))
+		items = append(items, toOrgJSON(o, false, now))
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Items       []orgJSON `json:"items"`
@@ -156,7 +156,7 @@ func (s *server) getOrg(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toOrgJSON(a, o, true, time.Now()))
+	writeJSON(w, http.StatusOK, toOrgJSON(o, true, time.Now()))
 	return nil
 }
 
@@ -258,7 +258,7 @@ func (s *server) createOrg(w http.ResponseWriter, r *http.Request, a zhuxiang.Ac
 	if saved, err := s.st.Org(r.Context(), a, o.ID); err == nil {
 		o = saved
 	}
-	out := toOrgJSON(a, o, true, time.Now())
+	out := toOrgJSON(o, true, time.Now())
 	out.Warning = warn
 	w.Header().Set("Location", Prefix+"/orgs/"+url.PathEscape(o.ID))
 	writeJSON(w, http.StatusCreated, out)
@@ -287,7 +287,7 @@ func (s *server) putOrg(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor
 	if err != nil {
 		return err
 	}
-	out := toOrgJSON(a, saved, true, time.Now())
+	out := toOrgJSON(saved, true, time.Now())
 	out.Warning = warn
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -20,10 +20,11 @@ import (
 // invalidation by naming its entity in entityGens and calling w.audit; it
 // cannot forget either, because the helper checks both.
 //
-// The only writes outside it are the user's own bookkeeping, which is not a
-// record anyone audits: session rows (store/users.go) and read marks on
-// notifications (Store.housekeep); and the migrations. TestWritesGoThroughWritePath
-// keeps it so.
+// The only writes outside it are bookkeeping that is not a record anyone
+// audits: session rows (store/users.go), read marks on notifications, and a
+// login attempt's reservation (Store.housekeep; the attempt's outcome is
+// audited right after, by the write path); the migrations; and SQLite file
+// maintenance. TestWritesGoThroughWritePath keeps it so.
 
 // gens is a set of data generations. Each is a counter row that caches
 // compare against, bumped by the transaction that changes the data, so a
@@ -239,9 +240,11 @@ func dataError(err error) error {
 	return err
 }
 
-// housekeep runs fn in a transaction that records no audit entry, for the
-// user's own bookkeeping that is not a record of the platform (read marks on
-// the user's notifications). Nothing a person could dispute goes here.
+// housekeep runs fn in a transaction that records no audit entry, for
+// bookkeeping that is not a record of the platform: read marks on the
+// user's notifications, and the counter that reserves a login attempt before
+// its password is hashed (Login audits the attempt's outcome as soon as it
+// is known). Nothing a person could dispute goes here.
 func (s *Store) housekeep(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -165,6 +165,8 @@ func opLabel(op string) string {
 
 var entityLabels = map[string]string{
 	"org": "社会组织", "region": "行政区划", "user": "用户", "department": "部门", "session": "会话",
+	"need": "需求", "offer": "资源", "match": "对接", "pairing": "结对", "plan": "对接方案",
+	"settings": "设置", "field_key": "加密密钥",
 }
 
 func entityLabel(e string) string {
@@ -319,8 +321,8 @@ func importedSummary(entity string, b store.ImportedBatch) []string {
 	if len(b.Records) > len(names) {
 		list += fmt.Sprintf("等%d个", len(b.Records))
 	}
-	kind := map[string]string{"org": "社会组织", "region": "行政区划", "pairing": "结对"}[entity]
-	if kind == "" {
+	kind, ok := entityLabels[entity]
+	if !ok {
 		kind = "记录"
 	}
 	return []string{fmt.Sprintf("新增%s：%d个", kind, b.Count), fmt.Sprintf("导入行号：第%d–%d行", first.Row, last.Row), "名称：" + list}

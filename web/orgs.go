@@ -115,9 +115,10 @@ type orgRow struct {
 }
 
 // orgList is the page the load test hits: one ListOrgs, the counties for
-// names, and for the admin the departments for the filter; nothing per row.
-// Its content is kept in the response cache, so between writes a request
-// only reads its session and executes the layout.
+// names, and the departments for the filter where the actor may filter by
+// them; nothing per row. Its content is kept in the response cache, so
+// between writes a request only reads its session and joins two cached
+// pieces.
 func (s *server) orgList(w http.ResponseWriter, r *http.Request, q *request) error {
 	content, err := s.cachedContent(r, q, "orgs", func() (any, error) { return s.orgListData(r, q) })
 	if err != nil {

@@ -18,9 +18,9 @@ import (
 // the actor's scope and the URL: a write anywhere, in any process, moves
 // the generation and so makes every entry unreachable; a page is never
 // shared across scopes; and the entry holds only the content, rendered by
-// html/template from a view that carries nothing about the user, so the
-// layout with the name, form token and unread count is executed for each
-// request.
+// html/template from a view that carries nothing about the user. The layout
+// around it (name, form token, unread count) is kept apart, under the
+// chrome value it was rendered from (web/web.go).
 //
 // It is bounded in bytes and evicts the least recently used entry. One
 // request builds a missing entry while the others for the same key wait

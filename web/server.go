@@ -30,7 +30,7 @@ const (
 	// Uploads lift it for themselves (transferTimeout).
 	readTimeout = 20 * time.Second
 	// writeTimeout bounds the handler and the response together: the
-	// slowest page (a plan run at region scale) takes seconds. Exports and
+	// slowest page (an allocation at region scale) takes seconds. Exports and
 	// uploads lift it for themselves.
 	writeTimeout = 2 * time.Minute
 	// idleTimeout closes kept-alive connections nobody uses, such as a

@@ -248,17 +248,18 @@ type chrome struct {
 	Unread      int
 	UnreadLabel string
 	CSRF        string
-	NavHTML     template.HTML
+	Nav         string // navKey: names the navigation, which is rendered from it
 	Flash       string
 	Warn        string
 	Public      bool
 }
 
 // chrome is what the layout shows for v.
-func (v *view) chrome() chrome {
+func (s *server) chrome(v *view) chrome {
 	c := chrome{Title: v.Title, Scope: v.Scope, Year: v.Year, Unread: v.Unread, UnreadLabel: v.UnreadLabel, CSRF: v.CSRF,
-		NavHTML: v.NavHTML, Flash: v.Flash, Warn: v.Warn, Public: v.Public}
+		Flash: v.Flash, Warn: v.Warn, Public: v.Public}
 	if u := v.User; u != nil {
+		c.Nav = s.navKey(v)
 		c.SignedIn, c.UserName, c.Role, c.MustChange = true, u.DisplayName, u.Role.Label(), u.MustChangePassword
 	}
 	return c
@@ -269,12 +270,17 @@ func (v *view) chrome() chrome {
 // layout's own text.
 const contentMark = "<zx-content></zx-content>"
 
-// layout renders the layout for c, or takes it from the response cache,
-// and returns what goes before and after the content.
-func (s *server) layout(c chrome) (head, tail string, err error) {
+// layout renders the layout for c with its navigation nav (which c.Nav
+// names), or takes it from the response cache, and returns what goes
+// before and after the content.
+func (s *server) layout(c chrome, nav template.HTML) (head, tail string, err error) {
 	h, err := s.cache.do(fmt.Sprintf("layout\x00%#v", c), func() (template.HTML, error) {
 		var b bytes.Buffer
-		if err := s.pages["home"].ExecuteTemplate(&b, "layout", c); err != nil {
+		data := struct {
+			chrome
+			NavHTML template.HTML
+		}{c, nav}
+		if err := s.pages["home"].ExecuteTemplate(&b, "layout", data); err != nil {
 			return "", err
 		}
 		return template.HTML(b.String()), nil // html/template's own output
@@ -339,7 +345,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 			bufPool.Put(buf)
 		}
 	}()
-	head, tail, err := s.layout(v.chrome())
+	head, tail, err := s.layout(s.chrome(v), v.NavHTML)
 	if err == nil {
 		buf.WriteString(head)
 		err = t.ExecuteTemplate(buf, "content", v)

@@ -1,6 +1,6 @@
 -- Personal data is sealed with SM4 in its own column (orgs.phone,
 -- needs.phone keep their names and hold "sm4g1:…" values); the store seals
--- the plaintext of older databases in Go after migrating (sealPlaintext).
+-- the plaintext of older databases in Go after migrating (prepareFieldKey).
 -- field_keys keeps which key sealed them, as an id and a check value,
 -- never the key; *_idx columns are keyed SM3 blind indexes for exact
 -- look-up.
