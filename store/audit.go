@@ -216,9 +216,22 @@ func (s *Store) OrgHistory(ctx context.Context, a zhuxiang.Actor, id string, lim
 	if err != nil {
 		return nil, err
 	}
-	var batch ImportedBatch
+	// Entries written before the import runner listed organizations under
+	// other keys; a signed chain is never rewritten, so both shapes are read.
+	var batch struct {
+		ImportedBatch
+		Orgs []struct {
+			ID   string `json:"id"`
+			Name string `json:"名称"`
+			Code string `json:"统一社会信用代码"`
+			Row  int    `json:"导入行号"`
+		} `json:"组织"`
+	}
 	if err := json.Unmarshal([]byte(e.Summary), &batch); err != nil {
 		return nil, fmt.Errorf("audit entry %d: %w", created, err)
+	}
+	for _, o := range batch.Orgs {
+		batch.Records = append(batch.Records, ImportedRecord(o))
 	}
 	for _, o := range batch.Records {
 		if o.ID == id {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"zhuxiang"
@@ -174,4 +175,35 @@ func TestImportRunner(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestOrgHistoryReadsOldBatches: an organization imported before the import
+// runner points at a batch entry that lists organizations under the old
+// keys; its history still shows its creation line, because a signed chain
+// is never rewritten.
+func TestOrgHistoryReadsOldBatches(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	sys := zhuxiang.SystemActor
+	o := &zhuxiang.Org{Name: "旧版导入协会", CreditCode: creditCode(t, '1', 7), LegalForm: zhuxiang.LegalAssociation, Kinds: []zhuxiang.OrgKind{zhuxiang.KindAgri}}
+	if res, err := st.ImportOrgs(ctx, sys, []store.OrgImport{{Row: 2, County: "和静县", Org: o}}, nil, 1, zhuxiang.ImportAll); err != nil || !res.Stored {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	old, _ := json.Marshal(map[string]any{"新增": 1, "组织": []map[string]any{{"id": o.ID, "名称": o.Name, "统一社会信用代码": o.CreditCode, "导入行号": 2}}})
+	w := st.WriteDB()
+	for _, q := range []string{`DROP TRIGGER audit_no_update`, `UPDATE audit_log SET summary = '` + string(old) + `' WHERE op = 'import_create'`} {
+		if _, err := w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := st.OrgHistory(ctx, sys, o.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range h {
+		found = found || e.Op == "import_create" && strings.Contains(e.Summary, o.CreditCode)
+	}
+	if !found {
+		t.Errorf("history of an organization from an old batch: %+v", h)
+	}
 }
