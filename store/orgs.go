@@ -115,10 +115,6 @@ func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
 // cursor (keyset pagination), so page 500 costs what page 1 costs. Pages
 // are not kept here: web's response cache keeps the rendered page.
 func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
-	return s.listOrgs(ctx, a, f)
-}
-
-func (s *Store) listOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
 	scope, args, err := orgScope(a, 1)
 	if err != nil {
 		return nil, err
@@ -335,7 +331,7 @@ func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn f
 	f.Limit = 500
 	f.Cursor = ""
 	for {
-		p, err := s.listOrgs(ctx, a, f)
+		p, err := s.ListOrgs(ctx, a, f)
 		if err != nil {
 			return err
 		}

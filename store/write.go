@@ -136,12 +136,8 @@ func (w *writeTx) finish() error {
 			}
 		}
 	}
-	if w.head == nil {
-		h, err := w.s.auditHead(w.ctx, w.tx)
-		if err != nil {
-			return err
-		}
-		w.head = &h
+	if err := w.loadHead(); err != nil {
+		return err
 	}
 	return w.s.auditBatch(w.ctx, w.tx, w.actor, *w.head, w.pending)
 }
@@ -171,14 +167,23 @@ func (w *writeTx) audit(op, entity, id string, summary any) error {
 // on PostgreSQL locks, the chain's head: rows that point at their entry (an
 // import's created organizations) know its number before it is written.
 func (w *writeTx) nextAuditSeq() (int64, error) {
-	if w.head == nil {
-		h, err := w.s.auditHead(w.ctx, w.tx)
-		if err != nil {
-			return 0, err
-		}
-		w.head = &h
+	if err := w.loadHead(); err != nil {
+		return 0, err
 	}
 	return w.head.seq + int64(len(w.pending)) + 1, nil
+}
+
+// loadHead reads the chain's head once per write, locking it on PostgreSQL.
+func (w *writeTx) loadHead() error {
+	if w.head != nil {
+		return nil
+	}
+	h, err := w.s.auditHead(w.ctx, w.tx)
+	if err != nil {
+		return err
+	}
+	w.head = &h
+	return nil
 }
 
 // orgsRev bumps orgs_gen, once per write, and returns the new value, which
