@@ -58,3 +58,13 @@ func (s *Store) Counter(ctx context.Context, name string) (int64, error) {
 	err := s.w.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = $1`, name).Scan(&v)
 	return v, err
 }
+
+// UnsealedProbes are the queries a start runs to ask whether any
+// personal data is still in plaintext, one per sealed column.
+func UnsealedProbes() []string {
+	var qs []string
+	for _, c := range sealedColumns {
+		qs = append(qs, unsealedProbe(c))
+	}
+	return qs
+}

@@ -477,3 +477,33 @@ func TestNoKeyStoresNoPhone(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsealedProbeUsesIndex: the question every start asks (is any
+// personal data still in plaintext?) must not read the whole table, which
+// at a province's scale would add seconds to each start. SQLite's planner
+// is deterministic here; PostgreSQL's choice depends on its statistics.
+func TestUnsealedProbeUsesIndex(t *testing.T) {
+	st, err := openKeyed(t, filepath.Join(t.TempDir(), "p.db"), secure.NewFieldKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range store.UnsealedProbes() {
+		rows, err := st.WriteDB().Query(`EXPLAIN QUERY PLAN ` + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); !strings.Contains(p, "USING") || !strings.Contains(p, "_unsealed") {
+			t.Errorf("%s\nplan: %s (want a search of the partial index *_unsealed)", q, p)
+		}
+	}
+}
