@@ -49,6 +49,11 @@ type importKind[T any] struct {
 	row    func(*T) int // the row's number as the user sees it
 	// load reads what checking needs, once, inside the import's transaction.
 	load func(ctx context.Context, tx *writeTx) error
+	// window, if set, runs before each importBatch rows are checked, with
+	// those rows: a kind that compares rows with stored records reads
+	// them here, a few hundred per statement instead of one query a row,
+	// and holds no more than one window's records at a time.
+	window func(ctx context.Context, tx *writeTx, items []T) error
 	// check validates one row against what is stored and the rows accepted
 	// before it, and says what storing it will do. It runs for every row,
 	// in file order, in dry runs too.
@@ -63,8 +68,9 @@ type importKind[T any] struct {
 	created func(it *T) ImportedRecord
 }
 
-// importBatch is how many created records one audit entry lists: one entry
-// per record was a third of the time of a 100 000-row import.
+// importBatch is how many created records one audit entry lists (one entry
+// per record was a third of the time of a 100 000-row import), and how many
+// rows a window reads stored records for.
 const importBatch = 500
 
 // ImportedBatch is the summary of an "import_create" audit entry: the
@@ -94,6 +100,11 @@ func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importK
 		var updates []checked
 		unchanged := 0
 		for i := range items {
+			if k.window != nil && i%importBatch == 0 {
+				if err := k.window(ctx, tx, items[i:min(i+importBatch, len(items))]); err != nil {
+					return err
+				}
+			}
 			it := &items[i]
 			c, err := k.check(ctx, tx, it)
 			if err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -206,4 +207,61 @@ func TestOrgHistoryReadsOldBatches(t *testing.T) {
 	if !found {
 		t.Errorf("history of an organization from an old batch: %+v", h)
 	}
+}
+
+// TestOrgImportAcrossWindows: a re-import longer than one window of the
+// runner compares every row with its stored record, whichever window it
+// falls in and whatever flags the record carries, and a credit code named
+// twice in different windows is still caught.
+func TestOrgImportAcrossWindows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		const n = 1203 // three windows of 500, the last one short
+		rows := func(rename int) []store.OrgImport {
+			var items []store.OrgImport
+			for i := 0; i < n; i++ {
+				name := "窗口测试协会" + strconv.Itoa(i)
+				if i == rename {
+					name += "（更名）"
+				}
+				items = append(items, store.OrgImport{Row: i + 2, County: "和静县", Org: &zhuxiang.Org{Name: name, CreditCode: creditCode(t, '1', 100+i),
+					LegalForm: zhuxiang.LegalAssociation, Kinds: []zhuxiang.OrgKind{zhuxiang.KindAgri}}})
+			}
+			return items
+		}
+		if res, err := st.ImportOrgs(ctx, sys, rows(-1), nil, n, zhuxiang.ImportAll); err != nil || res.Created != n {
+			t.Fatalf("first import: %+v %v", res, err)
+		}
+		// A flag on a record in the second window: the sheet names none,
+		// so the re-import keeps it and the row is unchanged.
+		var id string
+		if err := st.DB().QueryRow(`SELECT id FROM orgs WHERE credit_code = $1`, creditCode(t, '1', 100+777)).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		flagged, err := st.Org(ctx, sys, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged.Flags = []zhuxiang.OrgFlag{{Kind: zhuxiang.FlagAbnormal, Source: "州民政局公告", Date: "2026-01-05"}}
+		if _, err := st.UpdateOrg(ctx, sys, flagged); err != nil {
+			t.Fatal(err)
+		}
+		second := rows(1001)
+		second = append(second, store.OrgImport{Row: n + 2, County: "和静县", Org: &zhuxiang.Org{Name: "重复代码协会", CreditCode: creditCode(t, '1', 100+3),
+			LegalForm: zhuxiang.LegalAssociation, Kinds: []zhuxiang.OrgKind{zhuxiang.KindAgri}}})
+		res, err := st.ImportOrgs(ctx, sys, second, nil, n+1, zhuxiang.ImportPartial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 0 || res.Updated != 1 || res.Unchanged != n-1 || len(res.Rejected) != 1 || res.Rejected[0].Row != n+2 {
+			t.Fatalf("re-import: created %d updated %d unchanged %d rejected %+v", res.Created, res.Updated, res.Unchanged, res.Rejected)
+		}
+		got, err := st.Org(ctx, sys, flagged.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Flags) != 1 || got.Flags[0].Source != "州民政局公告" {
+			t.Errorf("flag after re-import: %+v", got.Flags)
+		}
+	})
 }

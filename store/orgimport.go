@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"sort"
+	"strconv"
+	"strings"
 
 	"zhuxiang"
 	"zhuxiang/secure"
@@ -30,7 +32,7 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 	var (
 		depts    map[string]string
 		ix       *regionIndex
-		existing = map[string]string{} // credit code → id
+		existing map[string]*zhuxiang.Org // by credit code, those the window's rows name
 		seen     = map[string]int{}
 	)
 	k := importKind[OrgImport]{
@@ -46,19 +48,11 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 				return err
 			}
 			ix = newRegionIndex(regions)
-			r, err := tx.QueryContext(ctx, `SELECT credit_code, id FROM orgs`)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			for r.Next() {
-				var code, id string
-				if err := r.Scan(&code, &id); err != nil {
-					return err
-				}
-				existing[code] = id
-			}
-			return r.Err()
+			return nil
+		},
+		window: func(ctx context.Context, tx *writeTx, rows []OrgImport) (err error) {
+			existing, err = s.orgsByCode(ctx, tx, rows)
+			return err
 		},
 		check: func(ctx context.Context, tx *writeTx, it *OrgImport) (checked, error) {
 			o := it.Org
@@ -82,22 +76,15 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 			if warn != "" {
 				c.warning = zhuxiang.Errorf(zhuxiang.EInvalid, "credit_code", "%s", warn)
 			}
-			if id, ok := existing[o.CreditCode]; ok {
-				old, err := s.scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = $1`, id))
-				if err != nil {
-					return checked{}, err
-				}
+			if old, ok := existing[o.CreditCode]; ok {
 				// An update must be inside the actor's scope before the
 				// change too.
 				if !zhuxiang.OrgPermissions(a, old).Registry {
 					return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "credit_code", "统一社会信用代码%s对应的“%s”不在您的管理范围内", old.CreditCode, old.Name)
 				}
-				if err := s.loadOrgDetails(ctx, tx, old); err != nil {
-					return checked{}, err
-				}
-				o.ID = id
+				o.ID = old.ID
 				mergeOrgDetails(old, o)
-				c.action, c.id, c.changes = rowUnchanged, id, diff(s.orgKV(ctx, old), s.orgKV(ctx, o))
+				c.action, c.id, c.changes = rowUnchanged, old.ID, diff(s.orgKV(ctx, old), s.orgKV(ctx, o))
 				if len(c.changes) > 0 {
 					c.action, it.old = rowUpdate, old
 				}
@@ -116,6 +103,42 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		},
 	}
 	return runImport(ctx, s, a, k, items, rejected, rows, mode)
+}
+
+// orgsByCode reads, with their flags, the organizations whose credit codes
+// rows name, in one statement (rows is one window of the import runner).
+func (s *Store) orgsByCode(ctx context.Context, q querier, rows []OrgImport) (map[string]*zhuxiang.Org, error) {
+	found := map[string]*zhuxiang.Org{}
+	var args []any
+	var marks []string
+	for _, it := range rows {
+		if it.Org != nil && it.Org.CreditCode != "" {
+			args = append(args, it.Org.CreditCode)
+			marks = append(marks, "$"+strconv.Itoa(len(args)))
+		}
+	}
+	if len(args) == 0 {
+		return found, nil
+	}
+	r, err := q.QueryContext(ctx, `SELECT `+orgListCols+` FROM orgs o LEFT JOIN departments d ON d.id = o.department_id WHERE o.credit_code IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var batch []*zhuxiang.Org
+	for r.Next() {
+		o, err := s.scanOrg(r)
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		batch = append(batch, o)
+		found[o.CreditCode] = o
+	}
+	r.Close()
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return found, s.pageFlags(ctx, q, batch)
 }
 
 // insertImportedOrgs writes an import's new organizations. A second

@@ -335,7 +335,7 @@ func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn f
 		if err != nil {
 			return err
 		}
-		if err := s.pageFlags(ctx, p.Orgs); err != nil {
+		if err := s.pageFlags(ctx, s.r, p.Orgs); err != nil {
 			return err
 		}
 		for _, o := range p.Orgs {
@@ -352,7 +352,7 @@ func (s *Store) EachOrg(ctx context.Context, a zhuxiang.Actor, f OrgFilter, fn f
 
 // pageFlags replaces the flag summaries of a page of organizations with the
 // full records (source and date).
-func (s *Store) pageFlags(ctx context.Context, orgs []*zhuxiang.Org) error {
+func (s *Store) pageFlags(ctx context.Context, q querier, orgs []*zhuxiang.Org) error {
 	var ids []any
 	var marks []string
 	byID := map[string]*zhuxiang.Org{}
@@ -367,7 +367,7 @@ func (s *Store) pageFlags(ctx context.Context, orgs []*zhuxiang.Org) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT org_id, kind, source, date FROM org_flags WHERE org_id IN (`+strings.Join(marks, ", ")+`) ORDER BY org_id, kind`, ids...)
+	rows, err := q.QueryContext(ctx, `SELECT org_id, kind, source, date FROM org_flags WHERE org_id IN (`+strings.Join(marks, ", ")+`) ORDER BY org_id, kind`, ids...)
 	if err != nil {
 		return err
 	}
