@@ -265,3 +265,33 @@ func TestOrgImportAcrossWindows(t *testing.T) {
 		}
 	})
 }
+
+// TestPairingImportRefusesListedOrgs: an organization on the abnormal or
+// dishonest list cannot be paired by import either, by credit code or by
+// name, and the row says why.
+func TestPairingImportRefusesListedOrgs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		ok := mustOrg(t, st, sys, "和静县守信协会", "652827", 1)
+		bad := mustOrg(t, st, sys, "和静县失信协会", "652827", 2)
+		bad.Flags = []zhuxiang.OrgFlag{{Kind: zhuxiang.FlagDishonest, Source: "信用中国", Date: "2026-02-01"}}
+		if _, err := st.UpdateOrg(ctx, sys, bad); err != nil {
+			t.Fatal(err)
+		}
+		row := func(n int, org string) store.PairingImport {
+			return store.PairingImport{Row: n, Org: org, County: "和静县", Pairing: &zhuxiang.Pairing{StartDate: "2026-03-01"}}
+		}
+		res, err := st.ImportPairings(ctx, sys, []store.PairingImport{row(2, ok.CreditCode), row(3, bad.CreditCode), row(4, bad.Name)}, nil, 3, zhuxiang.ImportPartial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 1 || len(res.Rejected) != 2 {
+			t.Fatalf("created %d, rejected %+v", res.Created, res.Rejected)
+		}
+		for _, r := range res.Rejected {
+			if !strings.Contains(r.Message, "严重违法失信名单") || !strings.Contains(r.Message, bad.Name) {
+				t.Errorf("row %d: %q", r.Row, r.Message)
+			}
+		}
+	})
+}

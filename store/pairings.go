@@ -259,6 +259,13 @@ type PairingImport struct {
 	Pairing  *zhuxiang.Pairing
 }
 
+// orgRef is what a pairing import needs of an organization: its name, and
+// whether it is on the abnormal or dishonest list (which bars pairing).
+type orgRef struct {
+	name   string
+	listed bool
+}
+
 // ImportPairings stores the plan's existing pairings from a sheet through
 // the import runner; every bad row is reported. A row already on the
 // platform (same organization, place and start date) is unchanged, so a
@@ -271,6 +278,7 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 		ix      *regionIndex
 		orgs    = map[string]string{} // credit code or name → id
 		dupName = map[string]bool{}
+		orgByID = map[string]orgRef{}
 		seen    = map[string]int{}
 	)
 	k := importKind[PairingImport]{
@@ -282,16 +290,18 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 				return err
 			}
 			ix = newRegionIndex(regions)
-			r, err := tx.QueryContext(ctx, `SELECT id, credit_code, name FROM orgs`)
+			r, err := tx.QueryContext(ctx, `SELECT id, credit_code, name, flag_abnormal + flag_dishonest FROM orgs`)
 			if err != nil {
 				return err
 			}
 			defer r.Close()
 			for r.Next() {
 				var id, code, name string
-				if err := r.Scan(&id, &code, &name); err != nil {
+				var flags int
+				if err := r.Scan(&id, &code, &name, &flags); err != nil {
 					return err
 				}
+				orgByID[id] = orgRef{name: name, listed: flags > 0}
 				orgs[code] = id
 				if _, ok := orgs[name]; ok {
 					dupName[name] = true
@@ -333,14 +343,11 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 			if err := zhuxiang.CanCreatePairing(a, p.CountyCode); err != nil {
 				return checked{}, zhuxiang.Errorf(zhuxiang.EForbidden, "county", "县市用户只能导入本县市的结对")
 			}
-			org, err := s.orgForMatch(ctx, tx, p.OrgID)
-			if err != nil {
-				return checked{}, err
+			org := orgByID[p.OrgID]
+			if org.listed {
+				return checked{}, zhuxiang.Errorf(zhuxiang.EConflict, "org", "“%s”在活动异常名录或严重违法失信名单中，不能结对", org.name)
 			}
-			if org.HasFlag(zhuxiang.FlagAbnormal) || org.HasFlag(zhuxiang.FlagDishonest) {
-				return checked{}, zhuxiang.Errorf(zhuxiang.EConflict, "org", "“%s”在活动异常名录或严重违法失信名单中，不能结对", org.Name)
-			}
-			p.Org = org.Name
+			p.Org = org.name
 			k := p.OrgID + "|" + p.CountyCode + "|" + p.VillageCode + "|" + p.StartDate
 			if prev, dup := seen[k]; dup {
 				return checked{}, zhuxiang.Errorf(zhuxiang.EInvalid, "org", "与第%d行重复", prev)
