@@ -261,19 +261,8 @@ func LoadFieldKeyFile(path string) (*FieldKey, error) {
 // CreateFieldKeyFile writes k to a new file readable by its owner only; it
 // never overwrites an existing file, since that would lose the old key.
 func CreateFieldKeyFile(path string, k *FieldKey) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	return createSecretFile(path, func(w io.Writer) error {
+		_, err := k.WriteTo(w)
 		return err
-	}
-	if _, err := k.WriteTo(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	})
 }

@@ -81,15 +81,7 @@ func (s *Store) verifyChain(ctx context.Context, cps []secure.Checkpoint) (Audit
 			return res, err
 		}
 		res.Entries++
-		switch {
-		case e.Seq != want:
-			res.BrokenAt, res.Reason = want, fmt.Sprintf("缺少第%d条记录（下一条为第%d条）", want, e.Seq)
-		case e.PrevHash != prev:
-			res.BrokenAt, res.Reason = e.Seq, "与上一条记录的链接不符"
-		case secure.AuditHash(&e) != e.Hash:
-			res.BrokenAt, res.Reason = e.Seq, "内容与哈希不符（记录被修改）"
-		}
-		if res.BrokenAt != 0 {
+		if res.BrokenAt, res.Reason = linkProblem(&e, want, prev); res.BrokenAt != 0 {
 			return res, nil
 		}
 		for ; next < len(cps) && cps[next].Size == e.Seq; next++ {
@@ -139,6 +131,21 @@ func (s *Store) verifyChain(ctx context.Context, cps []secure.Checkpoint) (Audit
 	return res, nil
 }
 
+// linkProblem says where and why entry e, read where entry number want
+// should be and after an entry whose hash is prev, breaks the chain; 0 when
+// it does not. Verifying and signing judge an entry by this one rule.
+func linkProblem(e *zhuxiang.AuditEntry, want int64, prev string) (int64, string) {
+	switch {
+	case e.Seq != want:
+		return want, fmt.Sprintf("缺少第%d条记录（下一条为第%d条）", want, e.Seq)
+	case e.PrevHash != prev:
+		return e.Seq, "与上一条记录的链接不符"
+	case secure.AuditHash(e) != e.Hash:
+		return e.Seq, "内容与哈希不符（记录被修改）"
+	}
+	return 0, ""
+}
+
 // SignAuditCheckpoint signs the chain's current head with key. It first
 // checks that the entries written since last (the newest checkpoint, nil
 // for none) still link to it and hash right, and refuses otherwise: a
@@ -186,8 +193,8 @@ func (s *Store) SignAuditCheckpoint(ctx context.Context, key *sm2.PrivateKey, la
 		if err != nil {
 			return secure.Checkpoint{}, err
 		}
-		if e.Seq != want || e.PrevHash != prev || secure.AuditHash(&e) != e.Hash {
-			return secure.Checkpoint{}, refuseCheckpoint(fmt.Sprintf("第%d条记录无法校验", want))
+		if at, why := linkProblem(&e, want, prev); at != 0 {
+			return secure.Checkpoint{}, refuseCheckpoint(fmt.Sprintf("第%d条：%s", at, why))
 		}
 		prev, want = e.Hash, want+1
 	}
