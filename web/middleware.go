@@ -191,6 +191,20 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 	})
 }
 
+// anon wraps a page anyone may open without signing in: its input passes
+// the same rules as a signed-in page's, and its errors render the same way.
+func (s *server) anon(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := checkInput(r)
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
 // session reads the cookie and asks the store for its user; the store
 // applies the idle timeout.
 func (s *server) session(r *http.Request) (*request, error) {

@@ -94,8 +94,8 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /notifications/{id}/open", s.auth(s.notificationOpen))
 
 	// Open needs for anyone, without an account (DESIGN §3: public).
-	mux.HandleFunc("GET /public/needs", s.publicNeeds)
-	mux.HandleFunc("GET /public/needs/{id}", s.publicNeed)
+	mux.Handle("GET /public/needs", s.anon(s.publicNeeds))
+	mux.Handle("GET /public/needs/{id}", s.anon(s.publicNeed))
 
 	// The JSON API answers every path under /api/v1 in its own error shape;
 	// it shares the security headers and the cross-origin check.
