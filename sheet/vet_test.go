@@ -183,6 +183,21 @@ func TestHandMadePackage(t *testing.T) {
 	}
 }
 
+// TestUnreadPartsRefuseNothing: a picture or another part that the import
+// never reads is never inflated, so its size does not count against the
+// limits, which bound what is read.
+func TestUnreadPartsRefuseNothing(t *testing.T) {
+	picture := part{name: "xl/media/image1.png", head: "\x89PNG\r\n\x1a\n", repeat: "IDATpixels", size: 20 << 20}
+	lim := Limits{MaxUncompressed: 10 << 20, MaxPart: 10 << 20}
+	tab, err := Read(bytes.NewReader(pkg(t, sheetPart(tenRows("")...), picture)), "有图片.xlsx", lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 10 {
+		t.Fatalf("rows %v", tab.Rows)
+	}
+}
+
 // TestMalformedSheet: a parse error anywhere refuses the whole file and
 // names the row; before the vetting excelize stopped at the error and the
 // rows read so far were imported as if the file ended there.
