@@ -154,7 +154,9 @@ func PinyinKey(name string) string {
 	name = foldFullWidth(name)
 	var b strings.Builder
 	for _, r := range name {
-		if rs := runeReadings(r); rs != nil {
+		if py, ok := nameReadings[r]; ok {
+			b.WriteString(py)
+		} else if rs := runeReadings(r); rs != nil {
 			b.WriteString(rs[0])
 		} else if unicode.IsSpace(r) {
 			continue
@@ -165,6 +167,11 @@ func PinyinKey(name string) string {
 	}
 	return b.String()
 }
+
+// nameReadings are the readings of characters that names use in another
+// reading than the dictionary gives first: 尉犁 is yù lí, 库尔勒 kù ěr lè,
+// 乌什 wū shí, 长安 cháng ān, 成都 chéng dū, 西藏 xī zàng.
+var nameReadings = map[rune]string{'尉': "yu", '勒': "le", '什': "shi", '长': "chang", '都': "du", '藏': "zang", '厦': "xia"}
 
 // ComparePinyin orders two names by PinyinKey, and names that read the same
 // by their characters, so that the order is always the same.

@@ -96,6 +96,7 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request, q *request) e
 	if d.Users, err = s.st.ListUsers(ctx, a); err != nil {
 		return err
 	}
+	zhuxiang.SortByPinyin(d.Users, func(u *zhuxiang.User) string { return u.DisplayName })
 	if d.Rows, err = s.auditRows(ctx, a, entries, true); err != nil {
 		return err
 	}
@@ -268,7 +269,7 @@ func (sm summary) refs() [][2]string {
 
 // noteOrder puts the counts of an import in the order the import page
 // shows them; other keys follow in pinyin order.
-var noteOrder = []string{"行数", "新增", "更新", "无变化", "有误"}
+var noteOrder = []string{"行数", "新增", "更新", "未变", "无变化", "有误"}
 
 // noteWords renames keys stored before the pages settled on their words.
 var noteWords = map[string]string{"无变化": "未变"}

@@ -439,7 +439,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		for _, w := range res.Warnings {
 			fmt.Fprintf(stdout, "提示 第%d行 %s：%s\n", w.Row, w.Field, w.Message)
 		}
-		counts := fmt.Sprintf("新增 %d，更新 %d，无变化 %d", res.Created, res.Updated, res.Unchanged)
+		counts := res.Counts()
 		switch {
 		case len(res.Rejected) > 0 && res.Stored:
 			fmt.Fprintf(stdout, "共 %d 行：%d 行有误未保存；其余%s\n", res.Rows, len(res.Rejected), counts)
@@ -450,7 +450,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		case mode == zhuxiang.ImportDryRun:
 			fmt.Fprintf(stdout, "共 %d 行，全部通过校验：将%s（--dry-run，未保存）\n", res.Rows, counts)
 		default:
-			fmt.Fprintf(stdout, "共 %d 行：%s，用时 %s\n", res.Rows, counts, elapsed(time.Since(start)))
+			fmt.Fprintf(stdout, "共 %d 行：%s，用时 %s\n", res.Rows, counts, zhuxiang.Elapsed(time.Since(start)))
 		}
 	}
 	if len(res.Rejected) > 0 {
@@ -565,11 +565,3 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 	}
 }
 
-// elapsed says how long something took the way people read it: under a
-// second in milliseconds ("0.0 秒" tells nothing), else in seconds.
-func elapsed(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d 毫秒", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f 秒", d.Seconds())
-}
