@@ -564,4 +564,3 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 		return err
 	}
 }
-
