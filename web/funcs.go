@@ -19,6 +19,7 @@ func (s *server) funcs() template.FuncMap {
 		"datetime":    s.datetime,
 		"asset":       s.assetURL,
 		"who":         zhuxiang.ActorLabel,
+		"lapse":       s.lapseNote,
 		"hasKind":     func(ks []zhuxiang.OrgKind, k zhuxiang.OrgKind) bool { return slices.Contains(ks, k) },
 		"hasTag":      func(ts []zhuxiang.VillageTag, t zhuxiang.VillageTag) bool { return slices.Contains(ts, t) },
 		"orgKinds":    func() []zhuxiang.OrgKind { return zhuxiang.OrgKinds },
@@ -47,6 +48,20 @@ func (s *server) funcs() template.FuncMap {
 		"offerKinds":            func() []zhuxiang.OfferKind { return zhuxiang.OfferKinds },
 		"urgencies":             func() []int { return []int{zhuxiang.UrgencyNormal, zhuxiang.UrgencyHigh, zhuxiang.UrgencyUrgent} },
 	}
+}
+
+// lapseNote says how long a pending interest has left before it lapses
+// unanswered, by the store's clock (the one LapseMatches reads); "" for an
+// interest that cannot lapse.
+func (s *server) lapseNote(m *zhuxiang.Match) string {
+	days, ok := m.DaysLeft(s.st.Now())
+	switch {
+	case !ok:
+		return ""
+	case days == 0:
+		return "已到期，即将自动过期"
+	}
+	return fmt.Sprintf("还剩 %d 天：逾期未回应将自动过期", days)
 }
 
 // needBadge picks the badge colour of a need's status; the badge always

@@ -179,7 +179,19 @@ func loadAssets() (map[string]*asset, error) {
 // is cached as immutable; any other gets a short cache, so an old page
 // asking for an old version still gets a working file.
 func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
-	a := s.assets[r.PathValue("name")]
+	s.serveAsset(w, r, r.PathValue("name"))
+}
+
+// favicon answers /favicon.ico, which browsers and bookmarking tools ask for
+// whatever the page links, with the icon the layout links.
+func (s *server) favicon(w http.ResponseWriter, r *http.Request) {
+	s.serveAsset(w, r, "favicon.svg")
+}
+
+// serveAsset sends one embedded static file, gzipped when the browser
+// accepts it.
+func (s *server) serveAsset(w http.ResponseWriter, r *http.Request, name string) {
+	a := s.assets[name]
 	if a == nil {
 		http.NotFound(w, r)
 		return

@@ -101,7 +101,7 @@ func TestLoginLogout(t *testing.T) {
 	}
 	home := c.get("/")
 	mustStatus(t, home, http.StatusOK)
-	mustContain(t, home, "admin1姓名", "州级管理员", "全州", "工作台", "建设中")
+	mustContain(t, home, "admin1姓名", "州级管理员", "全州", "工作台")
 
 	r = c.post("/logout", nil)
 	mustStatus(t, r, http.StatusSeeOther)
