@@ -43,7 +43,9 @@ func zhuxiangMain(t *testing.T, args ...string) (stdout, stderr string, status i
 // user: its usage header, its "(default …)" and its kinds of value.
 var english = regexp.MustCompile(`Usage of|\(default|flag provided|flag needs|invalid value|\bstring\b|\bint\b`)
 
-func hasHan(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 }
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
 
 // TestHelpInChinese asks every command for its help the ways people do
 // (--help, -h, help 命令) and the program for its list of commands: all of
