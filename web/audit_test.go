@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,7 +137,7 @@ func TestAuditLogReadsInChinese(t *testing.T) {
 			`用户 三村文书`)
 		// The operations in the words of the buttons.
 		for _, op := range []string{"审核通过", "表达对接意向", "接受", "确认结对", "结对", "确认完成", "计算方案", "新增", "修改", "登录", "初始化"} {
-			if !slices_contains(cells(r.Body, "操作"), op) {
+			if !slices.Contains(cells(r.Body, "操作"), op) {
 				t.Errorf("no entry shows the operation %q", op)
 			}
 		}
@@ -146,7 +147,7 @@ func TestAuditLogReadsInChinese(t *testing.T) {
 			"组织：和静县电子商务促进会", "同县：50 → 66", "状态：待审核 → 对接中")
 		mustNotContain(t, r, "（分）", "联系人：<", "说明：（空）", "受益人群", "期望日期")
 		// The system is 系统 wherever it acted.
-		if !slices_contains(cells(r.Body, "操作人"), "系统") {
+		if !slices.Contains(cells(r.Body, "操作人"), "系统") {
 			t.Error("no entry names 系统 as its actor")
 		}
 		mustNotContain(t, r, "系统（命令行）")
@@ -162,17 +163,8 @@ func TestAuditLogReadsInChinese(t *testing.T) {
 		// The organization's page names the system too.
 		r = admin.get("/orgs/" + f.org.ID)
 		mustContain(t, r, "修改记录")
-		if got := cells(r.Body, "操作人"); !slices_contains(got, "系统") {
+		if got := cells(r.Body, "操作人"); !slices.Contains(got, "系统") {
 			t.Errorf("the organization's history names its actor %v, want 系统", got)
 		}
 	})
-}
-
-func slices_contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
