@@ -357,7 +357,9 @@ func isEmpty(v any) bool {
 	case nil:
 		return true
 	case string:
-		return x == "" || zeroValue.MatchString(x)
+		// "至" is an offer's validity without either date, as entries
+		// written before it was left empty say it.
+		return x == "" || x == "至" || zeroValue.MatchString(x)
 	}
 	return false
 }
