@@ -61,4 +61,4 @@ type Actor struct {
 
 // SystemActor acts for command-line maintenance (migrations, imports run by
 // an operator, demo data); the audit log names it.
-var SystemActor = Actor{UserID: "system", Name: "系统（命令行）", Role: RoleAdmin, System: true}
+var SystemActor = Actor{UserID: "system", Name: SystemName, Role: RoleAdmin, System: true}

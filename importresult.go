@@ -1,5 +1,7 @@
 package zhuxiang
 
+import "fmt"
+
 // RowError is one rejected row of an import, numbered as the user sees it in
 // the sheet (the header is row 1).
 type RowError struct {
@@ -22,6 +24,12 @@ type ImportResult struct {
 	Warnings  []RowError `json:"warnings,omitempty"`
 	DryRun    bool       `json:"dry_run,omitempty"`
 	Stored    bool       `json:"stored"`
+}
+
+// Counts says what an import stored (or would store), in the words the
+// import page uses: "新增 3，更新 1，未变 7".
+func (r *ImportResult) Counts() string {
+	return fmt.Sprintf("新增 %d，更新 %d，未变 %d", r.Created, r.Updated, r.Unchanged)
 }
 
 // Reject records a rejected row from err, keeping its field and message.

@@ -63,6 +63,31 @@ func (s MatchStatus) Label() string {
 	return string(s)
 }
 
+// LapsesAt is when the interest lapses if it is still unanswered then:
+// MatchLapseDays after it was expressed. Only a pending interest lapses;
+// for any other the answer is the zero time.
+func (m *Match) LapsesAt() time.Time {
+	if m.Status != MatchPending {
+		return time.Time{}
+	}
+	return m.CreatedAt.Add(MatchLapseDays * 24 * time.Hour)
+}
+
+// DaysLeft is how many days a pending interest has left before it lapses,
+// counting a part of a day as a day (so the last day reads 1, not 0), and
+// whether it can lapse at all.
+func (m *Match) DaysLeft(now time.Time) (int, bool) {
+	at := m.LapsesAt()
+	if at.IsZero() {
+		return 0, false
+	}
+	d := at.Sub(now)
+	if d <= 0 {
+		return 0, true
+	}
+	return int((d + 24*time.Hour - 1) / (24 * time.Hour)), true
+}
+
 // Live reports whether the match still waits for someone.
 func (s MatchStatus) Live() bool { return s == MatchPending || s == MatchAccepted }
 

@@ -100,3 +100,32 @@ func TestSearchNormalize(t *testing.T) {
 		t.Error("\"Ku Er Le\" does not find 库尔勒市")
 	}
 }
+
+// TestSortByPinyin checks the order a Chinese reader expects: by the
+// pinyin of each character in turn (阿 and 安 together, far from their code
+// points), syllable by syllable (阿姨 before 爱心), place names in their own
+// readings (尉犁 under y), and the same order for the same names whatever
+// order they come in.
+func TestSortByPinyin(t *testing.T) {
+	tests := []struct {
+		in, want []string
+	}{
+		{[]string{"库尔勒市", "轮台县", "尉犁县", "若羌县", "且末县", "焉耆回族自治县", "和静县", "和硕县", "博湖县"},
+			[]string{"博湖县", "和静县", "和硕县", "库尔勒市", "轮台县", "且末县", "若羌县", "焉耆回族自治县", "尉犁县"}},
+		{[]string{"爱心村", "阿姨村", "安居村", "白杨村"}, []string{"阿姨村", "爱心村", "安居村", "白杨村"}},
+		{[]string{"自治州科协", "州民政局", "州农业农村局", "州教育局"}, []string{"州教育局", "州民政局", "州农业农村局", "自治州科协"}},
+		{[]string{"2号村", "团结村", "Alpha协会"}, []string{"2号村", "Alpha协会", "团结村"}},
+		{[]string{"长安村", "查干村", "成都路社区"}, []string{"查干村", "长安村", "成都路社区"}},
+	}
+	for _, tc := range tests {
+		rev := slices.Clone(tc.in)
+		slices.Reverse(rev)
+		for _, in := range [][]string{tc.in, rev} {
+			got := slices.Clone(in)
+			SortByPinyin(got, func(s string) string { return s })
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("SortByPinyin(%v) = %v, want %v", in, got, tc.want)
+			}
+		}
+	}
+}

@@ -2,6 +2,8 @@ package zhuxiang
 
 import (
 	"math"
+	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -112,4 +114,16 @@ func CheckParam(name, v string) error {
 		max = 1000 // a name in base64 beside an id
 	}
 	return checkText(name, "查询参数“"+name+"”", v, max, false)
+}
+
+// Elapsed says how long something took the way people read it: under a
+// second in milliseconds ("0.00 秒" tells nothing), else in seconds.
+func Elapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "不到 1 毫秒"
+	case d < time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + " 毫秒"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " 秒"
 }

@@ -3,6 +3,7 @@ package zhuxiang
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -72,4 +73,24 @@ func FuzzNeedText(f *testing.F) {
 			t.Fatalf("accepted people %d", n.People)
 		}
 	})
+}
+
+// TestElapsed: a duration under a second reads in milliseconds, never as
+// "0.00 秒".
+func TestElapsed(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "不到 1 毫秒"},
+		{900 * time.Microsecond, "不到 1 毫秒"},
+		{320 * time.Millisecond, "320 毫秒"},
+		{999 * time.Millisecond, "999 毫秒"},
+		{time.Second, "1.0 秒"},
+		{2345 * time.Millisecond, "2.3 秒"},
+	} {
+		if got := Elapsed(c.d); got != c.want {
+			t.Errorf("Elapsed(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"zhuxiang"
@@ -257,4 +258,81 @@ func scanAudit(row interface{ Scan(...any) error }) (zhuxiang.AuditEntry, error)
 	err := row.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Op, &e.Entity, &e.EntityID, &e.Summary, &e.PrevHash, &e.Hash)
 	e.At = parseTS(at)
 	return e, err
+}
+
+// AuditObject is what the audit page calls an object an entry names: its
+// name today (a record renamed since shows its new name) and, for an
+// interest, the need whose page shows it.
+type AuditObject struct {
+	Name   string
+	NeedID string
+}
+
+// auditObjectQueries names the objects of each kind, given their ids as
+// parameters ($1, $2, … in the IN list that replaces "%s"). A kind missing
+// here has no name of its own (settings, keys).
+var auditObjectQueries = map[string]string{
+	"org":        `SELECT id, name, '' FROM orgs WHERE id IN (%s)`,
+	"region":     `SELECT code, name, '' FROM regions WHERE code IN (%s)`,
+	"department": `SELECT id, name, '' FROM departments WHERE id IN (%s)`,
+	"user":       `SELECT id, CASE WHEN display_name = '' THEN name ELSE display_name END, '' FROM users WHERE id IN (%s)`,
+	"need":       `SELECT id, title, '' FROM needs WHERE id IN (%s)`,
+	"offer":      `SELECT id, title, '' FROM offers WHERE id IN (%s)`,
+	"match": `SELECT m.id, n.title || ' ↔ ' || o.title, m.need_id FROM matches m
+		JOIN needs n ON n.id = m.need_id JOIN offers o ON o.id = m.offer_id WHERE m.id IN (%s)`,
+	"pairing": `SELECT p.id, o.name || ' ↔ ' || COALESCE(v.name, c.name, p.county_code), '' FROM pairings p
+		JOIN orgs o ON o.id = p.org_id LEFT JOIN regions c ON c.code = p.county_code
+		LEFT JOIN regions v ON v.code = p.village_code WHERE p.id IN (%s)`,
+	"plan": `SELECT id, created_at, '' FROM plans WHERE id IN (%s)`,
+}
+
+// AuditObjects names the objects one page of the audit log points at: ids
+// maps a kind of object to the ids to name. The answer maps kind and id to
+// the object; an id no longer found is left out. It runs one query per kind,
+// whatever the number of entries, so a page of 50 entries costs a handful
+// of queries.
+func (s *Store) AuditObjects(ctx context.Context, a zhuxiang.Actor, ids map[string][]string) (map[string]map[string]AuditObject, error) {
+	if err := zhuxiang.CanSeeAuditLog(a); err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]AuditObject{}
+	for kind, list := range ids {
+		q, ok := auditObjectQueries[kind]
+		if !ok || len(list) == 0 {
+			continue
+		}
+		// The list is padded to a power of two by repeating its last id, so
+		// that the statement is one of a few texts the store keeps prepared.
+		n := 1
+		for n < len(list) {
+			n *= 2
+		}
+		args, marks := make([]any, n), make([]string, n)
+		for i := range n {
+			args[i], marks[i] = list[min(i, len(list)-1)], "$"+strconv.Itoa(i+1)
+		}
+		rows, err := s.query(ctx, fmt.Sprintf(q, strings.Join(marks, ", ")), args...)
+		if err != nil {
+			return nil, err
+		}
+		named := map[string]AuditObject{}
+		for rows.Next() {
+			var id string
+			var o AuditObject
+			if err := rows.Scan(&id, &o.Name, &o.NeedID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if kind == "plan" {
+				o.Name = parseTS(o.Name).In(zhuxiang.Shanghai).Format("2006-01-02 15:04") + " 计算的方案"
+			}
+			named[id] = o
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		out[kind] = named
+	}
+	return out, nil
 }

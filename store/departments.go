@@ -30,7 +30,7 @@ func (s *Store) Departments(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.
 }
 
 func (s *Store) loadDepartments(ctx context.Context) ([]*zhuxiang.Department, error) {
-	rows, err := s.query(ctx, `SELECT id, name, note, version, updated_at, updated_by FROM departments ORDER BY name`)
+	rows, err := s.query(ctx, `SELECT id, name, note, version, updated_at, updated_by FROM departments`)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +66,9 @@ func (s *Store) loadDepartments(ctx context.Context) ([]*zhuxiang.Department, er
 			d.Roles = append(d.Roles, zhuxiang.DepartmentRole{Action: zhuxiang.Action(action), Lead: lead == 1})
 		}
 	}
+	// In pinyin order, as selects and the list show them; the list is
+	// cached (refcache), so it is sorted once per load.
+	zhuxiang.SortByPinyin(out, func(d *zhuxiang.Department) string { return d.Name })
 	return out, rows.Err()
 }
 

@@ -36,9 +36,9 @@ func (s *Store) RebuildSearch(ctx context.Context) (docs, keys, postings int, er
 func (s *Store) CachedStatements() int { return int(s.nstmts.Load()) }
 
 // WriteRaw runs one statement through the write path as a, recording an
-// audit entry for entity unless entity is empty, so tests can check what
+// audit entry (op, entity) unless entity is empty, so tests can check what
 // the write path refuses and which generations it bumps.
-func (s *Store) WriteRaw(ctx context.Context, a zhuxiang.Actor, entity, stmt string, args ...any) error {
+func (s *Store) WriteRaw(ctx context.Context, a zhuxiang.Actor, op, entity, stmt string, args ...any) error {
 	return s.write(ctx, a, func(w *writeTx) error {
 		if stmt != "" {
 			if _, err := w.ExecContext(ctx, stmt, args...); err != nil {
@@ -48,8 +48,18 @@ func (s *Store) WriteRaw(ctx context.Context, a zhuxiang.Actor, entity, stmt str
 		if entity == "" {
 			return nil
 		}
-		return w.audit("test", entity, "", nil)
+		return w.audit(op, entity, "", nil)
 	})
+}
+
+// AuditedEntities lists the kinds of object the write path accepts in an
+// audit entry (entityGens).
+func AuditedEntities() []string {
+	out := make([]string, 0, len(entityGens))
+	for e := range entityGens {
+		out = append(out, e)
+	}
+	return out
 }
 
 // Counter reads one row of the counters table.

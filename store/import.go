@@ -164,7 +164,7 @@ func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importK
 			}
 		}
 		res.Stored = true
-		return tx.audit("import", k.entity, "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated, "无变化": res.Unchanged, "有误": len(res.Rejected)})
+		return tx.audit("import", k.entity, "", map[string]int{"行数": res.Rows, "新增": res.Created, "更新": res.Updated, "未变": res.Unchanged, "有误": len(res.Rejected)})
 	})
 	if err != nil {
 		return nil, err

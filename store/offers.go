@@ -158,9 +158,13 @@ func (s *Store) offerRow(ctx context.Context, q querier, id, lock string) (*zhux
 }
 
 func offerKV(o *zhuxiang.Offer) []kv {
+	valid := "" // no dates: valid until closed
+	if o.ValidFrom != "" || o.ValidTo != "" {
+		valid = o.ValidFrom + "至" + o.ValidTo
+	}
 	return []kv{{"行动", o.Action.Short()}, {"类型", o.Kind.Label()}, {"标题", o.Title}, {"说明", o.Description},
-		{"可承接数", strconv.Itoa(o.Capacity)}, {"金额（分）", strconv.FormatInt(o.AmountFen, 10)}, {"服务地区", o.Area.Label() + " " + strings.Join(o.Counties, "、")},
-		{"有效期", o.ValidFrom + "至" + o.ValidTo}}
+		{"可承接数", strconv.Itoa(o.Capacity)}, {"金额（分）", strconv.FormatInt(o.AmountFen, 10)}, {"服务地区", strings.TrimSpace(o.Area.Label() + " " + strings.Join(o.Counties, "、"))},
+		{"有效期", valid}}
 }
 
 func (s *Store) checkOfferCounties(ctx context.Context, o *zhuxiang.Offer) error {

@@ -280,14 +280,14 @@ func (s *Store) seed(ctx context.Context) error {
 		now := ts(s.Now())
 		if n == 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, official, search, created_at, updated_at, updated_by)
-				VALUES ($1, $2, 'prefecture', '650000', '', '', 1, $3, $4, $4, 'system')`,
-				zhuxiang.PrefectureCode, "巴音郭楞蒙古自治州", regionSearch("巴音郭楞蒙古自治州", zhuxiang.PrefectureCode), now); err != nil {
+				VALUES ($1, $2, 'prefecture', '650000', '', '', 1, $3, $4, $4, $5)`,
+				zhuxiang.PrefectureCode, "巴音郭楞蒙古自治州", regionSearch("巴音郭楞蒙古自治州", zhuxiang.PrefectureCode), now, tx.actor.Name); err != nil {
 				return err
 			}
 			for _, c := range zhuxiang.SeedCounties {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, official, search, created_at, updated_at, updated_by)
-					VALUES ($1, $2, 'county', $3, $1, $4, 1, $5, $6, $6, 'system')`,
-					c.Code, c.Name, zhuxiang.PrefectureCode, string(c.Class), regionSearch(c.Name, c.Code), now); err != nil {
+					VALUES ($1, $2, 'county', $3, $1, $4, 1, $5, $6, $6, $7)`,
+					c.Code, c.Name, zhuxiang.PrefectureCode, string(c.Class), regionSearch(c.Name, c.Code), now, tx.actor.Name); err != nil {
 					return err
 				}
 			}
@@ -301,7 +301,7 @@ func (s *Store) seed(ctx context.Context) error {
 		if n == 0 {
 			for _, d := range zhuxiang.SeedDepartments {
 				id := secure.NewID()
-				if _, err := tx.ExecContext(ctx, `INSERT INTO departments (id, name, note, created_at, updated_at, updated_by) VALUES ($1, $2, '', $3, $3, 'system')`, id, d.Name, now); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO departments (id, name, note, created_at, updated_at, updated_by) VALUES ($1, $2, '', $3, $3, $4)`, id, d.Name, now, tx.actor.Name); err != nil {
 					return err
 				}
 				for _, a := range d.Lead {

@@ -60,7 +60,6 @@ var entityGens = map[string]gens{
 	"match":      0, // an interest changes no input: eligibility is re-checked in its own transaction
 	"plan":       0,
 	"user":       0,
-	"system":     0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,
@@ -158,6 +157,11 @@ func (w *writeTx) bump(g gens, name string) (int64, error) {
 func (w *writeTx) audit(op, entity, id string, summary any) error {
 	if _, ok := entityGens[entity]; !ok {
 		return fmt.Errorf("store: audit entity %q is not in entityGens", entity)
+	}
+	// The log is read by people: an operation without Chinese words would
+	// show as code on the audit page.
+	if _, ok := zhuxiang.AuditOpLabel(op, ""); !ok {
+		return fmt.Errorf("store: audit operation %q has no label in zhuxiang.AuditOps", op)
 	}
 	w.pending = append(w.pending, pendingAudit{op: op, entity: entity, id: id, summary: summary})
 	return nil

@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,17 +23,18 @@ import (
 func TestWritePath(t *testing.T) {
 	const stmt = `UPDATE counters SET value = value + 1 WHERE name = 'needs'`
 	cases := []struct {
-		name, entity, stmt string
-		ok                 bool
-		match, orgs, audit int64 // expected increments
+		name, op, entity, stmt string
+		ok                     bool
+		match, orgs, audit     int64 // expected increments
 	}{
-		{"unaudited change refused", "", stmt, false, 0, 0, 0},
-		{"unknown entity refused", "no_such_entity", stmt, false, 0, 0, 0},
-		{"nothing written, nothing recorded", "", "", true, 0, 0, 0},
-		{"need bumps the match input", "need", stmt, true, 1, 0, 1},
-		{"org bumps the organizations", "org", stmt, true, 0, 1, 1},
-		{"department bumps the organizations", "department", stmt, true, 0, 1, 1},
-		{"interest bumps nothing", "match", stmt, true, 0, 0, 1},
+		{"unaudited change refused", "update", "", stmt, false, 0, 0, 0},
+		{"unknown entity refused", "update", "no_such_entity", stmt, false, 0, 0, 0},
+		{"operation without Chinese words refused", "frobnicate", "need", stmt, false, 0, 0, 0},
+		{"nothing written, nothing recorded", "update", "", "", true, 0, 0, 0},
+		{"need bumps the match input", "update", "need", stmt, true, 1, 0, 1},
+		{"org bumps the organizations", "update", "org", stmt, true, 0, 1, 1},
+		{"department bumps the organizations", "update", "department", stmt, true, 0, 1, 1},
+		{"interest bumps nothing", "update", "match", stmt, true, 0, 0, 1},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		for _, c := range cases {
@@ -51,7 +55,7 @@ func TestWritePath(t *testing.T) {
 					return
 				}
 				n0, m0, o0, a0 := read()
-				err := st.WriteRaw(ctx, zhuxiang.SystemActor, c.entity, c.stmt)
+				err := st.WriteRaw(ctx, zhuxiang.SystemActor, c.op, c.entity, c.stmt)
 				if (err == nil) != c.ok {
 					t.Fatalf("err = %v, want ok=%v", err, c.ok)
 				}
@@ -77,7 +81,7 @@ func TestWritePath(t *testing.T) {
 // same invalid-input error users see elsewhere, not an internal error.
 func TestWriteRefusesBadValuesAlike(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		err := st.WriteRaw(ctx, zhuxiang.SystemActor, "need", `UPDATE counters SET value = value WHERE name = $1`, "a\x00b")
+		err := st.WriteRaw(ctx, zhuxiang.SystemActor, "update", "need", `UPDATE counters SET value = value WHERE name = $1`, "a\x00b")
 		if st.Dialect() == store.SQLite {
 			if err != nil {
 				t.Fatalf("SQLite: %v", err)
@@ -150,4 +154,120 @@ func TestWritesGoThroughWritePath(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestAuditLabels keeps the audit log readable: every operation and every
+// kind of object the store records has Chinese words (zhuxiang.AuditOps,
+// zhuxiang.AuditEntities). It reads the store's source for each audit call,
+// so an entry no test happens to write is caught too; an operation that is
+// not a literal must be one of the variables listed here, whose values are
+// checked another way.
+func TestAuditLabels(t *testing.T) {
+	// Variables passed as the operation, and where their values come from.
+	computedOps := map[string][]string{
+		"name": func() []string { // a lifecycle transition's name
+			var out []string
+			for _, tr := range zhuxiang.NeedTransitions {
+				out = append(out, tr.Name)
+			}
+			for _, tr := range zhuxiang.MatchTransitions {
+				out = append(out, tr.Name)
+			}
+			return out
+		}(),
+		"op": {"create", "update"}, // a department saved
+	}
+	// Variables passed as the entity: an import kind's (its literal
+	// `entity:` field is checked below) and auditAlone's parameter.
+	computedEntities := map[string]bool{"k.entity": true, "entity": true}
+
+	for _, e := range store.AuditedEntities() {
+		if _, ok := zhuxiang.AuditEntityLabel(e); !ok {
+			t.Errorf("entity %q (entityGens) has no label in zhuxiang.AuditEntities", e)
+		}
+	}
+	for _, l := range zhuxiang.AuditEntities {
+		if !slices.Contains(store.AuditedEntities(), l.Code) {
+			t.Errorf("zhuxiang.AuditEntities offers %q, which the store never records (not in entityGens)", l.Code)
+		}
+	}
+	for _, ops := range computedOps {
+		for _, op := range ops {
+			if _, ok := zhuxiang.AuditOpLabel(op, ""); !ok {
+				t.Errorf("operation %q has no label in zhuxiang.AuditOps", op)
+			}
+		}
+	}
+
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	calls := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.KeyValueExpr: // an import kind's entity: "org"
+				if k, ok := n.Key.(*ast.Ident); ok && k.Name == "entity" {
+					if s, ok := stringLit(n.Value); ok {
+						if _, ok := zhuxiang.AuditEntityLabel(s); !ok {
+							t.Errorf("%s: entity %q has no label in zhuxiang.AuditEntities", fset.Position(n.Pos()), s)
+						}
+					}
+				}
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				var op, entity ast.Expr
+				switch {
+				case sel.Sel.Name == "audit" && len(n.Args) == 4:
+					op, entity = n.Args[0], n.Args[1]
+				case sel.Sel.Name == "auditAlone" && len(n.Args) == 6:
+					op, entity = n.Args[2], n.Args[3]
+				default:
+					return true
+				}
+				calls++
+				pos := fset.Position(n.Pos())
+				if s, ok := stringLit(op); ok {
+					if _, ok := zhuxiang.AuditOpLabel(s, ""); !ok {
+						t.Errorf("%s: operation %q has no label in zhuxiang.AuditOps", pos, s)
+					}
+				} else if id, ok := op.(*ast.Ident); !ok || computedOps[id.Name] == nil {
+					t.Errorf("%s: the operation is neither a literal nor a variable TestAuditLabels knows; list its values there", pos)
+				}
+				if s, ok := stringLit(entity); ok {
+					if _, ok := zhuxiang.AuditEntityLabel(s); !ok {
+						t.Errorf("%s: entity %q has no label in zhuxiang.AuditEntities", pos, s)
+					}
+				} else if !computedEntities[types.ExprString(entity)] {
+					t.Errorf("%s: the entity is neither a literal nor a variable TestAuditLabels knows; list it there", pos)
+				}
+			}
+			return true
+		})
+	}
+	if calls < 30 {
+		t.Errorf("found %d audit calls in store/; the search no longer sees them", calls)
+	}
+}
+
+// stringLit is the value of a string literal.
+func stringLit(e ast.Expr) (string, bool) {
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhuxiang"
 	"zhuxiang/match"
@@ -101,7 +102,8 @@ func (s *server) renderAllocation(w http.ResponseWriter, r *http.Request, q *req
 	}
 	v := &view{Title: "对接方案", Nav: "plan", Data: d}
 	if r.URL.Query().Get("done") != "" && d.Allocation != nil {
-		v.Flash = fmt.Sprintf("已计算新的对接方案：%d 条需求中匹配 %d 条，用时 %.2f 秒。", d.Allocation.Needs, d.Allocation.Matched, d.Allocation.Seconds)
+		v.Flash = fmt.Sprintf("已计算新的对接方案：%d 条需求中匹配 %d 条，用时 %s。", d.Allocation.Needs, d.Allocation.Matched,
+			zhuxiang.Elapsed(time.Duration(d.Allocation.Seconds*float64(time.Second))))
 	}
 	s.render(w, r, http.StatusOK, "plan", v)
 	return nil

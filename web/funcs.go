@@ -1,11 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,9 +18,8 @@ func (s *server) funcs() template.FuncMap {
 		"date":        s.date,
 		"datetime":    s.datetime,
 		"asset":       s.assetURL,
-		"opLabel":     opLabel,
-		"entityLabel": entityLabel,
-		"summary":     auditSummary,
+		"who":         zhuxiang.ActorLabel,
+		"lapse":       s.lapseNote,
 		"hasKind":     func(ks []zhuxiang.OrgKind, k zhuxiang.OrgKind) bool { return slices.Contains(ks, k) },
 		"hasTag":      func(ts []zhuxiang.VillageTag, t zhuxiang.VillageTag) bool { return slices.Contains(ts, t) },
 		"orgKinds":    func() []zhuxiang.OrgKind { return zhuxiang.OrgKinds },
@@ -51,6 +48,20 @@ func (s *server) funcs() template.FuncMap {
 		"offerKinds":            func() []zhuxiang.OfferKind { return zhuxiang.OfferKinds },
 		"urgencies":             func() []int { return []int{zhuxiang.UrgencyNormal, zhuxiang.UrgencyHigh, zhuxiang.UrgencyUrgent} },
 	}
+}
+
+// lapseNote says how long a pending interest has left before it lapses
+// unanswered, by the store's clock (the one LapseMatches reads); "" for an
+// interest that cannot lapse.
+func (s *server) lapseNote(m *zhuxiang.Match) string {
+	days, ok := m.DaysLeft(s.st.Now())
+	switch {
+	case !ok:
+		return ""
+	case days == 0:
+		return "已到期，即将自动过期"
+	}
+	return fmt.Sprintf("还剩 %d 天：逾期未回应将自动过期", days)
 }
 
 // needBadge picks the badge colour of a need's status; the badge always
@@ -139,106 +150,6 @@ func (s *server) assetURL(name string) string {
 	return "/static/" + name
 }
 
-var opLabels = map[string]string{
-	"create": "新增", "update": "修改", "delete": "删除", "login": "登录", "login_failed": "登录失败",
-	"logout": "退出登录", "import": "导入", "import_create": "导入新增", "disable": "停用账号", "enable": "启用账号",
-	"reset_password": "重置密码", "change_password": "修改密码", "create_token": "签发接口令牌",
-}
-
-// auditOps lists the operations offered in the audit filter, in a stable
-// order.
-func auditOps() []string {
-	ops := make([]string, 0, len(opLabels))
-	for k := range opLabels {
-		ops = append(ops, k)
-	}
-	sort.Strings(ops)
-	return ops
-}
-
-func opLabel(op string) string {
-	if l, ok := opLabels[op]; ok {
-		return l
-	}
-	return op
-}
-
-var entityLabels = map[string]string{
-	"org": "社会组织", "region": "行政区划", "user": "用户", "department": "部门", "session": "会话",
-	"need": "需求", "offer": "资源", "match": "对接", "pairing": "结对", "plan": "对接方案",
-	"settings": "设置", "field_key": "加密密钥",
-}
-
-func entityLabel(e string) string {
-	if l, ok := entityLabels[e]; ok {
-		return l
-	}
-	return e
-}
-
-// auditSummary turns an entry's JSON into lines people read: "字段：旧 → 新"
-// for a list of changes, "键：值" for a note. Text that is not JSON is shown
-// as it is, because an old entry must stay readable whatever its shape.
-func auditSummary(entity, text string) []string {
-	text = strings.TrimSpace(text)
-	if text == "" || text == "null" {
-		return nil
-	}
-	var changes []store.Change
-	if err := json.Unmarshal([]byte(text), &changes); err == nil {
-		out := make([]string, 0, len(changes))
-		for _, c := range changes {
-			if c.Before == nil && (c.After == nil || c.After == "") {
-				// A new record's empty fields say nothing.
-				continue
-			}
-			before, after := show(c.Before), show(c.After)
-			switch {
-			case c.Before == nil:
-				out = append(out, c.Field+"："+after)
-			default:
-				out = append(out, c.Field+"："+before+" → "+after)
-			}
-		}
-		return out
-	}
-	var batch store.ImportedBatch
-	if err := json.Unmarshal([]byte(text), &batch); err == nil && len(batch.Records) > 0 {
-		return importedSummary(entity, batch)
-	}
-	var note map[string]any
-	if err := json.Unmarshal([]byte(text), &note); err == nil {
-		keys := make([]string, 0, len(note))
-		for k := range note {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]string, 0, len(keys))
-		for _, k := range keys {
-			if v := show(note[k]); v != "" {
-				out = append(out, k+"："+v)
-			}
-		}
-		return out
-	}
-	return []string{text}
-}
-
-func show(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		if x == "" {
-			return "（空）"
-		}
-		return x
-	case float64:
-		return fmt.Sprintf("%g", x)
-	}
-	return fmt.Sprint(v)
-}
-
 // deptRole tells whether d leads (牵头) or cooperates (配合) on a, or "".
 func deptRole(d *zhuxiang.Department, a zhuxiang.Action) string {
 	for _, r := range d.Roles {
@@ -321,7 +232,7 @@ func importedSummary(entity string, b store.ImportedBatch) []string {
 	if len(b.Records) > len(names) {
 		list += fmt.Sprintf("等%d个", len(b.Records))
 	}
-	kind, ok := entityLabels[entity]
+	kind, ok := zhuxiang.AuditEntityLabel(entity)
 	if !ok {
 		kind = "记录"
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"zhuxiang"
@@ -48,7 +49,8 @@ type request struct {
 }
 
 // counties loads the nine counties once per request: the layout, filters
-// and tables all need their names and they are a handful of rows.
+// and tables all need their names and they are a handful of rows. They come
+// in pinyin order, the order people look a name up in a select.
 func (q *request) counties(ctx context.Context, st *store.Store) ([]*zhuxiang.Region, error) {
 	if q.countyList != nil {
 		return q.countyList, nil
@@ -57,9 +59,11 @@ func (q *request) counties(ctx context.Context, st *store.Store) ([]*zhuxiang.Re
 	if err != nil {
 		return nil, err
 	}
+	c = slices.Clone(c)
 	if c == nil {
 		c = []*zhuxiang.Region{}
 	}
+	zhuxiang.SortByPinyin(c, func(r *zhuxiang.Region) string { return r.Name })
 	q.countyList = c
 	return c, nil
 }

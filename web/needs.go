@@ -223,6 +223,8 @@ func (s *server) places(r *http.Request, q *request) ([]placeGroup, error) {
 		if !sc.All && c.Code != a.CountyCode {
 			continue
 		}
+		// Township first, then village, each in pinyin order.
+		zhuxiang.SortByPinyin(byCounty[c.Code], func(p placeOption) string { return p.Label })
 		out = append(out, placeGroup{County: c, Villages: byCounty[c.Code]})
 	}
 	return out, nil

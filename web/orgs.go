@@ -226,7 +226,7 @@ type orgDetailData struct {
 	Latest      zhuxiang.Inspection
 	HasLatest   bool
 	RegPlace    string
-	Audit       []zhuxiang.AuditEntry
+	Audit       []auditRow
 }
 
 // orgDetail shows state first (rating, inspection, flags), then contact,
@@ -254,7 +254,12 @@ func (s *server) orgDetail(w http.ResponseWriter, r *http.Request, q *request) e
 		}
 		d.RegPlace = names[o.RegCounty]
 	}
-	if d.Audit, err = s.st.OrgHistory(ctx, a, o.ID, 50); err != nil {
+	history, err := s.st.OrgHistory(ctx, a, o.ID, 50)
+	if err != nil {
+		return err
+	}
+	// The organization's own entries name no other record: no lookup.
+	if d.Audit, err = s.auditRows(ctx, a, history, false); err != nil {
 		return err
 	}
 	v := &view{Title: o.Name, Nav: "orgs", Data: d}

@@ -184,6 +184,7 @@ func (s *server) renderPairingForm(w http.ResponseWriter, r *http.Request, statu
 	// is found by credit code.
 	if p, err := s.st.ListOrgs(r.Context(), q.actor, store.OrgFilter{Flag: "none", Limit: 100}); err == nil {
 		d.Orgs = p.Orgs
+		zhuxiang.SortByPinyin(d.Orgs, func(o *zhuxiang.Org) string { return o.Name })
 	}
 	s.render(w, r, status, "pairing_form", &view{Title: "录入结对", Nav: "pairings", Data: d})
 	return nil

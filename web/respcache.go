@@ -41,14 +41,30 @@ const respCacheBytes = 32 << 20
 
 type respEntry struct {
 	key  string
-	body template.HTML
+	page cachedPage
 }
 
 // respCall is an entry being built.
 type respCall struct {
 	done chan struct{}
-	body template.HTML
+	page cachedPage
 	err  error
+}
+
+// cachedPage is what an entry keeps: the content html/template rendered
+// and, for a page's whole content (cachedContent), the same compressed
+// once (compress.go), so that a hit sent gzipped is not compressed again.
+type cachedPage struct {
+	HTML template.HTML
+	z    *deflated
+}
+
+func (p cachedPage) size() int {
+	n := len(p.HTML)
+	if p.z != nil {
+		n += len(p.z.z)
+	}
+	return n
 }
 
 func newRespCache(maxBytes int) *respCache {
@@ -60,55 +76,73 @@ func newRespCache(maxBytes int) *respCache {
 // build and saw it fail builds its own, so that one request's cancellation
 // or refusal is never handed to another.
 func (c *respCache) do(key string, build func() (template.HTML, error)) (template.HTML, error) {
+	p, err := c.get(key, false, build)
+	return p.HTML, err
+}
+
+// doPage is do for a page's whole content, kept compressed as well.
+func (c *respCache) doPage(key string, build func() (template.HTML, error)) (cachedPage, error) {
+	return c.get(key, true, build)
+}
+
+func (c *respCache) get(key string, compress bool, build func() (template.HTML, error)) (cachedPage, error) {
+	fill := func() (cachedPage, error) {
+		h, err := build()
+		p := cachedPage{HTML: h}
+		if err == nil && compress {
+			p.z = newDeflated([]byte(h))
+		}
+		return p, err
+	}
 	if c == nil { // a server put together by hand in a test: no cache
-		return build()
+		return fill()
 	}
 	c.mu.Lock()
 	if e, ok := c.items[key]; ok {
 		c.order.MoveToFront(e)
 		c.mu.Unlock()
-		return e.Value.(*respEntry).body, nil
+		return e.Value.(*respEntry).page, nil
 	}
 	if call, ok := c.inflight[key]; ok {
 		c.mu.Unlock()
 		<-call.done
 		if call.err == nil {
-			return call.body, nil
+			return call.page, nil
 		}
-		return build()
+		return fill()
 	}
 	call := &respCall{done: make(chan struct{})}
 	c.inflight[key] = call
 	c.mu.Unlock()
 
-	call.body, call.err = build()
+	call.page, call.err = fill()
 	c.mu.Lock()
 	delete(c.inflight, key)
 	if call.err == nil {
-		c.put(key, call.body)
+		c.put(key, call.page)
 	}
 	c.mu.Unlock()
 	close(call.done)
-	return call.body, call.err
+	return call.page, call.err
 }
 
-// put keeps body under key and evicts past the bound; c.mu is held.
-func (c *respCache) put(key string, body template.HTML) {
-	if len(body) > c.max {
+// put keeps page under key and evicts past the bound; c.mu is held.
+func (c *respCache) put(key string, page cachedPage) {
+	if page.size() > c.max {
 		return
 	}
 	if e, ok := c.items[key]; ok {
-		c.size -= len(e.Value.(*respEntry).body)
+		c.size -= e.Value.(*respEntry).page.size()
 		c.order.Remove(e)
 	}
-	c.items[key] = c.order.PushFront(&respEntry{key: key, body: body})
-	c.size += len(body)
+	c.items[key] = c.order.PushFront(&respEntry{key: key, page: page})
+	c.size += page.size()
 	for c.size > c.max {
 		last := c.order.Back()
 		e := last.Value.(*respEntry)
 		c.order.Remove(last)
 		delete(c.items, e.key)
-		c.size -= len(e.body)
+		c.size -= e.page.size()
 	}
 }
 
@@ -125,7 +159,7 @@ func scopeKey(a zhuxiang.Actor) string {
 // The content is executed with a view that has only Data set, so that
 // nothing per user (name, form token, unread count, flash) can be kept in
 // a shared entry; render then wraps it in the layout for this request.
-func (s *server) cachedContent(r *http.Request, q *request, page string, load func() (any, error)) (template.HTML, error) {
+func (s *server) cachedContent(r *http.Request, q *request, page string, load func() (any, error)) (cachedPage, error) {
 	build := func() (template.HTML, error) {
 		d, err := load()
 		if err != nil {
@@ -140,12 +174,13 @@ func (s *server) cachedContent(r *http.Request, q *request, page string, load fu
 		return template.HTML(b.String()), nil
 	}
 	if q == nil || q.sess == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-		return build()
+		h, err := build()
+		return cachedPage{HTML: h}, err
 	}
 	// The generation was read with the session, before anything the page
 	// shows: an entry may hold data newer than its key, never older.
 	key := q.sess.Gen.String() + "\x00" + scopeKey(q.actor) + "\x00" + page + "\x00" + r.URL.Path + "?" + r.URL.RawQuery
-	return s.cache.do(key, build)
+	return s.cache.doPage(key, build)
 }
 
 // fragment renders the template name of page with data, or takes it from

@@ -11,6 +11,7 @@ func (s *server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
 
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginSubmit)

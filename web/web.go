@@ -179,7 +179,19 @@ func loadAssets() (map[string]*asset, error) {
 // is cached as immutable; any other gets a short cache, so an old page
 // asking for an old version still gets a working file.
 func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
-	a := s.assets[r.PathValue("name")]
+	s.serveAsset(w, r, r.PathValue("name"))
+}
+
+// favicon answers /favicon.ico, which browsers and bookmarking tools ask for
+// whatever the page links, with the icon the layout links.
+func (s *server) favicon(w http.ResponseWriter, r *http.Request) {
+	s.serveAsset(w, r, "favicon.svg")
+}
+
+// serveAsset sends one embedded static file, gzipped when the browser
+// accepts it.
+func (s *server) serveAsset(w http.ResponseWriter, r *http.Request, name string) {
+	a := s.assets[name]
 	if a == nil {
 		http.NotFound(w, r)
 		return
@@ -190,7 +202,7 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	body, etag := a.body, `"`+a.hash+`"`
 	// Compressed once at start-up: the stylesheet shrinks to a quarter,
 	// which counts on a village's mobile connection.
-	if a.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+	if a.gz != nil && acceptsGzip(r) {
 		body, etag = a.gz, `"`+a.hash+`-gz"`
 		h.Set("Content-Encoding", "gzip")
 	}
@@ -345,10 +357,19 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 			bufPool.Put(buf)
 		}
 	}()
+	h.Add("Vary", "Accept-Encoding")
 	head, tail, err := s.layout(s.chrome(v), v.NavHTML)
+	var start, end int
+	cached, isCached := v.Data.(cachedPage)
 	if err == nil {
 		buf.WriteString(head)
-		err = t.ExecuteTemplate(buf, "content", v)
+		start = buf.Len()
+		if isCached {
+			buf.WriteString(string(cached.HTML)) // the "cached" template's content
+		} else {
+			err = t.ExecuteTemplate(buf, "content", v)
+		}
+		end = buf.Len()
 		buf.WriteString(tail)
 	}
 	if err != nil {
@@ -356,10 +377,23 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "系统内部错误", http.StatusInternalServerError)
 		return
 	}
+	body := buf.Bytes()
+	if len(body) >= gzipMin && acceptsGzip(r) {
+		zb := bufPool.Get().(*bytes.Buffer)
+		zb.Reset()
+		defer func() {
+			if zb.Cap() <= 1<<20 {
+				bufPool.Put(zb)
+			}
+		}()
+		gzipPage(zb, gzipPart{raw: body[:start]}, gzipPart{raw: body[start:end], z: cached.z}, gzipPart{raw: body[end:]})
+		body = zb.Bytes()
+		h.Set("Content-Encoding", "gzip")
+	}
 	// A known length spares the chunked encoding's extra writes.
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 // errorPage shows a refusal or failure in the site's layout.

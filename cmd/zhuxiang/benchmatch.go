@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,33 +14,19 @@ import (
 	"zhuxiang/match/flow"
 )
 
-const benchMatchUsage = `用法: zhuxiang bench match --needs N --offers M --candidates K [--seed S] [--dimacs 文件]
-
-生成一个可复现的合成匹配实例（flow.Synthetic），可选地写出 DIMACS 最小费用流文件
-（供 bench/lemon 的 LEMON 程序求解对照），然后求最优匹配方案并报告求解时间与峰值内存。
-`
-
 // cmdBenchMatch implements "zhuxiang bench match": it builds a Synthetic instance, optionally
 // writes it as DIMACS for the LEMON comparison (bench/lemon/compare.sh), solves it and prints
 // one line of figures. The time is that of flow.Solve alone; the cost is in the units of the
 // DIMACS file, so it can be compared with LEMON's number directly.
-func cmdBenchMatch(args []string, stdout io.Writer) error {
+func cmdBenchMatch(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench match", flag.ContinueOnError)
-	var flagErr bytes.Buffer
-	fs.SetOutput(&flagErr)
 	needs := fs.Int("needs", 2000, "需求数")
 	offers := fs.Int("offers", 1000, "资源数")
 	candidates := fs.Int("candidates", 30, "每个需求的候选资源数")
 	seed := fs.Int64("seed", 1, "随机种子")
 	dimacs := fs.String("dimacs", "", "写出 DIMACS 最小费用流文件的路径（可选）")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, benchMatchUsage)
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return nil
-		}
-		return fmt.Errorf("参数有误：%v", err)
+	if err := parseFlags(fs, "bench match", args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("多余的参数：%v", fs.Args())

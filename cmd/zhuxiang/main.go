@@ -32,41 +32,6 @@ import (
 	"zhuxiang/web"
 )
 
-const usage = `用法: zhuxiang <命令> [参数]
-
-命令:
-  serve [--addr 127.0.0.1:8080] [--db 路径|postgres://…] [--demo] [--base-url https://域名]
-                                               启动平台；--base-url 为用户访问的地址（https 时 Cookie 带 Secure）
-  migrate                                      升级数据库结构
-  demo [--scale prefecture|region]             加载演示数据（仅空库）
-  user add --name N --role R [--region 代码] [--org 信用代码] [--department 名称]
-                                               新建账号（密码从标准输入读取）
-  token create --user N                        签发接口令牌
-  token revoke --user N                        吊销该账号的全部接口令牌
-  import regions|orgs|pairings 文件 [--dry-run|--partial] [--json]
-                                               导入行政区划、社会组织或已有结对（CSV/XLSX）；默认有错全不存
-  export orgs 文件.xlsx                         导出社会组织
-  audit verify [--pub 公钥文件]                  校验审计日志哈希链及其签名检查点
-  audit checkpoint                             立即签署一个审计日志检查点
-  backup 文件                                   备份 SQLite 数据库（服务运行时也可）；PostgreSQL 用 pg_dump
-  restore 文件                                  从备份恢复 SQLite 数据库（须先停止服务）；PostgreSQL 用 pg_restore
-  keygen [文件]                                 生成新的字段加密密钥文件（默认：数据库旁的 .key 文件）
-  rekey --new-key 文件                          用新密钥重新加密全部个人信息（一个事务），之后改用新密钥文件
-  match plan [--json]                          计算并保存全州对接方案，输出匹配数、覆盖重点村、总分与用时
-  match export-dimacs 文件                      把对接方案的最小费用流问题写成 DIMACS 文件（供 LEMON 等校验）
-  bench match --needs N --offers M --candidates K [--seed S] [--dimacs 文件]
-                                               在合成算例上测试方案求解器：用时、峰值内存、最优费用
-
-所有命令都接受 --db；默认取环境变量 ZHUXIANG_DB，否则为当前目录下的 zhuxiang.db。
-serve、audit、restore 接受 --sign-key（检查点签名密钥，默认 数据库文件名.sign.pem，环境变量 ZHUXIANG_SIGN_KEY）
-和 --checkpoints（检查点文件，默认 数据库文件名.checkpoints，环境变量 ZHUXIANG_CHECKPOINTS）；
-PostgreSQL 时默认为当前目录下的 zhuxiang.sign.pem 与 zhuxiang.checkpoints。
-电话号码等个人信息用 SM4 加密保存，密钥不在数据库里：--key-file 文件，或环境变量 ZHUXIANG_KEY（密钥本身）、
-ZHUXIANG_KEY_FILE；默认为数据库旁的“数据库文件名.key”（PostgreSQL 为当前目录下的 zhuxiang.key），
-首次启动时自动生成。请备份密钥文件：丢失它，已加密的个人信息无法恢复。
-角色: admin county department org village
-`
-
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		var ec exitCode
@@ -147,9 +112,21 @@ func open(ctx context.Context, dsn, keyFile string, createKey bool, stderr io.Wr
 	return st, nil
 }
 
+// run runs the command args name, as main does with the program's arguments.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
+	err := runCommand(ctx, args, stdin, stdout, stderr)
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 1 && args[0] == "help" { // zhuxiang help import orgs
+		return run(ctx, append(args[1:], "--help"), stdin, stdout, stderr)
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
@@ -157,7 +134,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// parse reads the command's flags; asked for --help, it shows the
+	// command's help and the command stops there (errHelpShown).
+	parse := func() error { return parseFlags(fs, cmd, reorder(fs, rest), stdout, stderr) }
 	db := fs.String("db", defaultDB(), "数据库：SQLite 文件路径或 postgres:// URL")
 	var signKey, checkpoints *string
 	if cmd == "serve" || cmd == "restore" || strings.HasPrefix(cmd, "audit") || cmd == "backup" {
@@ -171,8 +150,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// A database without a key gets one made beside it, except by rekey,
 	// which must re-encrypt under the key already in use.
 	with := func(fn func(st *store.Store) error) error {
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
+		if err := parse(); err != nil {
+			return err
 		}
 		if !store.IsPostgresDSN(*db) && *db != ":memory:" {
 			// A restore must not replace the file under a running command.
@@ -194,8 +173,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 		withDemo := fs.Bool("demo", false, "空库时先加载演示数据")
 		baseURL := fs.String("base-url", "", "用户访问平台的地址，如 https://zhuxiang.example.gov.cn（在 nginx 等反向代理后用 HTTPS 时必填）")
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
+		if err := parse(); err != nil {
+			return err
 		}
 		// Checked before the database is opened, so a typo costs nothing.
 		if *baseURL != "" {
@@ -306,7 +285,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return nil
 		})
 	case "bench match":
-		return cmdBenchMatch(rest, stdout)
+		return cmdBenchMatch(rest, stdout, stderr)
 	case "match plan":
 		asJSON := fs.Bool("json", false, "以 JSON 输出")
 		return with(func(st *store.Store) error { return matchAllocate(ctx, st, *asJSON, stdout) })
@@ -318,8 +297,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exportDIMACS(ctx, st, fs.Arg(0), stdout)
 		})
 	case "keygen":
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
+		if err := parse(); err != nil {
+			return err
 		}
 		path := fs.Arg(0)
 		if path == "" {
@@ -379,8 +358,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return nil
 		})
 	case "restore":
-		if err := fs.Parse(reorder(fs, rest)); err != nil {
-			return exitCode(2)
+		if err := parse(); err != nil {
+			return err
 		}
 		if fs.NArg() != 1 {
 			return fmt.Errorf("请指定要恢复的备份文件")
@@ -388,7 +367,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		keyPath, cpPath := auditPaths()
 		return restore(ctx, *db, fs.Arg(0), keyPath, cpPath, *keyFile, stdout)
 	}
-	fmt.Fprint(stderr, usage)
+	fmt.Fprintf(stderr, "错误: 没有命令“%s”\n\n", cmd)
+	printUsage(stderr)
 	return exitCode(2)
 }
 
@@ -439,7 +419,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		for _, w := range res.Warnings {
 			fmt.Fprintf(stdout, "提示 第%d行 %s：%s\n", w.Row, w.Field, w.Message)
 		}
-		counts := fmt.Sprintf("新增 %d，更新 %d，无变化 %d", res.Created, res.Updated, res.Unchanged)
+		counts := res.Counts()
 		switch {
 		case len(res.Rejected) > 0 && res.Stored:
 			fmt.Fprintf(stdout, "共 %d 行：%d 行有误未保存；其余%s\n", res.Rows, len(res.Rejected), counts)
@@ -450,7 +430,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		case mode == zhuxiang.ImportDryRun:
 			fmt.Fprintf(stdout, "共 %d 行，全部通过校验：将%s（--dry-run，未保存）\n", res.Rows, counts)
 		default:
-			fmt.Fprintf(stdout, "共 %d 行：%s，用时 %s\n", res.Rows, counts, elapsed(time.Since(start)))
+			fmt.Fprintf(stdout, "共 %d 行：%s，用时 %s\n", res.Rows, counts, zhuxiang.Elapsed(time.Since(start)))
 		}
 	}
 	if len(res.Rejected) > 0 {
@@ -563,13 +543,4 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 		}
 		return err
 	}
-}
-
-// elapsed says how long something took the way people read it: under a
-// second in milliseconds ("0.0 秒" tells nothing), else in seconds.
-func elapsed(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d 毫秒", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f 秒", d.Seconds())
 }

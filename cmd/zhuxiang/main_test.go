@@ -103,6 +103,11 @@ func TestImportJSONAndExitStatus(t *testing.T) {
 	if status != 0 || !strings.Contains(out, `"created":0`) || !strings.Contains(out, `"updated":0`) {
 		t.Errorf("re-importing the export: %d %s", status, out)
 	}
+	// Without --json the counts are words: unchanged rows are counted too.
+	out, status = cli(t, "", "import", "orgs", filepath.Join(dir, "good.csv"), "--db", db)
+	if status != 0 || !strings.Contains(out, "共 2 行：新增 0，更新 0，未变 2，用时 ") {
+		t.Errorf("re-importing the good file: %d %s", status, out)
+	}
 }
 
 func TestUserAndToken(t *testing.T) {
