@@ -257,7 +257,15 @@ func TestBaseURL(t *testing.T) {
 		{"https", "https://zhuxiang.example.gov.cn", true, "https://zhuxiang.example.gov.cn/api/v1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := newServedEnv(t, "sqlite", Options{BaseURL: c.base})
+			var opts Options
+			if c.base != "" {
+				u, err := ParseBaseURL(c.base)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.BaseURL = u
+			}
+			e := newServedEnv(t, "sqlite", opts)
 			e.user("admin1", zhuxiang.RoleAdmin, "")
 			post := func(path string, form url.Values, header ...string) *http.Response {
 				t.Helper()

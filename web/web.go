@@ -45,12 +45,12 @@ type Options struct {
 	// Logger receives request failures and panics; nil means slog.Default.
 	Logger *slog.Logger
 	// BaseURL is the address users reach the platform at, such as
-	// https://zhuxiang.example.gov.cn (checked by ParseBaseURL; empty when
+	// https://zhuxiang.example.gov.cn, as ParseBaseURL returns it (nil when
 	// not known). An https base URL marks cookies Secure, which browsers
 	// drop on plain http, so it is the only way to set them. Links that
 	// must be absolute are built from it, never from the request's Host
 	// or X-Forwarded-* headers, which any client can forge.
-	BaseURL string
+	BaseURL *url.URL
 }
 
 // server holds what every handler shares. It keeps no per-user state: the
@@ -75,11 +75,8 @@ func New(st *store.Store, opts Options) (http.Handler, error) {
 		s.log = slog.Default()
 	}
 	var err error
-	if opts.BaseURL != "" {
-		if s.base, err = ParseBaseURL(opts.BaseURL); err != nil {
-			return nil, err
-		}
-		s.secure = s.base.Scheme == "https"
+	if opts.BaseURL != nil {
+		s.base, s.secure = opts.BaseURL, opts.BaseURL.Scheme == "https"
 	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -177,8 +177,10 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 		// Checked before the database is opened, so a typo costs nothing.
+		var base *url.URL
 		if *baseURL != "" {
-			if _, err := web.ParseBaseURL(*baseURL); err != nil {
+			var err error
+			if base, err = web.ParseBaseURL(*baseURL); err != nil {
 				return err
 			}
 		}
@@ -188,7 +190,7 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			if err != nil {
 				return err
 			}
-			return serve(ctx, st, *db, *addr, *baseURL, *withDemo, &checkpointer{st: st, key: key, path: cpPath}, stdout)
+			return serve(ctx, st, *db, *addr, base, *withDemo, &checkpointer{st: st, key: key, path: cpPath}, stdout)
 		})
 	case "migrate":
 		return with(func(*store.Store) error {
@@ -457,7 +459,7 @@ func printAccounts(w io.Writer, accounts []demo.Account) {
 	}
 }
 
-func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withDemo bool, cp *checkpointer, stdout io.Writer) error {
+func serve(ctx context.Context, st *store.Store, db, addr string, base *url.URL, withDemo bool, cp *checkpointer, stdout io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	// The live heap is small (tens of MB) and every page makes short-lived
 	// garbage: collecting less often spends memory, which the machine has,
@@ -482,7 +484,7 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 			fmt.Fprintln(stdout, "数据库已有数据，未重复加载演示数据")
 		}
 	}
-	srv, err := web.NewServer(st, web.Options{Logger: logger, BaseURL: baseURL})
+	srv, err := web.NewServer(st, web.Options{Logger: logger, BaseURL: base})
 	if err != nil {
 		return err
 	}
@@ -500,9 +502,8 @@ func serve(ctx context.Context, st *store.Store, db, addr, baseURL string, withD
 			logger.Info("pprof", "addr", pp, "err", http.ListenAndServe(pp, mux))
 		}()
 	}
-	if baseURL != "" {
-		u, _ := web.ParseBaseURL(baseURL)
-		fmt.Fprintf(stdout, "助乡已启动：%s/  （监听 %s，数据库：%s）\n", u, ln.Addr(), redactDSN(db))
+	if base != nil {
+		fmt.Fprintf(stdout, "助乡已启动：%s/  （监听 %s，数据库：%s）\n", base, ln.Addr(), redactDSN(db))
 	} else {
 		fmt.Fprintf(stdout, "助乡已启动：http://%s/  （数据库：%s）\n", ln.Addr(), redactDSN(db))
 	}
