@@ -344,7 +344,7 @@ func (o *Org) Validate() (warning string, err error) {
 	if o.Rating < 0 || o.Rating > 5 {
 		p.Addf("rating", "评估等级应为1A至5A")
 	}
-	if o.Rating > 0 && o.RatingDate == "" {
+	if o.Rating > 0 && o.RatingDate == "" && !p.Has("rating") {
 		p.Addf("rating_date", "填写了评估等级时须填写评估日期")
 	}
 	if o.RatingDate != "" {
