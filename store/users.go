@@ -105,6 +105,8 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 				p.Addf("department", "找不到部门“%s”", nu.Department)
 			}
 			u.DepartmentID = id
+		case "":
+			p.Addf("role", "请选择角色")
 		default:
 			p.Addf("role", "角色“%s”无效", nu.Role)
 		}
