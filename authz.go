@@ -240,6 +240,25 @@ func CanEditNeed(a Actor, n *Need) error {
 	return nil
 }
 
+// IsNeedAuthor reports whether the actor wrote the need, who alone may
+// withdraw it from review to change it (the county answers a submission by
+// approving or rejecting it, with a reason, not by pulling it back): the
+// account that created it. A need older than the platform's record of its
+// creator is its own level's: its village's accounts for a village need,
+// its county's for a county one.
+func IsNeedAuthor(a Actor, n *Need) bool {
+	if !NeedInScope(a, n) {
+		return false
+	}
+	if n.CreatedByID != "" {
+		return a.UserID != "" && a.UserID == n.CreatedByID
+	}
+	if n.VillageCode != "" {
+		return a.Role == RoleVillage
+	}
+	return a.Role == RoleCounty
+}
+
 // CanCreateNeed says whether the actor may publish a need for the county
 // and (optional) village: the admin anywhere, a county user for its county
 // and its villages, a village user for its village.
@@ -366,6 +385,24 @@ func ActorSides(a Actor, county, org string) []Side {
 		out = append(out, SideCounty)
 	}
 	return out
+}
+
+// ProposedOfferScope is whose offers the actor is shown as proposals for a
+// need: an organization user its own organization's only (another
+// organization's offers are its competitors', not its business, and it can
+// act on none of them); everyone else who may read the need sees every
+// candidate, which is what the county chooses from.
+func ProposedOfferScope(a Actor) Scope {
+	if !SignedIn(a) {
+		return Scope{}
+	}
+	if org := OwnOrg(a); org != "" {
+		return Scope{Org: org}
+	}
+	if a.Role == RoleOrg {
+		return Scope{} // an organization account without an organization
+	}
+	return Scope{All: true}
 }
 
 // ---- pairings ----

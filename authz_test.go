@@ -41,7 +41,11 @@ func TestAuthz(t *testing.T) {
 	submitted := &Need{CountyCode: c1, VillageCode: v1, Status: NeedSubmitted}
 	open := &Need{CountyCode: c1, VillageCode: v1, Status: NeedOpen}
 	countyDraft := &Need{CountyCode: c1, Status: NeedDraft}
+	byVillage := &Need{CountyCode: c1, VillageCode: v1, Status: NeedSubmitted, CreatedByID: "v"}
+	byCounty := &Need{CountyCode: c1, VillageCode: v1, Status: NeedSubmitted, CreatedByID: "c"}
+	legacyCounty := &Need{CountyCode: c1, Status: NeedSubmitted}
 	offer := &Offer{OrgID: "org1", Status: OfferOpen}
+	rival := &Offer{OrgID: "org2", Status: OfferOpen}
 	closed := &Offer{OrgID: "org1", Status: OfferClosed}
 	byOrg := &Match{CountyCode: c1, VillageCode: v1, OrgID: "org1", Initiator: SideOrg, Status: MatchPending}
 	accepted := &Match{CountyCode: c1, VillageCode: v1, OrgID: "org1", Initiator: SideOrg, Status: MatchAccepted}
@@ -87,6 +91,12 @@ func TestAuthz(t *testing.T) {
 		{"CanNeed submit draft", func(a Actor) bool { return ok(CanNeed(a, draft, "submit")) }, "YY....Y.Y..."},
 		{"CanNeed approve", func(a Actor) bool { return ok(CanNeed(a, submitted, "approve")) }, "YY......Y..."},
 		{"NeedActions of open", func(a Actor) bool { return len(NeedActions(a, open)) > 0 }, "YY....Y.Y..."},
+		{"IsNeedAuthor village's need", func(a Actor) bool { return IsNeedAuthor(a, byVillage) }, "......Y....."},
+		{"IsNeedAuthor county's need", func(a Actor) bool { return IsNeedAuthor(a, byCounty) }, ".Y.........."},
+		{"IsNeedAuthor old village need", func(a Actor) bool { return IsNeedAuthor(a, submitted) }, "......Y....."},
+		{"IsNeedAuthor old county need", func(a Actor) bool { return IsNeedAuthor(a, legacyCounty) }, ".Y.........."},
+		{"CanNeed withdraw village's", func(a Actor) bool { return ok(CanNeed(a, byVillage, "withdraw")) }, "......Y....."},
+		{"CanNeed withdraw county's", func(a Actor) bool { return ok(CanNeed(a, byCounty, "withdraw")) }, ".Y.........."},
 
 		{"CanSeeOffer open", func(a Actor) bool { return CanSeeOffer(a, offer) }, "YYYYYYYYY..Y"},
 		{"CanSeeOffer closed", func(a Actor) bool { return CanSeeOffer(a, closed) }, "Y...Y...Y..."},
@@ -96,6 +106,8 @@ func TestAuthz(t *testing.T) {
 		{"CanCreateOffers", func(a Actor) bool { return ok(CanCreateOffers(a)) }, "Y...YY..Y..."},
 		{"CanCreateOffer of org", func(a Actor) bool { return ok(CanCreateOffer(a, "org1")) }, "Y...Y...Y..."},
 		{"OwnOrg", func(a Actor) bool { return OwnOrg(a) == "org1" }, "....Y......."},
+		{"ProposedOfferScope own org's", func(a Actor) bool { return ProposedOfferScope(a).Has(OfferKeys(offer)) }, "YYYYY.YYY..Y"},
+		{"ProposedOfferScope another org's", func(a Actor) bool { return ProposedOfferScope(a).Has(OfferKeys(rival)) }, "YYYY.YYYY..Y"},
 
 		{"MatchInScope", func(a Actor) bool { return MatchInScope(a, byOrg) }, "YY..Y.Y.Y..."},
 		{"ActorSides county", func(a Actor) bool { return slices.Contains(ActorSides(a, c1, "org1"), SideCounty) }, "YY......Y..."},

@@ -1,6 +1,9 @@
 package zhuxiang
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Lifecycles are tables of allowed transitions (DESIGN §5): who may move a
 // record from which state to which. The store asks them before every status
@@ -9,22 +12,67 @@ import "slices"
 
 // NeedTransition is one allowed change of a need's status.
 type NeedTransition struct {
-	Name   string // submit, approve, reject, done, close
+	Name   string // submit, withdraw, approve, reject, done, close
 	Label  string // the button's words
 	From   []NeedStatus
 	To     NeedStatus
 	Roles  []Role
+	Author bool // only the need's author may take it (IsNeedAuthor)
 	Reason bool // a reason is required (rejections and closings are explained)
+	// ReasonLabel names the reason's field and says who reads it (a
+	// template: NeedText fills it).
+	ReasonLabel string
+	// Confirm marks a step that cannot be undone: pages ask first, showing
+	// this summary of what will happen and who is told (a template:
+	// NeedText fills it), and refuse the step without the confirmation.
+	// The JSON API does not ask: a client that calls has decided.
+	Confirm string
 }
 
 // NeedTransitions is the need lifecycle. "matched" is not here: only a
 // confirmed match moves a need there, in the same transaction as its pairing.
+// Who is told of each step is what store.TransitionNeed notifies; the
+// summaries say exactly that, so change them together.
 var NeedTransitions = []NeedTransition{
 	{Name: "submit", Label: "提交审核", From: []NeedStatus{NeedDraft, NeedRejected}, To: NeedSubmitted, Roles: []Role{RoleVillage, RoleCounty, RoleAdmin}},
-	{Name: "approve", Label: "审核通过", From: []NeedStatus{NeedSubmitted}, To: NeedOpen, Roles: []Role{RoleCounty, RoleAdmin}},
-	{Name: "reject", Label: "退回", From: []NeedStatus{NeedSubmitted}, To: NeedRejected, Roles: []Role{RoleCounty, RoleAdmin}, Reason: true},
-	{Name: "done", Label: "确认完成", From: []NeedStatus{NeedMatched}, To: NeedDone, Roles: []Role{RoleVillage, RoleCounty, RoleAdmin}},
-	{Name: "close", Label: "关闭", From: []NeedStatus{NeedDraft, NeedSubmitted, NeedRejected, NeedOpen}, To: NeedClosed, Roles: []Role{RoleVillage, RoleCounty, RoleAdmin}, Reason: true},
+	{Name: "withdraw", Label: "撤回修改", From: []NeedStatus{NeedSubmitted}, To: NeedDraft, Roles: []Role{RoleVillage, RoleCounty, RoleAdmin}, Author: true},
+	{Name: "approve", Label: "审核通过", From: []NeedStatus{NeedSubmitted}, To: NeedOpen, Roles: []Role{RoleCounty, RoleAdmin},
+		Confirm: "审核通过后，需求“{need}”将公开（联系人和电话不公开）：全州的社会组织和公众都能看到，服务{county}的社会组织可以表达对接意向；{told}的用户会收到通知。审核通过后不能撤回。"},
+	{Name: "reject", Label: "退回", From: []NeedStatus{NeedSubmitted}, To: NeedRejected, Roles: []Role{RoleCounty, RoleAdmin}, Reason: true,
+		ReasonLabel: "退回理由（必填；{told}的用户会收到含理由的通知，修改后可重新提交）"},
+	{Name: "done", Label: "确认完成", From: []NeedStatus{NeedMatched}, To: NeedDone, Roles: []Role{RoleVillage, RoleCounty, RoleAdmin},
+		Confirm: "确认完成后，需求“{need}”标记为已完成，不能改回：{orgs}的资源释放一个承接名额，这次帮扶计入其已完成的帮扶记录（今后推荐时加分）。不发送通知。"},
+	{Name: "close", Label: "关闭需求", From: []NeedStatus{NeedDraft, NeedSubmitted, NeedRejected, NeedOpen}, To: NeedClosed, Roles: []Role{RoleVillage, RoleCounty, RoleAdmin}, Reason: true,
+		ReasonLabel: "关闭原因（必填；{told}的用户和州级管理员能看到，社会组织看不到）",
+		Confirm:     "关闭后，需求“{need}”不公开、不能对接，也不能再修改或重新打开；尚在进行的对接意向将自动撤回，表达过意向的社会组织会收到“需求已关闭”的通知（不含关闭原因）。"},
+}
+
+// NeedText fills a transition's summary or reason label with the need's
+// names: {need} its title, {county} its county, {place} where it is,
+// {told} the places whose users store.TransitionNeed notifies (its village
+// and county), {orgs} the organizations paired on it.
+func NeedText(text string, n *Need) string {
+	told := n.County
+	if n.Village != "" {
+		told = n.Village + "、" + n.County
+	}
+	orgs := "结对组织"
+	if len(n.MatchedOrgs) > 0 {
+		orgs = strings.Join(n.MatchedOrgs, "、")
+	}
+	return strings.NewReplacer("{need}", n.Title, "{county}", n.County, "{place}", n.Place(), "{told}", told, "{orgs}", orgs).Replace(text)
+}
+
+// Summary is what the confirmation of the step on n says, or "" for a
+// step that needs none.
+func (t NeedTransition) Summary(n *Need) string { return NeedText(t.Confirm, n) }
+
+// ReasonFor is the label of the step's reason on n.
+func (t NeedTransition) ReasonFor(n *Need) string {
+	if t.ReasonLabel == "" {
+		return t.Label + "的理由（必填）"
+	}
+	return NeedText(t.ReasonLabel, n)
 }
 
 // FindNeedTransition returns the transition called name.
@@ -49,6 +97,9 @@ func CanNeed(a Actor, n *Need, name string) error {
 	}
 	if !NeedInScope(a, n) {
 		return Errorf(EForbidden, "", "只能处理本村或本县市的需求")
+	}
+	if t.Author && !IsNeedAuthor(a, n) {
+		return Errorf(EForbidden, "", "只有需求的填报人可以“%s”；县市审核时可“退回”并说明理由", t.Label)
 	}
 	if !slices.Contains(t.From, n.Status) {
 		return Errorf(EConflict, "status", "需求当前为“%s”，不能“%s”", n.Status.Label(), t.Label)
@@ -96,27 +147,52 @@ type MatchTransition struct {
 	To     MatchStatus
 	By     string // "other": the side that did not initiate; "initiator"; "county"
 	Reason bool
+	// Confirm marks a step that cannot be undone, as on NeedTransition;
+	// MatchText fills it.
+	Confirm string
 }
 
 // MatchTransitions is the match lifecycle after an interest is expressed.
-// Lapsing is done by the system, not by a person.
+// Lapsing is done by the system, not by a person. The confirmation's
+// summary says what store.TransitionMatch does and whom it notifies.
 var MatchTransitions = []MatchTransition{
 	{Name: "accept", Label: "接受", From: []MatchStatus{MatchPending}, To: MatchAccepted, By: "other"},
 	{Name: "decline", Label: "婉拒", From: []MatchStatus{MatchPending}, To: MatchDeclined, By: "other", Reason: true},
-	{Name: "confirm", Label: "确认结对", From: []MatchStatus{MatchAccepted}, To: MatchConfirmed, By: "county"},
+	{Name: "confirm", Label: "确认结对", From: []MatchStatus{MatchAccepted}, To: MatchConfirmed, By: "county",
+		Confirm: "确认结对后，{org}与{place}结对帮扶（需求“{need}”），占用资源“{offer}”的一个承接名额；该需求其他尚在进行的对接意向将自动撤回。将通知{org}以及{told}的用户，被撤回意向的社会组织也会收到通知。结对确认后不能撤销。"},
 	{Name: "refuse", Label: "不予确认", From: []MatchStatus{MatchAccepted}, To: MatchDeclined, By: "county", Reason: true},
 	{Name: "withdraw", Label: "撤回", From: []MatchStatus{MatchPending, MatchAccepted}, To: MatchWithdrawn, By: "initiator"},
 }
 
-// CanMatch says whether the actor may apply transition name to the match.
-func CanMatch(a Actor, m *Match, name string) error {
-	var t *MatchTransition
-	for i := range MatchTransitions {
-		if MatchTransitions[i].Name == name {
-			t = &MatchTransitions[i]
+// FindMatchTransition returns the transition called name.
+func FindMatchTransition(name string) (MatchTransition, bool) {
+	for _, t := range MatchTransitions {
+		if t.Name == name {
+			return t, true
 		}
 	}
-	if t == nil {
+	return MatchTransition{}, false
+}
+
+// MatchText fills a match step's summary with the match's names: {org},
+// {place} (county and village), {need}, {offer}, and {told}, the places
+// whose users store.TransitionMatch notifies.
+func MatchText(text string, m *Match) string {
+	told := m.County
+	if m.Village != "" {
+		told = m.Village + "、" + m.County
+	}
+	return strings.NewReplacer("{org}", m.Org, "{place}", m.Place, "{need}", m.NeedTitle, "{offer}", m.OfferTitle, "{told}", told).Replace(text)
+}
+
+// Summary is what the confirmation of the step on m says, or "" for a
+// step that needs none.
+func (t MatchTransition) Summary(m *Match) string { return MatchText(t.Confirm, m) }
+
+// CanMatch says whether the actor may apply transition name to the match.
+func CanMatch(a Actor, m *Match, name string) error {
+	t, ok := FindMatchTransition(name)
+	if !ok {
 		return Errorf(EInvalid, "action", "未知的操作")
 	}
 	sides := ActorSides(a, m.CountyCode, m.OrgID)

@@ -1,6 +1,9 @@
 package zhuxiang
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCanNeed(t *testing.T) {
 	admin := Actor{UserID: "a", Role: RoleAdmin}
@@ -11,7 +14,7 @@ func TestCanNeed(t *testing.T) {
 	org := Actor{UserID: "o", Role: RoleOrg, OrgID: "org1"}
 	dept := Actor{UserID: "d", Role: RoleDepartment, DepartmentID: "d1"}
 	need := func(s NeedStatus) *Need {
-		return &Need{CountyCode: "652827", VillageCode: "652827100201", Status: s}
+		return &Need{CountyCode: "652827", VillageCode: "652827100201", Status: s, CreatedByID: village.UserID}
 	}
 	cases := []struct {
 		name   string
@@ -26,6 +29,13 @@ func TestCanNeed(t *testing.T) {
 		{"other village cannot submit", otherVillage, NeedDraft, "submit", EForbidden},
 		{"org cannot submit", org, NeedDraft, "submit", EForbidden},
 		{"cannot submit twice", village, NeedSubmitted, "submit", EConflict},
+		{"village withdraws its submission", village, NeedSubmitted, "withdraw", ""},
+		{"county cannot withdraw the village's submission", county, NeedSubmitted, "withdraw", EForbidden},
+		{"admin cannot withdraw another's submission", admin, NeedSubmitted, "withdraw", EForbidden},
+		{"other village cannot withdraw", otherVillage, NeedSubmitted, "withdraw", EForbidden},
+		{"org cannot withdraw", org, NeedSubmitted, "withdraw", EForbidden},
+		{"cannot withdraw a draft", village, NeedDraft, "withdraw", EConflict},
+		{"cannot withdraw an approved need", village, NeedOpen, "withdraw", EConflict},
 		{"county approves", county, NeedSubmitted, "approve", ""},
 		{"admin approves", admin, NeedSubmitted, "approve", ""},
 		{"village cannot approve its own need", village, NeedSubmitted, "approve", EForbidden},
@@ -151,4 +161,69 @@ func FuzzNeedValidate(f *testing.F) {
 			t.Fatalf("accepted personal data in %q / %q", n.Title, n.Description)
 		}
 	})
+}
+
+// TestConfirmedSteps pins which steps cannot be undone and so are asked
+// first (the pages read Confirm), and checks that each summary is filled
+// from the record: no placeholder left, the record named, and who is told.
+func TestConfirmedSteps(t *testing.T) {
+	var needSteps, matchSteps []string
+	for _, tr := range NeedTransitions {
+		if tr.Confirm != "" {
+			needSteps = append(needSteps, tr.Name)
+		}
+	}
+	for _, tr := range MatchTransitions {
+		if tr.Confirm != "" {
+			matchSteps = append(matchSteps, tr.Name)
+		}
+	}
+	if got := strings.Join(needSteps, ","); got != "approve,done,close" {
+		t.Errorf("need steps asked first: %s, want approve,done,close", got)
+	}
+	if got := strings.Join(matchSteps, ","); got != "confirm" {
+		t.Errorf("match steps asked first: %s, want confirm", got)
+	}
+
+	villageNeed := &Need{Title: "红枣销售", County: "和静县", Village: "团结村", MatchedOrgs: []string{"电商协会"}}
+	countyNeed := &Need{Title: "全县培训", County: "若羌县"}
+	confirm, _ := FindMatchTransition("confirm")
+	m := &Match{Org: "电商协会", Place: "和静县 团结村", County: "和静县", Village: "团结村", NeedTitle: "红枣销售", OfferTitle: "直播带货"}
+	for _, c := range []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"approve", mustNeedStep(t, "approve").Summary(villageNeed), []string{"红枣销售", "公开", "服务和静县的社会组织", "团结村、和静县的用户会收到通知"}},
+		{"approve county need", mustNeedStep(t, "approve").Summary(countyNeed), []string{"全县培训", "若羌县的用户会收到通知"}},
+		{"done", mustNeedStep(t, "done").Summary(villageNeed), []string{"电商协会的资源释放一个承接名额", "不发送通知"}},
+		{"close", mustNeedStep(t, "close").Summary(villageNeed), []string{"红枣销售", "对接意向将自动撤回", "“需求已关闭”的通知"}},
+		{"close reason", mustNeedStep(t, "close").ReasonFor(villageNeed), []string{"关闭原因", "团结村、和静县的用户和州级管理员能看到", "社会组织看不到"}},
+		{"reject reason", mustNeedStep(t, "reject").ReasonFor(villageNeed), []string{"退回理由", "团结村、和静县"}},
+		{"submit reason (none)", mustNeedStep(t, "submit").ReasonFor(villageNeed), []string{"提交审核的理由"}},
+		{"confirm pairing", confirm.Summary(m), []string{"电商协会与和静县 团结村结对帮扶", "“红枣销售”", "占用资源“直播带货”的一个承接名额", "将通知电商协会以及团结村、和静县的用户"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if strings.ContainsAny(c.text, "{}") {
+				t.Errorf("placeholder left in %q", c.text)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(c.text, w) {
+					t.Errorf("%q lacks %q", c.text, w)
+				}
+			}
+		})
+	}
+	if s := mustNeedStep(t, "submit").Summary(villageNeed); s != "" {
+		t.Errorf("submit has a summary: %q", s)
+	}
+}
+
+func mustNeedStep(t *testing.T, name string) NeedTransition {
+	t.Helper()
+	tr, ok := FindNeedTransition(name)
+	if !ok {
+		t.Fatalf("no need step %s", name)
+	}
+	return tr
 }

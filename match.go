@@ -115,5 +115,7 @@ type Match struct {
 	NeedTitle  string
 	OfferTitle string
 	Org        string
-	Place      string
+	Place      string // county and village, for lists
+	County     string // their names one by one, for sentences
+	Village    string
 }

@@ -111,6 +111,7 @@ type Need struct {
 	Seq         int64
 	CreatedAt   time.Time
 	CreatedBy   string
+	CreatedByID string // the account that created it (its author: IsNeedAuthor); "" for needs older than the platform kept it
 	UpdatedAt   time.Time
 	UpdatedBy   string
 	ReviewedAt  time.Time
@@ -147,7 +148,7 @@ func (n *Need) Public() *Need {
 	c := *n
 	c.Contact, c.Phone = "", ""
 	c.PairedOrgIDs = nil
-	c.CreatedBy, c.UpdatedBy, c.ReviewedBy = "", "", ""
+	c.CreatedBy, c.CreatedByID, c.UpdatedBy, c.ReviewedBy = "", "", "", ""
 	c.Reason = ""
 	return &c
 }
@@ -170,16 +171,18 @@ func (n *Need) Normalize() {
 	}
 }
 
-// Validate checks the need's own fields; the store checks the region.
+// Validate checks the need's own fields and reports every bad one at once
+// (a Problems list); the store checks the region.
 func (n *Need) Validate() error {
 	n.Normalize()
-	act, ok := ParseAction(string(n.Action))
-	if !ok {
-		return Errorf(EInvalid, "action", "请选择五项行动之一")
+	var p Problems
+	if act, ok := ParseAction(string(n.Action)); ok {
+		n.Action = act
+	} else {
+		p.Addf("action", "请选择五项行动之一")
 	}
-	n.Action = act
 	if n.Title == "" {
-		return Errorf(EInvalid, "title", "标题不能为空")
+		p.Addf("title", "标题不能为空")
 	}
 	for _, f := range []struct {
 		field, label, v string
@@ -193,53 +196,47 @@ func (n *Need) Validate() error {
 		{"contact", "联系人", n.Contact, 50, false},
 		{"phone", "联系电话", n.Phone, 20, false},
 	} {
-		if err := checkText(f.field, f.label, f.v, f.max, f.lines); err != nil {
-			return err
+		if !p.Has(f.field) {
+			p.Add(checkText(f.field, f.label, f.v, f.max, f.lines))
 		}
 	}
 	if personalData.MatchString(n.Title) || personalData.MatchString(n.Description) {
-		return Errorf(EInvalid, "description", "标题和说明会公开，不能包含身份证号或手机号；联系人电话请填在“联系电话”")
+		p.Addf("description", "标题和说明会公开，不能包含身份证号或手机号；联系人电话请填在“联系电话”")
 	}
 	if n.Quantity < 0 || n.Quantity > MaxQuantity {
-		return Errorf(EInvalid, "quantity", "数量应为0至%d", int64(MaxQuantity))
+		p.Addf("quantity", "数量应为0至%d", int64(MaxQuantity))
 	}
 	if n.BudgetFen < 0 || n.BudgetFen > MaxFen {
-		return Errorf(EInvalid, "budget", "预算应为0至%d元", int64(MaxFen/100))
+		p.Addf("budget", "预算应为0至%d元", int64(MaxFen/100))
 	}
 	if n.People < 0 || n.People > MaxPeople {
-		return Errorf(EInvalid, "people", "受益人数应为0至%d", MaxPeople)
+		p.Addf("people", "受益人数应为0至%d", MaxPeople)
 	}
-	if err := CheckVersion(n.Version); err != nil {
-		return err
-	}
-	if err := CheckRef("county", "县市", n.CountyCode); err != nil {
-		return err
-	}
-	if err := CheckRef("village", "村", n.VillageCode); err != nil {
-		return err
-	}
+	p.Add(CheckVersion(n.Version))
+	p.Add(CheckRef("county", "县市", n.CountyCode))
+	p.Add(CheckRef("village", "村", n.VillageCode))
 	for _, k := range n.PeopleKinds {
 		if !slices.Contains(BeneficiaryCategories, k) {
-			return Errorf(EInvalid, "people_kinds", "未知的受益人群类别“%s”", k)
+			p.Addf("people_kinds", "未知的受益人群类别“%s”", k)
 		}
 	}
 	if n.Urgency < UrgencyNormal || n.Urgency > UrgencyUrgent {
-		return Errorf(EInvalid, "urgency", "紧急程度无效")
+		p.Addf("urgency", "紧急程度无效")
 	}
 	if n.WantedBy != "" {
-		d, err := ParseDate("wanted_by", n.WantedBy)
-		if err != nil {
-			return err
+		if d, err := ParseDate("wanted_by", n.WantedBy); err != nil {
+			p.Add(err)
+		} else {
+			n.WantedBy = d
 		}
-		n.WantedBy = d
 	}
-	if n.Phone != "" && !validPhone(n.Phone) {
-		return Errorf(EInvalid, "phone", "联系电话格式不正确")
+	if n.Phone != "" && !p.Has("phone") && !validPhone(n.Phone) {
+		p.Addf("phone", "联系电话格式不正确")
 	}
 	if n.CountyCode == "" && n.VillageCode == "" {
-		return Errorf(EInvalid, "region", "请选择需求所在的县市或村")
+		p.Addf("region", "请选择需求所在的县市或村")
 	}
-	return nil
+	return p.Err()
 }
 
 // Shanghai is the time zone pages show times in (DESIGN §4). China has one

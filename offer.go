@@ -143,64 +143,61 @@ func (o *Offer) Valid(day string) bool {
 // Remaining is the capacity not yet taken.
 func (o *Offer) Remaining() int { return max(0, o.Capacity-o.InUse) }
 
-// Validate checks the offer's own fields.
+// Validate checks the offer's own fields and reports every bad one at once.
 func (o *Offer) Validate() error {
 	o.Title = strings.TrimSpace(o.Title)
 	o.Description = strings.TrimSpace(o.Description)
-	act, ok := ParseAction(string(o.Action))
-	if !ok {
-		return Errorf(EInvalid, "action", "请选择五项行动之一")
+	var p Problems
+	if act, ok := ParseAction(string(o.Action)); ok {
+		o.Action = act
+	} else {
+		p.Addf("action", "请选择五项行动之一")
 	}
-	kind, ok := ParseOfferKind(string(o.Kind))
-	if !ok {
-		return Errorf(EInvalid, "kind", "请选择资源类型")
+	if kind, ok := ParseOfferKind(string(o.Kind)); ok {
+		o.Kind = kind
+	} else {
+		p.Addf("kind", "请选择资源类型")
 	}
-	o.Action, o.Kind = act, kind
 	if o.Title == "" {
-		return Errorf(EInvalid, "title", "标题不能为空")
+		p.Addf("title", "标题不能为空")
+	} else {
+		p.Add(CheckLine("title", "标题", o.Title, 60))
 	}
-	if err := CheckLine("title", "标题", o.Title, 60); err != nil {
-		return err
-	}
-	if err := CheckText("description", "说明", o.Description, MaxFreeTextRunes); err != nil {
-		return err
-	}
+	p.Add(CheckText("description", "说明", o.Description, MaxFreeTextRunes))
 	if o.Capacity < 1 || o.Capacity > 1000 {
-		return Errorf(EInvalid, "capacity", "可同时承接的需求数应为 1 至 1000")
+		p.Addf("capacity", "可同时承接的需求数应为 1 至 1000")
 	}
 	if o.AmountFen < 0 || o.AmountFen > MaxFen {
-		return Errorf(EInvalid, "amount", "金额应为0至%d元", int64(MaxFen/100))
+		p.Addf("amount", "金额应为0至%d元", int64(MaxFen/100))
 	}
-	if err := CheckVersion(o.Version); err != nil {
-		return err
-	}
-	if err := CheckRef("org", "社会组织", o.OrgID); err != nil {
-		return err
-	}
+	p.Add(CheckVersion(o.Version))
+	p.Add(CheckRef("org", "社会组织", o.OrgID))
 	switch o.Area {
 	case AreaPrefecture, AreaAnywhere:
 		o.Counties = nil
 	case AreaCounties:
 		if len(o.Counties) == 0 {
-			return Errorf(EInvalid, "counties", "请至少选择一个服务的县市")
+			p.Addf("counties", "请至少选择一个服务的县市")
 		}
 		for _, c := range o.Counties {
-			if err := CheckRef("counties", "县市", c); err != nil {
-				return err
-			}
+			p.Add(CheckRef("counties", "县市", c))
 		}
 	default:
-		return Errorf(EInvalid, "area", "请选择服务地区")
+		p.Addf("area", "请选择服务地区")
 	}
-	var err error
-	if o.ValidFrom, err = ParseDate("valid_from", o.ValidFrom); err != nil {
-		return err
+	// A date that does not parse stays as typed, for the form to show.
+	if d, err := ParseDate("valid_from", o.ValidFrom); err != nil {
+		p.Add(err)
+	} else {
+		o.ValidFrom = d
 	}
-	if o.ValidTo, err = ParseDate("valid_to", o.ValidTo); err != nil {
-		return err
+	if d, err := ParseDate("valid_to", o.ValidTo); err != nil {
+		p.Add(err)
+	} else {
+		o.ValidTo = d
 	}
-	if o.ValidFrom != "" && o.ValidTo != "" && o.ValidTo < o.ValidFrom {
-		return Errorf(EInvalid, "valid_to", "有效期结束日期早于开始日期")
+	if !p.Has("valid_from") && !p.Has("valid_to") && o.ValidFrom != "" && o.ValidTo != "" && o.ValidTo < o.ValidFrom {
+		p.Addf("valid_to", "有效期结束日期早于开始日期")
 	}
-	return nil
+	return p.Err()
 }

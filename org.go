@@ -292,12 +292,13 @@ func (o *Org) Normalize() {
 }
 
 // Validate checks an organization's own fields (not references to other
-// records, which the store checks) and returns the first problem, and a
-// warning that does not block saving.
+// records, which the store checks), reports every bad one at once, and
+// returns a warning that does not block saving.
 func (o *Org) Validate() (warning string, err error) {
 	o.Normalize()
+	var p Problems
 	if o.Name == "" {
-		return "", Errorf(EInvalid, "name", "组织名称不能为空")
+		p.Addf("name", "组织名称不能为空")
 	}
 	for _, f := range []struct {
 		field, label, v string
@@ -311,86 +312,83 @@ func (o *Org) Validate() (warning string, err error) {
 		{"address", "地址", o.Address, 200, true},
 		{"intro", "简介", o.Intro, MaxFreeTextRunes, true},
 	} {
-		if err := checkText(f.field, f.label, f.v, f.max, f.lines); err != nil {
-			return "", err
+		if !p.Has(f.field) {
+			p.Add(checkText(f.field, f.label, f.v, f.max, f.lines))
 		}
 	}
-	if err := CheckVersion(o.Version); err != nil {
-		return "", err
-	}
-	if err := CheckRef("department_id", "业务主管单位", o.DepartmentID); err != nil {
-		return "", err
-	}
-	if err := CheckRef("reg_county", "登记县市", o.RegCounty); err != nil {
-		return "", err
-	}
+	p.Add(CheckVersion(o.Version))
+	p.Add(CheckRef("department_id", "业务主管单位", o.DepartmentID))
+	p.Add(CheckRef("reg_county", "登记县市", o.RegCounty))
 	code, err := ValidateSocialOrgCreditCode(o.CreditCode)
 	if err != nil {
-		return "", err
+		p.Add(err)
+	} else {
+		o.CreditCode = code
 	}
-	o.CreditCode = code
 	switch o.LegalForm {
 	case LegalAssociation, LegalService, LegalFoundation, LegalOther:
 	case "":
 		if f := CreditCodeLegalForm(code); f != "" {
 			o.LegalForm = f
-		} else {
-			return "", Errorf(EInvalid, "legal_form", "请选择法人类型（社会团体、社会服务机构、基金会）")
+		} else if err == nil {
+			p.Addf("legal_form", "请选择法人类型（社会团体、社会服务机构、基金会）")
 		}
 	default:
-		return "", Errorf(EInvalid, "legal_form", "法人类型“%s”无效", o.LegalForm)
+		p.Addf("legal_form", "法人类型“%s”无效", o.LegalForm)
 	}
 	for _, k := range o.Kinds {
 		if _, ok := orgKindLabels[k]; !ok {
-			return "", Errorf(EInvalid, "kinds", "未知的组织类别“%s”", k)
+			p.Addf("kinds", "未知的组织类别“%s”", k)
 		}
 	}
 	if o.Rating < 0 || o.Rating > 5 {
-		return "", Errorf(EInvalid, "rating", "评估等级应为1A至5A")
+		p.Addf("rating", "评估等级应为1A至5A")
 	}
-	if o.Rating > 0 && o.RatingDate == "" {
-		return "", Errorf(EInvalid, "rating_date", "填写了评估等级时须填写评估日期")
+	if o.Rating > 0 && o.RatingDate == "" && !p.Has("rating") {
+		p.Addf("rating_date", "填写了评估等级时须填写评估日期")
 	}
 	if o.RatingDate != "" {
 		if _, err := time.Parse(DateLayout, o.RatingDate); err != nil {
-			return "", Errorf(EInvalid, "rating_date", "评估日期格式不正确，应为2026-11-30")
+			p.Addf("rating_date", "评估日期格式不正确，应为2026-11-30")
 		}
 	}
 	seen := map[int]bool{}
 	for _, in := range o.Inspections {
-		if in.Year < 1990 || in.Year > 2100 {
-			return "", Errorf(EInvalid, "inspections", "年检年度%d不正确", in.Year)
-		}
-		if seen[in.Year] {
-			return "", Errorf(EInvalid, "inspections", "%d年的年检结论重复", in.Year)
+		switch _, ok := ParseInspectionResult(in.Result); {
+		case in.Year < 1990 || in.Year > 2100:
+			p.Addf("inspections", "年检年度%d不正确", in.Year)
+		case seen[in.Year]:
+			p.Addf("inspections", "%d年的年检结论重复", in.Year)
+		case !ok:
+			p.Addf("inspections", "%d年的年检结论应为合格、基本合格或不合格", in.Year)
 		}
 		seen[in.Year] = true
-		if _, ok := ParseInspectionResult(in.Result); !ok {
-			return "", Errorf(EInvalid, "inspections", "%d年的年检结论应为合格、基本合格或不合格", in.Year)
-		}
 	}
 	for _, f := range o.Flags {
-		if f.Kind != FlagAbnormal && f.Kind != FlagDishonest {
-			return "", Errorf(EInvalid, "flags", "未知的名录类型“%s”", f.Kind)
-		}
-		if f.Source == "" {
-			return "", Errorf(EInvalid, "flags", "列入%s名录须注明来源", f.Kind.Label())
-		}
-		if err := CheckLine("flags", "名录来源", f.Source, 200); err != nil {
-			return "", err
-		}
-		if _, err := time.Parse(DateLayout, f.Date); err != nil {
-			return "", Errorf(EInvalid, "flags", "列入%s名录的日期格式不正确", f.Kind.Label())
+		_, derr := time.Parse(DateLayout, f.Date)
+		serr := CheckLine("flags", "名录来源", f.Source, 200)
+		switch {
+		case f.Kind != FlagAbnormal && f.Kind != FlagDishonest:
+			p.Addf("flags", "未知的名录类型“%s”", f.Kind)
+		case f.Source == "":
+			p.Addf("flags", "列入%s名录须注明来源", f.Kind.Label())
+		case serr != nil:
+			p.Add(serr)
+		case derr != nil:
+			p.Addf("flags", "列入%s名录的日期格式不正确", f.Kind.Label())
 		}
 	}
 	if o.RegCounty == "" && o.RegPlace == "" {
-		return "", Errorf(EInvalid, "reg_county", "请填写登记地：本州的县市，或州外的省市（如河北省）")
+		p.Addf("reg_county", "请填写登记地：本州的县市，或州外的省市（如河北省）")
 	}
 	if o.RegCounty != "" {
 		o.RegPlace = ""
 	}
-	if o.Phone != "" && !validPhone(o.Phone) {
-		return "", Errorf(EInvalid, "phone", "联系电话格式不正确：只能有数字、空格和 +-()，共 7 到 15 位数字")
+	if o.Phone != "" && !p.Has("phone") && !validPhone(o.Phone) {
+		p.Addf("phone", "联系电话格式不正确：只能有数字、空格和 +-()，共 7 到 15 位数字")
+	}
+	if err := p.Err(); err != nil {
+		return "", err
 	}
 	return CreditCodeFormWarning(code, o.LegalForm), nil
 }

@@ -65,45 +65,41 @@ func (p *Pairing) Active(day string) bool {
 	return (p.StartDate == "" || p.StartDate <= day) && (p.EndDate == "" || day <= p.EndDate)
 }
 
-// Validate checks the pairing's own fields.
+// Validate checks the pairing's own fields and reports every bad one at
+// once.
 func (p *Pairing) Validate() error {
+	var pr Problems
 	if p.OrgID == "" {
-		return Errorf(EInvalid, "org", "请选择社会组织")
+		pr.Addf("org", "请选择社会组织")
+	} else {
+		pr.Add(CheckRef("org", "社会组织", p.OrgID))
 	}
 	if p.CountyCode == "" && p.VillageCode == "" {
-		return Errorf(EInvalid, "region", "请选择结对的县市或村")
+		pr.Addf("region", "请选择结对的县市或村")
 	}
-	if err := CheckRef("org", "社会组织", p.OrgID); err != nil {
-		return err
-	}
-	if err := CheckRef("county", "县市", p.CountyCode); err != nil {
-		return err
-	}
-	if err := CheckRef("village", "村", p.VillageCode); err != nil {
-		return err
-	}
+	pr.Add(CheckRef("county", "县市", p.CountyCode))
+	pr.Add(CheckRef("village", "村", p.VillageCode))
 	if p.Action != "" {
 		if _, ok := ParseAction(string(p.Action)); !ok {
-			return Errorf(EInvalid, "action", "行动无效")
+			pr.Addf("action", "行动无效")
 		}
 	}
-	if err := CheckText("note", "备注", p.Note, MaxNoteRunes); err != nil {
-		return err
+	pr.Add(CheckText("note", "备注", p.Note, MaxNoteRunes))
+	// A date that does not parse stays as typed, for the form to show.
+	if d, err := ParseDate("start_date", p.StartDate); err != nil {
+		pr.Add(err)
+	} else if p.StartDate = d; d == "" {
+		pr.Addf("start_date", "请填写结对开始日期")
 	}
-	var err error
-	if p.StartDate, err = ParseDate("start_date", p.StartDate); err != nil {
-		return err
+	if d, err := ParseDate("end_date", p.EndDate); err != nil {
+		pr.Add(err)
+	} else {
+		p.EndDate = d
 	}
-	if p.StartDate == "" {
-		return Errorf(EInvalid, "start_date", "请填写结对开始日期")
+	if !pr.Has("start_date") && !pr.Has("end_date") && p.EndDate != "" && p.EndDate < p.StartDate {
+		pr.Addf("end_date", "结束日期早于开始日期")
 	}
-	if p.EndDate, err = ParseDate("end_date", p.EndDate); err != nil {
-		return err
-	}
-	if p.EndDate != "" && p.EndDate < p.StartDate {
-		return Errorf(EInvalid, "end_date", "结束日期早于开始日期")
-	}
-	return nil
+	return pr.Err()
 }
 
 // AgreementMaxBytes bounds an agreement file.

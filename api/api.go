@@ -359,10 +359,14 @@ type errorBody struct {
 	Error errorDetail `json:"error"`
 }
 
+// errorDetail keeps code, message and field as they always were (the first
+// problem when there are several) and lists every field's problem in
+// fields when a validation found more than one.
 type errorDetail struct {
-	Code    zhuxiang.ErrorCode `json:"code"`
-	Message string             `json:"message"`
-	Field   string             `json:"field,omitempty"`
+	Code    zhuxiang.ErrorCode    `json:"code"`
+	Message string                `json:"message"`
+	Field   string                `json:"field,omitempty"`
+	Fields  []zhuxiang.FieldError `json:"fields,omitempty"`
 }
 
 // writeError answers with err in the error shape. Internal errors are logged
@@ -380,7 +384,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == zhuxiang.EInternal {
 		slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeErrorStatus(w, status, code, zhuxiang.ErrorField(err), zhuxiang.ErrorMessage(err))
+	d := errorDetail{Code: code, Message: zhuxiang.ErrorMessage(err), Field: zhuxiang.ErrorField(err)}
+	if fs := zhuxiang.FieldErrors(err); len(fs) > 1 {
+		d.Fields = fs
+	}
+	writeJSON(w, status, errorBody{d})
 }
 
 func writeErrorStatus(w http.ResponseWriter, status int, code zhuxiang.ErrorCode, field, msg string) {

@@ -428,3 +428,57 @@ func TestErrorShape(t *testing.T) {
 		}
 	})
 }
+
+// TestErrorListsEveryField: invalid input with several bad fields answers
+// every one of them in "fields", while "field" and "message" keep naming
+// the first, as clients written before the list read them.
+func TestErrorListsEveryField(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		for _, c := range []struct {
+			name   string
+			rq     request
+			fields []string
+		}{
+			{"empty need", request{method: "POST", path: "/api/v1/needs", token: f.tokens["admin"], body: map[string]any{}},
+				[]string{"action", "title", "region"}},
+			{"organization", request{method: "POST", path: "/api/v1/orgs", token: f.tokens["admin"],
+				body: map[string]any{"name": "", "credit_code": "123", "reg_county": hejing, "phone": "12"}}, []string{"name", "credit_code", "phone"}},
+			{"one bad field has no list", request{method: "POST", path: "/api/v1/needs", token: f.tokens["county_hejing"],
+				body: map[string]any{"action": "tech", "county_code": hejing, "title": ""}}, []string{"title"}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				r := f.do(t, c.rq)
+				if r.status != 422 {
+					t.Fatalf("status %d: %s", r.status, r.body)
+				}
+				var body struct {
+					Error struct {
+						Code, Message, Field string
+						Fields               []zhuxiang.FieldError
+					}
+				}
+				if err := json.Unmarshal(r.body, &body); err != nil {
+					t.Fatal(err)
+				}
+				e := body.Error
+				var got []string
+				for _, fe := range e.Fields {
+					got = append(got, fe.Field)
+					if !hasHan(fe.Message) {
+						t.Errorf("field %s: message %q", fe.Field, fe.Message)
+					}
+				}
+				if len(c.fields) == 1 {
+					if e.Fields != nil || e.Field != c.fields[0] || strings.Contains(string(r.body), `"fields"`) {
+						t.Errorf("a single problem: %s", r.body)
+					}
+					return
+				}
+				if !reflect.DeepEqual(got, c.fields) || e.Code != "invalid" || e.Field != c.fields[0] || e.Message != e.Fields[0].Message {
+					t.Errorf("fields %v, want %v: %s", got, c.fields, r.body)
+				}
+			})
+		}
+	})
+}

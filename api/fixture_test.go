@@ -229,10 +229,14 @@ func (f *fixture) do(t *testing.T, rq request) response {
 // errorOf decodes an error response and checks its shape on the way.
 func errorOf(t *testing.T, r response) (code, message, field string) {
 	t.Helper()
-	var m map[string]map[string]string
-	if err := json.Unmarshal(r.body, &m); err != nil || m["error"] == nil {
+	var m struct {
+		Error *struct {
+			Code, Message, Field string
+			Fields               []zhuxiang.FieldError
+		}
+	}
+	if err := json.Unmarshal(r.body, &m); err != nil || m.Error == nil {
 		t.Fatalf("not an error body: %v\n%s", err, r.body)
 	}
-	e := m["error"]
-	return e["code"], e["message"], e["field"]
+	return m.Error.Code, m.Error.Message, m.Error.Field
 }

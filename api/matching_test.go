@@ -181,11 +181,17 @@ func TestProposals(t *testing.T) {
 		if _, err := st.CreateOffer(ctx, zhuxiang.SystemActor, other); err != nil {
 			t.Fatal(err)
 		}
-		r := f.do(t, request{method: "GET", path: "/api/v1/needs/" + need.ID + "/proposals", token: f.tokens["org2"]})
+		r := f.do(t, request{method: "GET", path: "/api/v1/needs/" + need.ID + "/proposals", token: f.tokens["county_ruoqiang"]})
 		list := items(t, r)
 		if r.status != 200 || len(list) != 2 || list[0]["offer_id"] != good.ID || list[1]["offer_id"] != far.ID ||
 			list[0]["score"].(float64) <= list[1]["score"].(float64) || !strings.Contains(fmt.Sprint(list[0]["reasons"]), "同县") {
 			t.Errorf("proposals = %s", r)
+		}
+		// An organization is proposed its own offers only
+		// (zhuxiang.ProposedOfferScope), as on the need's page.
+		r = f.do(t, request{method: "GET", path: "/api/v1/needs/" + need.ID + "/proposals", token: f.tokens["org2"]})
+		if list := items(t, r); r.status != 200 || len(list) != 1 || list[0]["offer_id"] != far.ID {
+			t.Errorf("an organization's proposals = %s", r)
 		}
 		for _, id := range []string{flaggedOffer.ID, other.ID} {
 			if strings.Contains(string(r.body), id) {

@@ -410,6 +410,16 @@ func TestMatchingScopeMatrix(t *testing.T) {
 			{"submit own draft", func(t *testing.T, f *matchingFixture, s mside) request {
 				return step("/api/v1/needs/"+f.newNeed(t, s.county, s.village, zhuxiang.NeedDraft).ID+"/submit", nil)
 			}, wantNeedStatus(zhuxiang.NeedSubmitted)},
+			{"withdraw the village's submission", func(t *testing.T, f *matchingFixture, s mside) request {
+				// Written by the village account in 和静县: only its author
+				// withdraws it (zhuxiang.IsNeedAuthor).
+				n := &zhuxiang.Need{VillageCode: f.village1, Action: zhuxiang.ActionIndustry, Title: "村里提交的需求", Status: zhuxiang.NeedSubmitted}
+				id, err := f.st.CreateNeed(ctx, f.users["village"].Actor(), n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return step("/api/v1/needs/"+id+"/withdraw", nil)
+			}, wantNeedStatus(zhuxiang.NeedDraft)},
 			{"approve own submitted", func(t *testing.T, f *matchingFixture, s mside) request {
 				return step("/api/v1/needs/"+f.newNeed(t, s.county, s.village, zhuxiang.NeedSubmitted).ID+"/approve", map[string]any{})
 			}, wantNeedStatus(zhuxiang.NeedOpen)},
@@ -533,14 +543,14 @@ func TestMatchingScopeMatrix(t *testing.T) {
 		}
 
 		want := map[string][]int{
-			//                 lsN  own  awD  awO  crO  crA  put  sub  apO  apA  clA  prN  pub  pDr  pOp  lsF  clF  crF  puF  pau  prF  lsM  iOw  iAw  awM  acc  wdr  lsP  run  gtP  lsR  awR  crR  crA
-			"admin":           {200, 200, 200, 200, 201, 201, 200, 200, 200, 200, 200, 200, 200, 404, 200, 200, 200, 201, 200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 201, 200, 200, 200, 201, 201},
-			"county_hejing":   {200, 200, 404, 200, 201, 403, 200, 200, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403},
-			"county_ruoqiang": {200, 200, 404, 200, 201, 403, 200, 200, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403},
-			"department":      {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 404, 404, 403, 403, 403, 200, 404, 403, 403},
-			"org":             {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 201, 403, 200, 200, 200, 201, 403, 404, 403, 200, 403, 403, 403, 200, 404, 403, 403},
-			"village":         {200, 200, 404, 200, 201, 403, 200, 200, 403, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403, 200, 404, 403, 403},
-			"anonymous":       {401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 404, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401},
+			//                 lsN  own  awD  awO  crO  crA  put  sub  wdN  apO  apA  clA  prN  pub  pDr  pOp  lsF  clF  crF  puF  pau  prF  lsM  iOw  iAw  awM  acc  wdr  lsP  run  gtP  lsR  awR  crR  crA
+			"admin":           {200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 200, 200, 200, 200, 404, 200, 200, 200, 201, 200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 201, 200, 200, 200, 201, 201},
+			"county_hejing":   {200, 200, 404, 200, 201, 403, 200, 200, 403, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403},
+			"county_ruoqiang": {200, 200, 404, 200, 201, 403, 200, 200, 404, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403},
+			"department":      {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 404, 404, 403, 403, 403, 200, 404, 403, 403},
+			"org":             {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 201, 403, 200, 200, 200, 201, 403, 404, 403, 200, 403, 403, 403, 200, 404, 403, 403},
+			"village":         {200, 200, 404, 200, 201, 403, 200, 200, 200, 403, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403, 200, 404, 403, 403},
+			"anonymous":       {401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 404, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401},
 		}
 		cells := 0
 		for _, role := range roles {

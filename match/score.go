@@ -82,15 +82,17 @@ func (w Weights) Validate() error {
 		{"key_village", w.KeyVillage}, {"key_village_extra", w.KeyVillageExtra}, {"leading_county", w.LeadingCounty},
 		{"urgency_per_level", w.UrgencyPerLevel}, {"deadline", w.Deadline}, {"deadline_days", w.DeadlineDays},
 	}
+	// Every bad weight is reported, so the form marks them all at once.
+	var p zhuxiang.Problems
 	for _, x := range vals {
 		if x.v < 0 || x.v > 10000 {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, x.name, "权重应为 0 至 10000 的整数")
+			p.Addf(x.name, "权重应为 0 至 10000 的整数")
 		}
 	}
-	if w.Action < 1 {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "“行动一致”的权重至少为 1，否则得分可能为零")
+	if w.Action < 1 && !p.Has("action") {
+		p.Addf("action", "“行动一致”的权重至少为 1，否则得分可能为零")
 	}
-	return nil
+	return p.Err()
 }
 
 // KindsFor are the kinds of organization the plan names for each action
@@ -302,9 +304,16 @@ func byScore(a, b Candidate) int {
 
 // ForNeed proposes the best limit offers for need n (all when limit ≤ 0).
 func (in *Input) ForNeed(n *zhuxiang.Need, limit int) []Candidate {
+	return in.ForNeedWhere(n, limit, nil)
+}
+
+// ForNeedWhere is ForNeed among the offers keep accepts (all when keep is
+// nil): an organization is shown its own offers only, and scoring the
+// others would be work thrown away.
+func (in *Input) ForNeedWhere(n *zhuxiang.Need, limit int, keep func(*zhuxiang.Offer) bool) []Candidate {
 	var out []Candidate
 	for _, o := range in.Offers {
-		if in.Eligible(n, o) == "" {
+		if (keep == nil || keep(o)) && in.Eligible(n, o) == "" {
 			out = append(out, in.candidate(n, o))
 		}
 	}

@@ -93,19 +93,20 @@ func (s *Store) SaveDepartment(ctx context.Context, a zhuxiang.Actor, d *zhuxian
 		return err
 	}
 	d.Name = strings.TrimSpace(d.Name)
+	var p zhuxiang.Problems
 	if d.Name == "" {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "name", "部门名称不能为空")
+		p.Addf("name", "部门名称不能为空")
+	} else {
+		p.Add(zhuxiang.CheckLine("name", "部门名称", d.Name, zhuxiang.MaxNameRunes))
 	}
-	if err := zhuxiang.CheckLine("name", "部门名称", d.Name, zhuxiang.MaxNameRunes); err != nil {
-		return err
-	}
-	if err := zhuxiang.CheckText("note", "备注", d.Note, zhuxiang.MaxFreeTextRunes); err != nil {
-		return err
-	}
+	p.Add(zhuxiang.CheckText("note", "备注", d.Note, zhuxiang.MaxFreeTextRunes))
 	for _, r := range d.Roles {
 		if _, ok := zhuxiang.ParseAction(string(r.Action)); !ok {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "roles", "行动“%s”无效", r.Action)
+			p.Addf("roles", "行动“%s”无效", r.Action)
 		}
+	}
+	if err := p.Err(); err != nil {
+		return err
 	}
 	return s.write(ctx, a, func(tx *writeTx) error {
 		var other string

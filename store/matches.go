@@ -42,6 +42,7 @@ func scanMatch(sc interface{ Scan(...any) error }) (*zhuxiang.Match, error) {
 	}
 	m.CreatedAt, m.UpdatedAt = parseTS(created), parseTS(updated)
 	m.Place = strings.TrimSpace(county + " " + village)
+	m.County, m.Village = county, village
 	return &m, nil
 }
 
@@ -243,13 +244,8 @@ func (s *Store) orgForMatch(ctx context.Context, q querier, id string) (*zhuxian
 // confirmation creates the pairing and marks the need matched in the same
 // transaction.
 func (s *Store) TransitionMatch(ctx context.Context, a zhuxiang.Actor, id, name, reason string) error {
-	var t *zhuxiang.MatchTransition
-	for i := range zhuxiang.MatchTransitions {
-		if zhuxiang.MatchTransitions[i].Name == name {
-			t = &zhuxiang.MatchTransitions[i]
-		}
-	}
-	if t == nil {
+	t, ok := zhuxiang.FindMatchTransition(name)
+	if !ok {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "未知的操作")
 	}
 	reason = strings.TrimSpace(reason)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,9 @@ func TestNeedTransitionsStored(t *testing.T) {
 			{"cannot approve an open need", zhuxiang.NeedOpen, func() zhuxiang.Actor { return f.county1 }, "approve", "", zhuxiang.EConflict, zhuxiang.NeedOpen},
 			{"village closes with reason", zhuxiang.NeedOpen, func() zhuxiang.Actor { return f.vil1 }, "close", "已自行解决", "", zhuxiang.NeedClosed},
 			{"closed stays closed", zhuxiang.NeedClosed, func() zhuxiang.Actor { return f.county1 }, "submit", "", zhuxiang.EConflict, zhuxiang.NeedClosed},
+			{"its author withdraws a submission", zhuxiang.NeedSubmitted, func() zhuxiang.Actor { return f.vil1 }, "withdraw", "", "", zhuxiang.NeedDraft},
+			{"the county cannot withdraw it", zhuxiang.NeedSubmitted, func() zhuxiang.Actor { return f.county1 }, "withdraw", "", zhuxiang.EForbidden, zhuxiang.NeedSubmitted},
+			{"cannot withdraw an approved need", zhuxiang.NeedOpen, func() zhuxiang.Actor { return f.vil1 }, "withdraw", "", zhuxiang.EConflict, zhuxiang.NeedOpen},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -514,6 +518,53 @@ func TestProposalsFollowWrites(t *testing.T) {
 
 // TestUnreadCountCapped checks that the unread count read with the session
 // stops at store.UnreadCap and drops when notifications are read.
+// TestProposalsForNeedByActor: an organization is proposed its own
+// offers only (zhuxiang.ProposedOfferScope); the county, the admin and the
+// village see every candidate.
+func TestProposalsForNeedByActor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newMatchFixture(t, st)
+		n := f.need(t, f.vil1, f.village1, zhuxiang.ActionIndustry, zhuxiang.NeedOpen)
+		o1 := f.offer(t, f.orgU1, zhuxiang.ActionIndustry, 2)
+		o2 := f.offer(t, f.orgU2, zhuxiang.ActionIndustry, 2)
+		f.offer(t, f.orgU1, zhuxiang.ActionCulture, 2) // does not fit
+		for _, c := range []struct {
+			name  string
+			actor zhuxiang.Actor
+			want  []string
+		}{
+			{"its organization", f.orgU1, []string{o1.ID}},
+			{"the other organization", f.orgU2, []string{o2.ID}},
+			{"the county", f.county1, []string{o1.ID, o2.ID}},
+			{"the admin", f.admin, []string{o1.ID, o2.ID}},
+			{"the village", f.vil1, []string{o1.ID, o2.ID}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				props, err := st.ProposalsForNeed(ctx, c.actor, n.ID, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, p := range props {
+					got = append(got, p.OfferID)
+					if p.Score <= 0 || len(p.Reasons) == 0 {
+						t.Errorf("proposal %s without score or reasons", p.OfferID)
+					}
+				}
+				if strings.Join(sorted(got), ",") != strings.Join(sorted(c.want), ",") {
+					t.Fatalf("proposals %v, want %v", got, c.want)
+				}
+			})
+		}
+	})
+}
+
+func sorted(s []string) []string {
+	s = append([]string(nil), s...)
+	slices.Sort(s)
+	return s
+}
+
 func TestUnreadCountCapped(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newMatchFixture(t, st)

@@ -196,7 +196,8 @@ func (s *Store) loadMatchInput(ctx context.Context) (*match.Input, error) {
 }
 
 // ProposalsForNeed returns the best limit offers for a need the actor may
-// see, with scores and reasons.
+// see, with scores and reasons: only those whose organization the actor is
+// shown (zhuxiang.ProposedOfferScope: an organization its own).
 func (s *Store) ProposalsForNeed(ctx context.Context, a zhuxiang.Actor, needID string, limit int) ([]match.Candidate, error) {
 	if err := signedIn(a); err != nil {
 		return nil, err
@@ -215,7 +216,8 @@ func (s *Store) ProposalsForNeed(ctx context.Context, a zhuxiang.Actor, needID s
 	if err != nil {
 		return nil, err
 	}
-	return in.ForNeed(n, limit), nil
+	sc := zhuxiang.ProposedOfferScope(a)
+	return in.ForNeedWhere(n, limit, func(o *zhuxiang.Offer) bool { return sc.Has(zhuxiang.OfferKeys(o)) }), nil
 }
 
 // ProposalsForOffer returns the best limit open needs for an offer the

@@ -34,7 +34,7 @@ type NeedPage struct {
 
 const needCols = `n.id, n.seq, n.county_code, n.village_code, COALESCE(c.name, ''), COALESCE(v.name, ''), COALESCE(v.tag_lifted, 0), COALESCE(v.tag_key, 0), COALESCE(v.tag_model, 0),
 	n.action, n.category, n.title, n.description, n.quantity, n.unit, n.budget_fen, n.people, n.people_kinds, n.urgency, n.wanted_by,
-	n.contact, n.phone, n.status, n.reason, n.version, n.created_at, n.created_by, n.updated_at, n.updated_by, n.reviewed_at, n.reviewed_by`
+	n.contact, n.phone, n.status, n.reason, n.version, n.created_at, n.created_by, n.created_by_id, n.updated_at, n.updated_by, n.reviewed_at, n.reviewed_by`
 
 const needFrom = ` FROM needs n LEFT JOIN regions c ON c.code = n.county_code LEFT JOIN regions v ON v.code = n.village_code AND n.village_code <> ''`
 
@@ -52,7 +52,7 @@ func (s *Store) scanNeedPersonal(sc interface{ Scan(...any) error }, personal bo
 	var action, kinds, status, created, updated, reviewed, phone string
 	if err := sc.Scan(&n.ID, &n.Seq, &n.CountyCode, &n.VillageCode, &n.County, &n.Village, &lifted, &key, &model,
 		&action, &n.Category, &n.Title, &n.Description, &n.Quantity, &n.Unit, &n.BudgetFen, &n.People, &kinds, &n.Urgency, &n.WantedBy,
-		&n.Contact, &phone, &status, &n.Reason, &n.Version, &created, &n.CreatedBy, &updated, &n.UpdatedBy, &reviewed, &n.ReviewedBy); err != nil {
+		&n.Contact, &phone, &status, &n.Reason, &n.Version, &created, &n.CreatedBy, &n.CreatedByID, &updated, &n.UpdatedBy, &reviewed, &n.ReviewedBy); err != nil {
 		return nil, err
 	}
 	if personal {
@@ -247,16 +247,16 @@ func (s *Store) CreateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 			return err
 		}
 		now := ts(s.Now())
-		n.ID, n.Seq, n.Version = secure.NewID(), seq, 1
+		n.ID, n.Seq, n.Version, n.CreatedByID = secure.NewID(), seq, 1, a.UserID
 		phone, phoneIdx, err := s.seal(needPhone, n.ID, n.Phone)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO needs (id, seq, county_code, village_code, action, category, title, description, quantity, unit, budget_fen,
-			people, people_kinds, urgency, wanted_by, contact, phone, status, created_at, created_by, updated_at, updated_by, phone_idx)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $20, $21)`,
+			people, people_kinds, urgency, wanted_by, contact, phone, status, created_at, created_by, updated_at, updated_by, phone_idx, created_by_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $20, $21, $22)`,
 			n.ID, seq, n.CountyCode, n.VillageCode, string(n.Action), n.Category, n.Title, n.Description, n.Quantity, n.Unit, n.BudgetFen,
-			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, phone, string(n.Status), now, a.Name, phoneIdx); err != nil {
+			n.People, strings.Join(n.PeopleKinds, ","), n.Urgency, n.WantedBy, n.Contact, phone, string(n.Status), now, a.Name, phoneIdx, a.UserID); err != nil {
 			return err
 		}
 		if err := tx.audit("create", "need", n.ID, diff(nil, append(needKV(n), kv{"状态", n.Status.Label()}))); err != nil {
@@ -309,8 +309,8 @@ func (s *Store) UpdateNeed(ctx context.Context, a zhuxiang.Actor, n *zhuxiang.Ne
 	})
 }
 
-// TransitionNeed applies a lifecycle step (submit, approve, reject, done,
-// close) to a need. version, when not zero, must match the one the user saw,
+// TransitionNeed applies a lifecycle step (submit, withdraw, approve,
+// reject, done, close) to a need. version, when not zero, must match the one the user saw,
 // so that two reviewers do not both act on the same need.
 func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, reason string, version int) error {
 	t, ok := zhuxiang.FindNeedTransition(name)
@@ -368,6 +368,9 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 		switch name {
 		case "submit":
 			return s.notifyCounty(ctx, tx, n.CountyCode, "新需求待审核："+n.Title, link)
+		case "withdraw":
+			// The county was asked to review it; now it need not.
+			return s.notifyCounty(ctx, tx, n.CountyCode, "需求已由填报人撤回修改，暂不需审核："+n.Title, link)
 		case "approve":
 			return s.notifyPlace(ctx, tx, n, "需求已审核通过并公开："+n.Title, link)
 		case "reject":

@@ -162,14 +162,13 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 		if err := zhuxiang.CanEditRegion(a, old); err != nil {
 			return err
 		}
+		// Every bad field at once, so the form marks them all.
+		var p zhuxiang.Problems
 		if r.Name == "" {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "name", "名称不能为空")
-		}
-		if r.Version != 0 && r.Version != old.Version {
-			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该区划已被他人修改，请刷新后重试")
+			p.Addf("name", "名称不能为空")
 		}
 		if old.Level != zhuxiang.LevelVillage && len(r.Tags) > 0 {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "tags", "只有村可以设置重点帮扶村标签")
+			p.Addf("tags", "只有村可以设置重点帮扶村标签")
 		}
 		if old.Level != zhuxiang.LevelCounty {
 			r.CountyClass = ""
@@ -177,7 +176,13 @@ func (s *Store) UpdateRegion(ctx context.Context, a zhuxiang.Actor, r *zhuxiang.
 			r.CountyClass = old.CountyClass
 		}
 		if r.CountyClass != "" && r.CountyClass != zhuxiang.ClassLeading && r.CountyClass != zhuxiang.ClassSteady {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "county_class", "县市类别无效")
+			p.Addf("county_class", "县市类别无效")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		if r.Version != 0 && r.Version != old.Version {
+			return zhuxiang.Errorf(zhuxiang.EConflict, "version", "该区划已被他人修改，请刷新后重试")
 		}
 		ch := diff(regionKV(old), regionKV(&zhuxiang.Region{Name: r.Name, CountyClass: r.CountyClass, Tags: r.Tags}))
 		if len(ch) == 0 {

@@ -55,18 +55,16 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 		return nil, err
 	}
 	nu.Name = strings.TrimSpace(nu.Name)
+	// Every bad field at once: these here, the scope below once the
+	// transaction can look it up.
+	var p zhuxiang.Problems
 	if nu.Name == "" || len(nu.Name) > 64 || strings.ContainsAny(nu.Name, " \t\r\n") {
-		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "登录名不能为空、不能含空格，且不超过64个字符")
+		p.Addf("name", "登录名不能为空、不能含空格，且不超过64个字符")
+	} else {
+		p.Add(zhuxiang.CheckLine("name", "登录名", nu.Name, 64))
 	}
-	if err := zhuxiang.CheckLine("name", "登录名", nu.Name, 64); err != nil {
-		return nil, err
-	}
-	if err := zhuxiang.CheckLine("display_name", "姓名", strings.TrimSpace(nu.DisplayName), zhuxiang.MaxNameRunes); err != nil {
-		return nil, err
-	}
-	if err := zhuxiang.ValidatePassword(nu.Password, nu.Name); err != nil {
-		return nil, err
-	}
+	p.Add(zhuxiang.CheckLine("display_name", "姓名", strings.TrimSpace(nu.DisplayName), zhuxiang.MaxNameRunes))
+	p.Add(zhuxiang.ValidatePassword(nu.Password, nu.Name))
 	u := zhuxiang.User{ID: secure.NewID(), Name: nu.Name, DisplayName: strings.TrimSpace(nu.DisplayName), Role: nu.Role, MustChangePassword: !(nu.NoChangeRequired && a.System)}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name
@@ -83,7 +81,7 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 			var level, county string
 			err := tx.QueryRowContext(ctx, `SELECT level, county_code FROM regions WHERE code = $1`, nu.RegionCode).Scan(&level, &county)
 			if err != nil || zhuxiang.RegionLevel(level) != want {
-				return zhuxiang.Errorf(zhuxiang.EInvalid, "region", "%s须指定所属%s（区划代码“%s”无效）", nu.Role.Label(), want.Label(), nu.RegionCode)
+				p.Addf("region", "%s须指定所属%s（区划代码“%s”无效）", nu.Role.Label(), want.Label(), nu.RegionCode)
 			}
 			u.RegionCode, u.CountyCode = nu.RegionCode, county
 		case zhuxiang.RoleOrg:
@@ -91,10 +89,10 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 			if id == "" {
 				code := zhuxiang.NormalizeCreditCode(nu.OrgCode)
 				if err := tx.QueryRowContext(ctx, `SELECT id FROM orgs WHERE credit_code = $1`, code).Scan(&id); err != nil {
-					return zhuxiang.Errorf(zhuxiang.EInvalid, "org", "找不到统一社会信用代码为“%s”的社会组织", nu.OrgCode)
+					p.Addf("org", "找不到统一社会信用代码为“%s”的社会组织", nu.OrgCode)
 				}
 			} else if err := tx.QueryRowContext(ctx, `SELECT id FROM orgs WHERE id = $1`, id).Scan(&id); err != nil {
-				return zhuxiang.Errorf(zhuxiang.EInvalid, "org", "社会组织不存在")
+				p.Addf("org", "社会组织不存在")
 			}
 			u.OrgID = id
 		case zhuxiang.RoleDepartment:
@@ -104,11 +102,16 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 				q, arg = `SELECT id FROM departments WHERE name = $1`, strings.TrimSpace(nu.Department)
 			}
 			if err := tx.QueryRowContext(ctx, q, arg).Scan(&id); err != nil {
-				return zhuxiang.Errorf(zhuxiang.EInvalid, "department", "找不到部门“%s”", nu.Department)
+				p.Addf("department", "找不到部门“%s”", nu.Department)
 			}
 			u.DepartmentID = id
+		case "":
+			p.Addf("role", "请选择角色")
 		default:
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "role", "角色“%s”无效", nu.Role)
+			p.Addf("role", "角色“%s”无效", nu.Role)
+		}
+		if err := p.Err(); err != nil {
+			return err
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE name = $1`, u.Name).Scan(&n); err != nil {

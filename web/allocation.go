@@ -188,6 +188,15 @@ var weightInfos = []weightInfo{
 	{"deadline_days", "期限临近天数", "多少天之内算期限临近", "天"},
 }
 
+// weightKeys are the weights' form fields, beside which their errors go.
+var weightKeys = func() []string {
+	out := make([]string, len(weightInfos))
+	for i, w := range weightInfos {
+		out[i] = w.Key
+	}
+	return out
+}()
+
 // weightRow is one line of the weights form.
 type weightRow struct {
 	weightInfo
@@ -260,24 +269,22 @@ func (s *server) weightsSave(w http.ResponseWriter, r *http.Request, q *request)
 			vals[info.Key] = n
 		}
 	}
-	if len(errs) > 0 {
-		s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, errs, "")
-		return nil
-	}
 	var wt match.Weights
 	b, _ := json.Marshal(vals)
 	if err := json.Unmarshal(b, &wt); err != nil {
 		return err
 	}
-	err := s.st.SetMatchWeights(r.Context(), q.actor, wt)
-	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
-		f := zhuxiang.ErrorField(err)
-		if _, ok := vals[f]; ok {
-			errs[f] = zhuxiang.ErrorMessage(err)
-			s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, errs, "")
-		} else {
-			s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, nil, zhuxiang.ErrorMessage(err))
-		}
+	err := wt.Validate()
+	if len(errs) == 0 && err == nil {
+		err = s.st.SetMatchWeights(r.Context(), q.actor, wt)
+	}
+	if len(errs) > 0 || zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
+		// Every bad weight at once: those that are not numbers and those
+		// out of range. A weight left unparsed is zero above, which is in
+		// range, so its own message stays.
+		fe := formErrors(errs)
+		fe.add(err, weightKeys...)
+		s.renderWeights(w, r, http.StatusUnprocessableEntity, &view{}, typed, fe, fe["form"])
 		return nil
 	}
 	if err != nil {

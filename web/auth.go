@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"zhuxiang"
 )
@@ -18,16 +19,53 @@ type loginForm struct {
 // concerns the whole form.
 type formErrors map[string]string
 
-// fieldError files err under its field, or under "form" when it names none
-// that the page shows.
+// FieldCount is how many fields are marked, for the line at the top of a
+// form that says so (the messages themselves stand beside their fields).
+func (e formErrors) FieldCount() int {
+	n := len(e)
+	if _, ok := e["form"]; ok {
+		n--
+	}
+	return n
+}
+
+// fieldError files every field error of err beside its field, or under
+// "form" when it names none that the page shows.
 func fieldError(err error, shown ...string) formErrors {
-	f := zhuxiang.ErrorField(err)
-	for _, s := range shown {
-		if s == f {
-			return formErrors{f: zhuxiang.ErrorMessage(err)}
+	e := formErrors{}
+	e.add(err, shown...)
+	return e
+}
+
+// placeFields are the store's names for the parts of a place, which a form
+// with one place select shows beside its "region" field.
+var placeFields = map[string]bool{"village": true, "county": true}
+
+// add files every field error of err (a validation reports them all at
+// once) beside its field, or under "form" when the page shows no such
+// field. A field keeps the message it already has: the form's own parse
+// errors ("数量应为整数") say more than what the domain makes of the value.
+func (e formErrors) add(err error, shown ...string) {
+	list := zhuxiang.FieldErrors(err)
+	if list == nil && err != nil {
+		list = []zhuxiang.FieldError{{Message: zhuxiang.ErrorMessage(err)}}
+	}
+	for _, fe := range list {
+		f := fe.Field
+		if placeFields[f] && slices.Contains(shown, "region") {
+			f = "region"
+		}
+		switch {
+		case f == "" || !slices.Contains(shown, f):
+			if old := e["form"]; old != "" && old != fe.Message {
+				e["form"] = old + "；" + fe.Message
+			} else {
+				e["form"] = fe.Message
+			}
+		case e[f] == "":
+			e[f] = fe.Message
 		}
 	}
-	return formErrors{"form": zhuxiang.ErrorMessage(err)}
 }
 
 func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f loginForm) {
@@ -125,23 +163,27 @@ func (s *server) passwordPage(w http.ResponseWriter, r *http.Request, q *request
 // so a first-login change lands straight on the home page.
 func (s *server) passwordSubmit(w http.ResponseWriter, r *http.Request, q *request) error {
 	old, pw, repeat := r.PostForm.Get("old_password"), r.PostForm.Get("password"), r.PostForm.Get("repeat")
-	var errs formErrors
-	switch {
-	case old == "":
-		errs = formErrors{"old_password": "请填写原密码"}
-	case pw != repeat:
-		errs = formErrors{"repeat": "两次输入的新密码不一致"}
-	default:
-		err := s.st.ChangePassword(r.Context(), q.actor, q.token, old, pw)
-		if err == nil {
+	// Every problem at once: the policy is the domain's and needs no
+	// database, so it is asked here beside the form's own checks.
+	var p zhuxiang.Problems
+	if old == "" {
+		p.Addf("old_password", "请填写原密码")
+	}
+	p.Add(zhuxiang.ValidatePassword(pw, q.user.Name))
+	if pw != repeat {
+		p.Addf("repeat", "两次输入的新密码不一致")
+	}
+	err := p.Err()
+	if err == nil {
+		if err = s.st.ChangePassword(r.Context(), q.actor, q.token, old, pw); err == nil {
 			redirect(w, r, "/")
 			return nil
 		}
-		if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
-			return err
-		}
-		errs = fieldError(err, "old_password", "password")
 	}
+	if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
+		return err
+	}
+	errs := fieldError(err, "old_password", "password", "repeat")
 	s.render(w, r, http.StatusUnprocessableEntity, "password", &view{Title: "修改密码", Nav: "password", Data: passwordForm{Errors: errs}})
 	return nil
 }

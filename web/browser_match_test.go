@@ -88,7 +88,7 @@ func TestBrowserMatching(t *testing.T) {
 		b.signIn("hejing")
 		b.navigate("/needs/" + needID)
 		b.shot("need-review")
-		b.submit(`.next-actions form.inline button[type="submit"]`) // 审核通过
+		b.confirmStep(`.next-actions a[data-dialog]`, "审核通过后") // 审核通过, asked first
 		if page := b.text("main"); !strings.Contains(page, "已审核通过") || !strings.Contains(page, "对接中") {
 			t.Fatalf("after approval:\n%s", page)
 		}
@@ -121,7 +121,7 @@ func TestBrowserMatching(t *testing.T) {
 			t.Fatalf("after accept:\n%s", page)
 		}
 		b.shot("need-accepted")
-		b.submit(`#matches form.inline button.btn-primary`) // 确认结对
+		b.confirmStep(`#matches a[data-dialog]`, "确认结对后") // 确认结对, asked first
 		page = b.text("main")
 		for _, want := range []string{"已确认结对", "已结对", "和静县电子商务促进会"} {
 			if !strings.Contains(page, want) {

@@ -104,7 +104,7 @@ func (s *server) departmentSave(w http.ResponseWriter, r *http.Request, q *reque
 		redirect(w, r, "/departments?saved=1")
 		return nil
 	case zhuxiang.EInvalid:
-		s.renderDepartmentForm(w, r, http.StatusUnprocessableEntity, d, fieldError(err, "name"))
+		s.renderDepartmentForm(w, r, http.StatusUnprocessableEntity, d, fieldError(err, "name", "note", "roles"))
 		return nil
 	case zhuxiang.EConflict:
 		s.renderDepartmentForm(w, r, http.StatusConflict, d, fieldError(err, "name"))

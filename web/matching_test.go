@@ -84,7 +84,7 @@ func TestNeedPagesByRole(t *testing.T) {
 		{"cun2", "/needs/" + draft.ID + "/edit", http.StatusNotFound, nil, nil},
 		{"ruoqiang", "/needs/" + draft.ID, http.StatusNotFound, nil, nil},
 		{"orguser", "/needs/" + draft.ID, http.StatusNotFound, nil, nil},
-		{"cun", "/needs/" + draft.ID, http.StatusOK, []string{"草稿", "修改", "提交审核", "13800138000", "关闭的理由"}, []string{"审核通过"}},
+		{"cun", "/needs/" + draft.ID, http.StatusOK, []string{"草稿", "修改", "提交审核", "13800138000", "/needs/" + draft.ID + "/confirm?action=close"}, []string{"审核通过"}},
 		{"hejing", "/needs/" + draft.ID, http.StatusOK, []string{"草稿", "13800138000"}, nil},
 		// An open need is public; its contact stays with its place.
 		{"cun2", "/needs/" + open.ID, http.StatusOK, []string{"公开需求：红枣销售", "对接中"}, []string{"13800138000", "王村长", "/needs/" + open.ID + "/edit"}},
@@ -231,7 +231,7 @@ func TestNeedReviewAndPublicPage(t *testing.T) {
 		mustContain(t, r, "新需求待审核：帮助销售红枣二十吨", "/notifications/")
 
 		r = county.get("/needs/" + need.ID)
-		mustContain(t, r, "审核通过", "退回的理由", "13800138000")
+		mustContain(t, r, "审核通过", "退回理由", "13800138000")
 		// A rejection needs a reason; without one the page says so next to
 		// the buttons and nothing changes.
 		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"reject"}, "version": {"1"}})
@@ -242,7 +242,7 @@ func TestNeedReviewAndPublicPage(t *testing.T) {
 		mustStatus(t, anon.get("/public/needs/"+need.ID), http.StatusNotFound)
 		mustNotContain(t, anon.get("/public/needs"), "帮助销售红枣二十吨")
 
-		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"approve"}, "version": {"1"}})
+		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"approve"}, "version": {"1"}, "confirm": {"1"}})
 		mustStatus(t, r, http.StatusSeeOther)
 		mustContain(t, county.follow(r), "已审核通过", "对接中")
 		// A second reviewer with the old version is told it was handled.
@@ -267,7 +267,7 @@ func TestNeedReviewAndPublicPage(t *testing.T) {
 		mustStatus(t, anon.get("/public/needs/nope"), http.StatusNotFound)
 
 		// Closing needs a reason too, and the village sees it.
-		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"close"}, "reason": {"村里已自行解决"}, "version": {"2"}})
+		r = county.post("/needs/"+need.ID+"/transition", url.Values{"name": {"close"}, "reason": {"村里已自行解决"}, "version": {"2"}, "confirm": {"1"}})
 		mustStatus(t, r, http.StatusSeeOther)
 		village := f.as("cun")
 		mustContain(t, village.get("/needs/"+need.ID), "已关闭", "关闭理由：村里已自行解决")
@@ -367,7 +367,7 @@ func TestOfferToPairingOverHTTP(t *testing.T) {
 		r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"accept"}})
 		mustStatus(t, r, http.StatusSeeOther)
 		mustContain(t, county.follow(r), "已接受对接", "待县市确认", "确认结对")
-		r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"confirm"}})
+		r = county.post("/needs/"+need.ID+"/matches/"+mid, url.Values{"name": {"confirm"}, "confirm": {"1"}})
 		mustStatus(t, r, http.StatusSeeOther)
 		r = county.follow(r)
 		mustContain(t, r, "已确认结对", "已结对", "和静县电子商务促进会", "查看结对")

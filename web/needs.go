@@ -262,19 +262,10 @@ type needFormData struct {
 	Errors     formErrors
 }
 
-// needFields are the fields the form shows errors next to.
-var needFields = []string{"action", "category", "title", "description", "quantity", "budget", "people", "people_kinds", "urgency",
+// needFields are the fields the form shows errors next to; the store's
+// "village" and "county" are shown beside the one place field, "region".
+var needFields = []string{"action", "category", "title", "description", "quantity", "unit", "budget", "people", "people_kinds", "urgency",
 	"wanted_by", "contact", "phone", "region"}
-
-// needFieldError files a store error under its field; the store names the
-// place "village", "county" or "region", the form has one place field.
-func needFieldError(err error) formErrors {
-	switch zhuxiang.ErrorField(err) {
-	case "village", "county":
-		return formErrors{"region": zhuxiang.ErrorMessage(err)}
-	}
-	return fieldError(err, needFields...)
-}
 
 func (s *server) needNew(w http.ResponseWriter, r *http.Request, q *request) error {
 	a := q.actor
@@ -390,6 +381,8 @@ func (s *server) needCreate(w http.ResponseWriter, r *http.Request, q *request) 
 	n := &zhuxiang.Need{}
 	in := s.readNeedForm(r, q, n)
 	if len(in.errs) > 0 {
+		// Every other problem too, so the form shows them all at once.
+		in.errs.add(n.Validate(), needFields...)
 		return s.renderNeedForm(w, r, http.StatusUnprocessableEntity, q, n, in)
 	}
 	if submitNow(r) {
@@ -419,6 +412,7 @@ func (s *server) needUpdate(w http.ResponseWriter, r *http.Request, q *request) 
 	n := *old
 	in := s.readNeedForm(r, q, &n)
 	if len(in.errs) > 0 {
+		in.errs.add(n.Validate(), needFields...)
 		return s.renderNeedForm(w, r, http.StatusUnprocessableEntity, q, &n, in)
 	}
 	if err := s.st.UpdateNeed(ctx, a, &n); err != nil {
@@ -440,10 +434,7 @@ func (s *server) needUpdate(w http.ResponseWriter, r *http.Request, q *request) 
 func (s *server) needSaveFailed(w http.ResponseWriter, r *http.Request, q *request, n *zhuxiang.Need, in needInput, err error) error {
 	switch code := zhuxiang.ErrorCodeOf(err); code {
 	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		in.errs = needFieldError(err)
-		if zhuxiang.ErrorField(err) == "version" {
-			in.errs = formErrors{"form": zhuxiang.ErrorMessage(err)}
-		}
+		in.errs = fieldError(err, needFields...)
 		return s.renderNeedForm(w, r, code.HTTPStatus(), q, n, in)
 	case zhuxiang.EForbidden:
 		if zhuxiang.ErrorField(err) == "region" {
@@ -458,7 +449,8 @@ func (s *server) needSaveFailed(w http.ResponseWriter, r *http.Request, q *reque
 // that the page offers the button only where pressing it can succeed.
 type proposalRow struct {
 	match.Candidate
-	Taken bool // a live or confirmed match exists for this pair
+	Taken       bool // a live or confirmed match exists for this pair
+	CanInterest bool // the user may express interest in it (the need's page asks per row)
 }
 
 // matchList is what the "match-list" template shows: matches with the
@@ -503,18 +495,24 @@ type needDetailData struct {
 	Need        *zhuxiang.Need
 	Actions     []zhuxiang.NeedTransition
 	CanEdit     bool
+	CanWithdraw bool
 	ShowContact bool
 	Proposals   []proposalRow
-	CanInterest bool
+	CanInterest bool // on some proposal
+	OwnOffers   bool // the proposals are the user's organization's own offers
+	CanOffer    bool // the user may publish an offer
 	Matches     matchList
 	Errors      formErrors // "transition", "interest"
 }
 
+// needDone are the flashes after a step, by the done parameter: a need's
+// steps by name, a match's (answerMatch) as "match-" and its name.
 var needDone = map[string]string{
 	"saved": "已保存为草稿。提交审核后，县市审核通过才会公开。", "submit": "已提交审核，等待县市审核。",
-	"approve": "已审核通过，需求已公开。", "reject": "已退回，村里可修改后重新提交。", "done": "已确认完成。", "close": "需求已关闭。",
-	"interest": "已表达对接意向，等待对方回应。", "accept": "已接受对接，等待县市确认结对。", "decline": "已婉拒。",
-	"confirm": "已确认结对。", "refuse": "已不予确认。", "withdraw": "已撤回对接意向。",
+	"withdraw": "已撤回修改：需求回到草稿，修改后请重新提交审核。",
+	"approve":  "已审核通过，需求已公开。", "reject": "已退回，村里可修改后重新提交。", "done": "已确认完成。", "close": "需求已关闭。",
+	"interest": "已表达对接意向，等待对方回应。", "match-accept": "已接受对接，等待县市确认结对。", "match-decline": "已婉拒。",
+	"match-confirm": "已确认结对。", "match-refuse": "已不予确认。", "match-withdraw": "已撤回对接意向。",
 }
 
 func (s *server) needDetail(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -531,32 +529,57 @@ func (s *server) needDetail(w http.ResponseWriter, r *http.Request, q *request) 
 func (s *server) renderNeed(w http.ResponseWriter, r *http.Request, q *request, status int, v *view, n *zhuxiang.Need, errs formErrors, matchErrs map[string]string) error {
 	ctx, a := r.Context(), q.actor
 	d := needDetailData{Need: n, Actions: zhuxiang.NeedActions(a, n), CanEdit: zhuxiang.CanEditNeed(a, n) == nil, Errors: errs,
-		ShowContact: zhuxiang.NeedInScope(a, n) || n.Contact != "" || n.Phone != ""}
+		CanWithdraw: zhuxiang.CanNeed(a, n, "withdraw") == nil, ShowContact: zhuxiang.NeedInScope(a, n) || n.Contact != "" || n.Phone != ""}
 	ms, err := s.st.ListMatches(ctx, a, store.MatchFilter{NeedID: n.ID})
 	if err != nil {
 		return err
 	}
 	d.Matches = s.matchList(q, "/needs/"+n.ID+"/matches", ms, matchErrs)
 	if n.Status == zhuxiang.NeedOpen {
-		d.CanInterest = slices.Contains(zhuxiang.ActorSides(a, n.CountyCode, ""), zhuxiang.SideCounty)
+		// The store shows an organization its own offers only
+		// (zhuxiang.ProposedOfferScope), each of which it may act on;
+		// the county and the admin see every candidate.
 		props, err := s.st.ProposalsForNeed(ctx, a, n.ID, 10)
 		if err != nil {
 			return err
 		}
 		d.Proposals = proposalRows(props, ms)
+		for i, p := range d.Proposals {
+			if len(zhuxiang.ActorSides(a, n.CountyCode, p.OrgID)) > 0 {
+				d.Proposals[i].CanInterest, d.CanInterest = true, true
+			}
+		}
+		d.OwnOffers = zhuxiang.OwnOrg(a) != ""
+		d.CanOffer = zhuxiang.CanCreateOffers(a) == nil
 	}
 	v.Title, v.Nav, v.Data = n.Title, "needs", d
 	s.render(w, r, status, "need", v)
 	return nil
 }
 
-// needTransition applies submit, approve, reject, done or close. A missing
-// reason or a stale version comes back on the page, next to the buttons.
+// needTransition applies a step of the need's lifecycle. An irreversible
+// step posted without the confirmation shows its confirmation instead
+// (confirm.go). A missing reason comes back beside the reason's field, a
+// stale version or a refused step on the need's page, next to the buttons.
 func (s *server) needTransition(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx, a := r.Context(), q.actor
-	id, name := r.PathValue("id"), r.PostForm.Get("name")
+	id, name, reason := r.PathValue("id"), r.PostForm.Get("name"), r.PostForm.Get("reason")
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	err := s.st.TransitionNeed(ctx, a, id, name, r.PostForm.Get("reason"), version)
+	t, _ := zhuxiang.FindNeedTransition(name)
+	if t.Confirm != "" && !confirmed(r) {
+		n, err := s.st.Need(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		// A step the user may not take is refused below, with its reason.
+		if zhuxiang.CanNeed(a, n, name) == nil {
+			d := needConfirmData(n, t, reason)
+			d.Refused = refusedUnconfirmed(t.Label)
+			s.renderConfirm(w, r, http.StatusOK, "needs", d)
+			return nil
+		}
+	}
+	err := s.st.TransitionNeed(ctx, a, id, name, reason, version)
 	switch code := zhuxiang.ErrorCodeOf(err); code {
 	case "":
 		redirect(w, r, "/needs/"+url.PathEscape(id)+"?done="+url.QueryEscape(name))
@@ -565,6 +588,12 @@ func (s *server) needTransition(w http.ResponseWriter, r *http.Request, q *reque
 		n, nerr := s.st.Need(ctx, a, id)
 		if nerr != nil {
 			return nerr
+		}
+		if t.Confirm != "" && zhuxiang.ErrorField(err) == "reason" {
+			d := needConfirmData(n, t, reason)
+			d.Errors = formErrors{"reason": zhuxiang.ErrorMessage(err)}
+			s.renderConfirm(w, r, code.HTTPStatus(), "needs", d)
+			return nil
 		}
 		return s.renderNeed(w, r, q, code.HTTPStatus(), &view{}, n, formErrors{"transition": zhuxiang.ErrorMessage(err)}, nil)
 	}
@@ -601,8 +630,8 @@ func (s *server) interestDone(w http.ResponseWriter, r *http.Request, err error,
 // needMatch answers a match from the need's page.
 func (s *server) needMatch(w http.ResponseWriter, r *http.Request, q *request) error {
 	id := r.PathValue("id")
-	return s.answerMatch(w, r, q, func(m *zhuxiang.Match) bool { return m.NeedID == id }, "/needs/"+url.PathEscape(id),
-		func(status int, errs map[string]string) error {
+	return s.answerMatch(w, r, q, "needs", func(m *zhuxiang.Match) bool { return m.NeedID == id }, "/needs/"+url.PathEscape(id),
+		func(m *zhuxiang.Match) string { return m.NeedTitle }, func(status int, errs map[string]string) error {
 			n, err := s.st.Need(r.Context(), q.actor, id)
 			if err != nil {
 				return err
@@ -612,11 +641,12 @@ func (s *server) needMatch(w http.ResponseWriter, r *http.Request, q *request) e
 }
 
 // answerMatch applies a match transition posted from a need's or an
-// offer's page. belongs checks that the match is one the page lists, so a
-// crafted URL cannot pair a page with a foreign match; again re-renders the
-// page with the error beside the match.
-func (s *server) answerMatch(w http.ResponseWriter, r *http.Request, q *request, belongs func(*zhuxiang.Match) bool, back string,
-	again func(status int, errs map[string]string) error) error {
+// offer's page (an irreversible one only when confirmed: confirm.go).
+// belongs checks that the match is one the page lists, so a crafted URL
+// cannot pair a page with a foreign match; again re-renders the page with
+// the error beside the match.
+func (s *server) answerMatch(w http.ResponseWriter, r *http.Request, q *request, nav string, belongs func(*zhuxiang.Match) bool, back string,
+	backLabel func(*zhuxiang.Match) string, again func(status int, errs map[string]string) error) error {
 	ctx, a := r.Context(), q.actor
 	m, err := s.st.Match(ctx, a, r.PathValue("mid"))
 	if err != nil {
@@ -626,10 +656,16 @@ func (s *server) answerMatch(w http.ResponseWriter, r *http.Request, q *request,
 		return zhuxiang.Errorf(zhuxiang.ENotFound, "", "对接不存在")
 	}
 	name := r.PostForm.Get("name")
+	if t, _ := zhuxiang.FindMatchTransition(name); t.Confirm != "" && !confirmed(r) && zhuxiang.CanMatch(a, m, name) == nil {
+		d := matchConfirmData(m, t, back, backLabel(m))
+		d.Refused = refusedUnconfirmed(t.Label)
+		s.renderConfirm(w, r, http.StatusOK, nav, d)
+		return nil
+	}
 	err = s.st.TransitionMatch(ctx, a, m.ID, name, r.PostForm.Get("reason"))
 	switch code := zhuxiang.ErrorCodeOf(err); code {
 	case "":
-		redirect(w, r, back+"?done="+url.QueryEscape(name)+"#matches")
+		redirect(w, r, back+"?done=match-"+url.QueryEscape(name)+"#matches")
 		return nil
 	case zhuxiang.EInvalid, zhuxiang.EConflict:
 		return again(code.HTTPStatus(), map[string]string{m.ID: zhuxiang.ErrorMessage(err)})

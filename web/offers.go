@@ -123,6 +123,11 @@ func (s *server) offerNew(w http.ResponseWriter, r *http.Request, q *request) er
 		return err
 	}
 	o := &zhuxiang.Offer{Area: zhuxiang.AreaPrefecture, Capacity: 1}
+	// A need's page links here with its action, for an organization that
+	// has no offer fitting it yet.
+	if act, ok := zhuxiang.ParseAction(r.URL.Query().Get("action")); ok {
+		o.Action = act
+	}
 	return s.renderOfferForm(w, r, http.StatusOK, q, o, offerInput{Capacity: "1"})
 }
 
@@ -232,6 +237,8 @@ func (s *server) offerCreate(w http.ResponseWriter, r *http.Request, q *request)
 		}
 	}
 	if len(in.errs) > 0 {
+		// Every other problem too, so the form shows them all at once.
+		in.errs.add(o.Validate(), offerFields...)
 		return s.renderOfferForm(w, r, http.StatusUnprocessableEntity, q, o, in)
 	}
 	id, err := s.st.CreateOffer(r.Context(), a, o)
@@ -254,6 +261,7 @@ func (s *server) offerUpdate(w http.ResponseWriter, r *http.Request, q *request)
 	o := *old
 	in := readOfferForm(r.PostForm, &o)
 	if len(in.errs) > 0 {
+		in.errs.add(o.Validate(), offerFields...)
 		return s.renderOfferForm(w, r, http.StatusUnprocessableEntity, q, &o, in)
 	}
 	if err := s.st.UpdateOffer(ctx, a, &o); err != nil {
@@ -292,8 +300,8 @@ type offerDetailData struct {
 
 var offerDone = map[string]string{
 	"saved": "已保存。", "open": "资源已恢复开放。", "paused": "资源已暂停，暂不承接新的需求。", "closed": "资源已关闭。",
-	"interest": "已表达对接意向，等待需求所在县市回应。", "accept": "已接受对接，等待县市确认结对。", "decline": "已婉拒。",
-	"confirm": "已确认结对。", "refuse": "已不予确认。", "withdraw": "已撤回对接意向。",
+	"interest": "已表达对接意向，等待需求所在县市回应。", "match-accept": "已接受对接，等待县市确认结对。", "match-decline": "已婉拒。",
+	"match-confirm": "已确认结对。", "match-refuse": "已不予确认。", "match-withdraw": "已撤回对接意向。",
 }
 
 func (s *server) offerDetail(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -389,8 +397,8 @@ func (s *server) offerInterest(w http.ResponseWriter, r *http.Request, q *reques
 // offerMatch answers a match from the offer's page.
 func (s *server) offerMatch(w http.ResponseWriter, r *http.Request, q *request) error {
 	id := r.PathValue("id")
-	return s.answerMatch(w, r, q, func(m *zhuxiang.Match) bool { return m.OfferID == id }, "/offers/"+url.PathEscape(id),
-		func(status int, errs map[string]string) error {
+	return s.answerMatch(w, r, q, "offers", func(m *zhuxiang.Match) bool { return m.OfferID == id }, "/offers/"+url.PathEscape(id),
+		func(m *zhuxiang.Match) string { return m.OfferTitle }, func(status int, errs map[string]string) error {
 			o, err := s.st.Offer(r.Context(), q.actor, id)
 			if err != nil {
 				return err

@@ -478,6 +478,9 @@ func (s *server) orgCreate(w http.ResponseWriter, r *http.Request, q *request) e
 	o := &zhuxiang.Org{}
 	in := readOrgForm(r.PostForm, q.actor, o, perm)
 	if len(in.errs) > 0 {
+		// Every other problem too, so the form shows them all at once.
+		_, err := o.Validate()
+		in.errs.add(err, orgFields...)
 		return s.renderOrgForm(w, r, http.StatusUnprocessableEntity, q, o, perm, in)
 	}
 	warn, err := s.st.CreateOrg(r.Context(), q.actor, o)
@@ -500,6 +503,8 @@ func (s *server) orgUpdate(w http.ResponseWriter, r *http.Request, q *request) e
 	o := *old
 	in := readOrgForm(r.PostForm, q.actor, &o, perm)
 	if len(in.errs) > 0 {
+		_, err := o.Validate()
+		in.errs.add(err, orgFields...)
 		return s.renderOrgForm(w, r, http.StatusUnprocessableEntity, q, &o, perm, in)
 	}
 	warn, err := s.st.UpdateOrg(r.Context(), q.actor, &o)

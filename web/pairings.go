@@ -279,6 +279,8 @@ func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *reques
 		p.VillageCode = in.Region
 	}
 	if len(errs) > 0 {
+		// Every other problem too, so the form shows them all at once.
+		errs.add(p.Validate(), pairingFields...)
 		return s.renderPairingForm(w, r, http.StatusUnprocessableEntity, q, in, errs)
 	}
 	id, err := s.st.CreatePairing(r.Context(), a, p, file)
@@ -287,12 +289,7 @@ func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *reques
 		redirect(w, r, "/pairings/"+url.PathEscape(id)+"?saved=1")
 		return nil
 	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		errs = fieldError(err, pairingFields...)
-		switch zhuxiang.ErrorField(err) {
-		case "village", "county":
-			errs = formErrors{"region": zhuxiang.ErrorMessage(err)}
-		}
-		return s.renderPairingForm(w, r, code.HTTPStatus(), q, in, errs)
+		return s.renderPairingForm(w, r, code.HTTPStatus(), q, in, fieldError(err, pairingFields...))
 	}
 	return err
 }

@@ -62,9 +62,11 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /needs/{id}", s.auth(s.needDetail))
 	mux.Handle("GET /needs/{id}/edit", s.auth(s.needEdit))
 	mux.Handle("POST /needs/{id}/edit", s.auth(s.needUpdate))
+	mux.Handle("GET /needs/{id}/confirm", s.auth(s.needConfirm))
 	mux.Handle("POST /needs/{id}/transition", s.auth(s.needTransition))
 	mux.Handle("POST /needs/{id}/interest", s.auth(s.needInterest))
 	mux.Handle("POST /needs/{id}/matches/{mid}", s.auth(s.needMatch))
+	mux.Handle("GET /needs/{id}/matches/{mid}/confirm", s.auth(s.needMatchConfirm))
 
 	mux.Handle("GET /offers", s.auth(s.offerList))
 	mux.Handle("GET /offers/new", s.auth(s.offerNew))
@@ -75,6 +77,7 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /offers/{id}/status", s.auth(s.offerStatus))
 	mux.Handle("POST /offers/{id}/interest", s.auth(s.offerInterest))
 	mux.Handle("POST /offers/{id}/matches/{mid}", s.auth(s.offerMatch))
+	mux.Handle("GET /offers/{id}/matches/{mid}/confirm", s.auth(s.offerMatchConfirm))
 
 	mux.Handle("GET /plan", s.auth(s.allocationList))
 	mux.Handle("POST /plan", s.auth(s.allocationRun))

@@ -109,10 +109,9 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) 
 	pf := r.PostForm
 	f := newUserForm{Name: pf.Get("name"), DisplayName: pf.Get("display_name"), Role: pf.Get("role"), County: pf.Get("county"),
 		Village: pf.Get("village"), OrgCode: pf.Get("org_code"), Department: pf.Get("department")}
-	role, ok := zhuxiang.ParseRole(f.Role)
-	if !ok {
-		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, formErrors{"role": "请选择角色"})
-	}
+	// An unknown role goes on to the store, which reports it with every
+	// other problem of the form.
+	role, _ := zhuxiang.ParseRole(f.Role)
 	nu := store.NewUser{Name: f.Name, DisplayName: f.DisplayName, Role: role, Password: pf.Get("password")}
 	switch role {
 	case zhuxiang.RoleCounty:

@@ -74,4 +74,35 @@
     xhr.setRequestHeader("Accept", "text/html");
     xhr.send(data);
   });
+  // Steps that cannot be undone (审核通过, 确认结对, 确认完成, 关闭需求) link to
+  // a confirmation page (a[data-dialog]). With script, that page's form
+  // opens in a dialog over the current page instead; its 返回 closes the
+  // dialog. Anything missing or failing follows the link as without script.
+  document.addEventListener("click", function (ev) {
+    var a = ev.target instanceof Element ? ev.target.closest("a[data-dialog]") : null;
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    var dialog = document.createElement("dialog");
+    if (typeof dialog.showModal !== "function" || !window.fetch || !window.DOMParser) return;
+    ev.preventDefault();
+    fetch(a.href, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (res) {
+      if (!res.ok) throw new Error("HTTP " + res.status);
+      return res.text();
+    }).then(function (html) {
+      var step = new DOMParser().parseFromString(html, "text/html").querySelector(".confirm-step");
+      if (!step) throw new Error("no confirmation"); // signed out: the link shows the login
+      dialog.className = "confirm-dialog";
+      dialog.setAttribute("aria-labelledby", "confirm-title");
+      dialog.appendChild(document.importNode(step, true));
+      document.body.appendChild(dialog);
+      dialog.addEventListener("close", function () { dialog.remove(); });
+      dialog.showModal();
+    }).catch(function () { window.location.href = a.href; });
+  });
+
+  document.addEventListener("click", function (ev) {
+    var a = ev.target instanceof Element ? ev.target.closest("dialog [data-dialog-close]") : null;
+    if (!a) return;
+    ev.preventDefault();
+    a.closest("dialog").close();
+  });
 })();
