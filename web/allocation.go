@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -107,13 +108,30 @@ func (s *server) renderAllocation(w http.ResponseWriter, r *http.Request, q *req
 	return nil
 }
 
-// allocationRun computes and saves a new allocation; the store allows only the admin.
+// allocationRun computes and saves a new allocation in a background job,
+// whose page shows the progress and then leads to the new allocation; the
+// store allows only the admin, and so does this handler before it starts.
 func (s *server) allocationRun(w http.ResponseWriter, r *http.Request, q *request) error {
-	p, _, err := s.st.Allocate(r.Context(), q.actor)
+	if err := zhuxiang.CanAllocate(q.actor); err != nil {
+		return err
+	}
+	actor := q.actor
+	j, err := s.jobs.start(actor.UserID, "plan", "计算全州对接方案", []zhuxiang.Step{zhuxiang.StepLoad, zhuxiang.StepScore, zhuxiang.StepSolve, zhuxiang.StepSave},
+		func(ctx context.Context) (jobResult, error) {
+			p, _, err := s.st.Allocate(ctx, actor)
+			if err != nil {
+				return jobResult{}, err
+			}
+			return jobResult{URL: "/plan/" + url.PathEscape(p.ID) + "?done=1"}, nil
+		})
+	if busy, ok := err.(errBusy); ok {
+		s.renderError(w, r, http.StatusServiceUnavailable, string(busy))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/plan/"+url.PathEscape(p.ID)+"?done=1")
+	redirect(w, r, "/jobs/"+j.ID)
 	return nil
 }
 

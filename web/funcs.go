@@ -39,6 +39,7 @@ func (s *server) funcs() template.FuncMap {
 		"deptRole":              deptRole,
 		"countyName":            func(m map[string]string, code string) string { return m[code] },
 		"inc":                   func(i int) int { return i + 1 },
+		"importLabel":           func(k string) string { return importLabels[k] },
 		"options":               selectOptions,
 		"yuan":                  yuan,
 		"urgency":               zhuxiang.UrgencyLabel,

@@ -428,7 +428,7 @@ func TestAllocationPages(t *testing.T) {
 		mustNotContain(t, dept.get("/"), `href="/plan"`)
 
 		admin := f.as("admin1")
-		r = admin.post("/plan", nil)
+		r = admin.finish(admin.post("/plan", nil))
 		mustStatus(t, r, http.StatusSeeOther)
 		first := idFrom(t, r.Location, "/plan/")
 		r = admin.follow(r)
@@ -436,7 +436,7 @@ func TestAllocationPages(t *testing.T) {
 			"这是第一份方案", "本方案覆盖重点村", "1/1", "行动一致·产业发展")
 		// A second plan after a new offer compares with the first.
 		f.offer(f.org.ID, "上门照护服务", zhuxiang.ActionWelfare, zhuxiang.OfferVolunteers)
-		r = admin.post("/plan", nil)
+		r = admin.finish(admin.post("/plan", nil))
 		mustStatus(t, r, http.StatusSeeOther)
 		r = admin.get("/plan")
 		mustContain(t, r, "最新方案", "与上次方案比较", "老人生活照护", "未匹配", "和静县电子商务促进会·上门照护服务", "/plan/"+first)
@@ -648,11 +648,11 @@ func TestImportPairings(t *testing.T) {
 		f.org.CreditCode + ",和静县,巴伦台镇,测试一村,产业发展,2025-03-01,,已有结对\n" +
 		"没有登记的协会,和静县,,,,2025-03-01,,\n" +
 		f.org.CreditCode + ",若羌县,,,,2025-04-01,,\n"
-	r = c.upload("/import/pairings", "pairings.csv", []byte(csv), "", c.csrf)
+	r = c.finish(c.upload("/import/pairings", "pairings.csv", []byte(csv), "", c.csrf))
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "全部未保存", "未登记", "县市用户只能导入本县市的结对")
 	mustNotContain(t, c.get("/pairings"), "和静县电子商务促进会")
-	r = c.upload("/import/pairings", "pairings.csv", []byte(csv), "partial", c.csrf)
+	r = c.finish(c.upload("/import/pairings", "pairings.csv", []byte(csv), "partial", c.csrf))
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "部分保存", "查看结对")
 	r = c.get("/pairings?source=import")
