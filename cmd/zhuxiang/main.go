@@ -284,7 +284,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			case *partial:
 				mode = zhuxiang.ImportPartial
 			}
-			return importFile(ctx, st, cmd, fs.Arg(0), mode, *asJSON, stdout)
+			return importFile(ctx, st, cmd, fs.Arg(0), mode, *asJSON, stdout, stderr)
 		})
 	case "export orgs":
 		return with(func(st *store.Store) error {
@@ -309,7 +309,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBenchMatch(rest, stdout)
 	case "match plan":
 		asJSON := fs.Bool("json", false, "以 JSON 输出")
-		return with(func(st *store.Store) error { return matchAllocate(ctx, st, *asJSON, stdout) })
+		return with(func(st *store.Store) error { return matchAllocate(ctx, st, *asJSON, stdout, stderr) })
 	case "match export-dimacs":
 		return with(func(st *store.Store) error {
 			if fs.NArg() != 1 {
@@ -392,7 +392,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitCode(2)
 }
 
-func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhuxiang.ImportMode, asJSON bool, stdout io.Writer) error {
+func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhuxiang.ImportMode, asJSON bool, stdout, stderr io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("无法打开文件 %s: %v", path, err)
@@ -402,6 +402,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 	t, err := sheet.Read(f, path, sheet.DefaultLimits())
 	var res *zhuxiang.ImportResult
 	if err == nil {
+		ctx, clearProgress := withTerminalProgress(ctx, stderr)
 		switch cmd {
 		case "import regions":
 			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, mode)
@@ -410,6 +411,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		default:
 			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, mode)
 		}
+		clearProgress()
 	}
 	if err != nil {
 		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {
