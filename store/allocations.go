@@ -182,9 +182,10 @@ func (s *Store) Allocation(ctx context.Context, a zhuxiang.Actor, id string) (*S
 
 // AllocationChange is how one need fares in an allocation compared with the previous.
 type AllocationChange struct {
-	NeedID    string
-	NeedTitle string
-	Place     string
+	NeedID     string
+	NeedTitle  string
+	CountyCode string
+	Place      string
 	Before    string // the offer's title before, or "未匹配" / "（不在上次方案中）"
 	After     string
 }
@@ -209,14 +210,14 @@ func CompareAllocations(prev, cur *SavedAllocation) []AllocationChange {
 		o, ok := old[it.NeedID]
 		switch {
 		case !ok:
-			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, "（不在上次方案中）", label(it)})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.CountyCode, it.Place, "（不在上次方案中）", label(it)})
 		case o.OfferID != it.OfferID:
-			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, label(o), label(it)})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.CountyCode, it.Place, label(o), label(it)})
 		}
 	}
 	for _, it := range prev.Items {
 		if !seen[it.NeedID] {
-			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, label(it), "（已不在对接中）"})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.CountyCode, it.Place, label(it), "（已不在对接中）"})
 		}
 	}
 	return out
