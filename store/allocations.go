@@ -186,8 +186,8 @@ type AllocationChange struct {
 	NeedTitle  string
 	CountyCode string
 	Place      string
-	Before    string // the offer's title before, or "未匹配" / "（不在上次方案中）"
-	After     string
+	Before     string // the offer's title before, or "未匹配" / "（不在上次方案中）"
+	After      string
 }
 
 // CompareAllocations lists the needs whose assignment differs between two saved
