@@ -138,7 +138,7 @@ func allocationPage(p, prev *store.SavedAllocation, base, county, show string, p
 		}
 	}
 	counts := map[string]int{"assigned": len(assigned), "unmatched": len(unmatched), "changes": len(changes)}
-	for _, t := range []struct{ show, label string }{{"assigned", "分配结果"}, {"unmatched", "未匹配的需求"}, {"changes", "与上次比较"}} {
+	for _, t := range []struct{ show, label string }{{"assigned", "已分配"}, {"unmatched", "未匹配"}, {"changes", "有变化"}} {
 		d.Tabs = append(d.Tabs, planTab{Show: t.show, Label: t.label, Count: counts[t.show], URL: link(county, t.show, 1), Current: t.show == show})
 	}
 	n := counts[show]

@@ -35,7 +35,7 @@ var importLabels = map[string]string{"orgs": "社会组织", "regions": "行政�
 // it again.
 func (s *server) importPageData(ctx context.Context, q *request, kind, msg string) importPageData {
 	d := importPageData{Kind: kind, Error: msg, Jobs: s.jobs.of(q.actor.UserID, "import")}
-	past, err := s.st.PastImports(ctx, q.actor, 10)
+	past, err := s.st.PastImports(ctx, q.actor, 5)
 	if err != nil {
 		s.log.Error("past imports", "err", err)
 	}

@@ -218,9 +218,10 @@ type jobStatus struct {
 	Step    string    `json:"step,omitempty"` // the current step's name
 	Done    int       `json:"done"`           // of the current step
 	Total   int       `json:"total"`
-	Percent int       `json:"percent"` // of the whole job
-	Text    string    `json:"text"`    // one line for people
-	URL     string    `json:"url"`     // where the result is shown
+	Percent int       `json:"percent"`           // of the whole job
+	Text    string    `json:"text"`              // one line for people
+	URL     string    `json:"url"`               // where the result is shown
+	Outcome string    `json:"outcome,omitempty"` // a finished job's result in a word or two
 	Started time.Time `json:"-"`
 }
 
@@ -259,12 +260,24 @@ func (j *job) status() jobStatus {
 			s.Text = fmt.Sprintf("第 %d/%d 步，%s…", idx+1, len(j.Steps), s.Step)
 		}
 	case jobDone:
-		s.Percent, s.Text = 100, "已完成"
+		s.Percent, s.Text, s.Outcome = 100, "已完成", "已完成"
 		if j.result.URL != "" {
 			s.URL = j.result.URL
 		}
+		switch res := j.result; {
+		case res.FileError != nil:
+			s.Outcome = "文件有误，未保存"
+		case res.Import != nil && res.Import.Res.DryRun:
+			s.Outcome = "仅校验"
+		case res.Import != nil && res.Import.Res.Stored && len(res.Import.Res.Rejected) > 0:
+			s.Outcome = "部分保存"
+		case res.Import != nil && res.Import.Res.Stored:
+			s.Outcome = "已保存"
+		case res.Import != nil:
+			s.Outcome = "有误，未保存"
+		}
 	case jobFailed:
-		s.Percent, s.Text = 100, "未完成："+zhuxiang.ErrorMessage(j.err)
+		s.Percent, s.Text, s.Outcome = 100, "未完成："+zhuxiang.ErrorMessage(j.err), "未完成"
 	}
 	return s
 }

@@ -163,7 +163,7 @@ func TestImportJob(t *testing.T) {
 	}
 	// Later, the import page lists the job and the stored import.
 	r = c.get("/import")
-	mustContain(t, r, `href="`+job+`"`, "已完成", "最近的导入", `<td data-label="新增" class="num">1000</td>`)
+	mustContain(t, r, `href="`+job+`"`, "已保存", "最近的导入", `<td data-label="新增" class="num">1000</td>`)
 
 	// A file refused for its header is shown on the import page, at its form.
 	r = c.finish(c.upload("/import/pairings", "p.csv", []byte("甲,乙\n1,2\n"), "", c.csrf))

@@ -433,7 +433,7 @@ func TestAllocationPages(t *testing.T) {
 		first := idFrom(t, r.Location, "/plan/")
 		r = admin.follow(r)
 		mustContain(t, r, "已计算新的对接方案", "电商销售核桃", "电商平台助销", "重点村", "本方案覆盖重点村", "1/1", "行动一致·产业发展",
-			"各县市", `<a href="/plan?county=652827">和静县</a>`, "未匹配的需求 <span class=\"tab-count num-text\">1</span>")
+			"各县市", `<a href="/plan?county=652827">和静县</a>`, "未匹配 <span class=\"tab-count num-text\">1</span>")
 		mustNotContain(t, r, "老人生活照护") // on the unmatched tab
 		r = admin.get("/plan?county=&show=unmatched")
 		mustContain(t, r, "全州：未匹配的需求", "老人生活照护", "暂无“扶弱济困”行动的可用资源")
