@@ -126,3 +126,22 @@ func TestPlanPageSize(t *testing.T) {
 		t.Errorf("county totals: sum %d, total %+v, matched %d", sum, part.Total, cur.Matched)
 	}
 }
+
+// TestPlaceAndThousands checks two small formatters the plan and job pages
+// use: names kept whole (and escaped), and counts with separators.
+func TestPlaceAndThousands(t *testing.T) {
+	for in, want := range map[string]string{
+		"焉耆回族自治县 七个星镇 <b>村": `<span class="nowrap">焉耆回族自治县</span> <span class="nowrap">七个星镇</span> <span class="nowrap">&lt;b&gt;村</span>`,
+		"  和静县  ": `<span class="nowrap">和静县</span>`,
+		"":        "",
+	} {
+		if got := string(place(in)); got != want {
+			t.Errorf("place(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 123456789: "123,456,789", -1234: "-1,234", -999: "-999"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
