@@ -65,7 +65,9 @@ func TestBrowserImportProgress(t *testing.T) {
 
 	// Let the checks finish and hold the job again in the middle of saving.
 	g.mu.Lock()
-	g.at = func(step zhuxiang.Step, done, total int) bool { return step == zhuxiang.StepSave && done >= total/2 && done < total }
+	g.at = func(step zhuxiang.Step, done, total int) bool {
+		return step == zhuxiang.StepSave && done >= total/2 && done < total
+	}
 	g.mu.Unlock()
 	g.resume <- struct{}{}
 	<-g.stopped
