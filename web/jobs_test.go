@@ -50,7 +50,7 @@ func (c *client) jobStatus(jobURL string) jobStatus {
 }
 
 // newEnvWithOptions is newEnvOn with the handler's options chosen by the
-// test (a job hook).
+// test (a job hook); the logger is always a discarding one.
 func newEnvWithOptions(t testing.TB, engine string, opts Options) *env {
 	t.Helper()
 	st := storetest.Open(t, engine)
