@@ -502,7 +502,12 @@ func TestPhoneScreens(t *testing.T) {
 			check(role, r.Location, "job-running")
 			g.open()
 			g.resume <- struct{}{}
-			c.finish(r)
+			// The page follows the job by itself and goes on to the plan;
+			// wait for that, so that its navigation cannot cross the next.
+			b.do(chromedp.WaitVisible(chromedp.CSS(".flash-ok")))
+			if loc := b.location(); !strings.Contains(loc, "/plan/") {
+				t.Errorf("the plan job's page went on to %s", loc)
+			}
 			f.jobs["admin"] = append(f.jobs["admin"], r.Location)
 		}
 		visit(role)
