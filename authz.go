@@ -525,6 +525,18 @@ func CanAllocate(a Actor) error {
 	return nil
 }
 
+// CanSeeJob says whether the actor may follow a piece of long work (an
+// import, an allocation run) and read its result: only the account that
+// started it. An import's refused rows quote the file, which may hold
+// records of the starter's scope that nobody else may read; pages answer
+// "not found", so that another user cannot learn the job exists.
+func CanSeeJob(a Actor, owner string) error {
+	if a.UserID == "" || a.UserID != owner {
+		return forbiddenf("", "只能查看自己发起的任务")
+	}
+	return nil
+}
+
 // CanEditMatchWeights says whether the actor may change the scoring weights.
 func CanEditMatchWeights(a Actor) error {
 	if !isAdmin(a) {

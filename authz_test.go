@@ -131,6 +131,8 @@ func TestAuthz(t *testing.T) {
 		{"CanSeeAllocations", func(a Actor) bool { return ok(CanSeeAllocations(a)) }, "YYY.....Y..."},
 		{"CanAllocate", func(a Actor) bool { return ok(CanAllocate(a)) }, "Y.......Y..."},
 		{"CanEditMatchWeights", func(a Actor) bool { return ok(CanEditMatchWeights(a)) }, "Y.......Y..."},
+		{"CanSeeJob of the county user's", func(a Actor) bool { return ok(CanSeeJob(a, "c")) }, ".Y.........."},
+		{"CanSeeJob of nobody's", func(a Actor) bool { return ok(CanSeeJob(a, "")) }, "............"},
 		{"SignedIn", SignedIn, "YYYYYYYYY..Y"},
 	}
 	for _, r := range rows {

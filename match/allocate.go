@@ -49,7 +49,11 @@ func (r *Result) WriteDIMACS(w io.Writer) error { return r.problem.WriteDIMACS(w
 // capacity so that first the number of key villages reached is as large as
 // possible, then the total score: an exact optimum (min-cost flow), the same
 // for the same data whatever order it came in.
-func Allocate(in *Input) (*Result, error) {
+func Allocate(in *Input) (*Result, error) { return AllocateProgress(in, nil) }
+
+// AllocateProgress is Allocate telling p how far it has come: the scoring,
+// need by need, then the solver as one step.
+func AllocateProgress(in *Input, progress zhuxiang.Progress) (*Result, error) {
 	needs := slices.Clone(in.Needs)
 	slices.SortFunc(needs, func(a, b *zhuxiang.Need) int { return cmp.Compare(a.ID, b.ID) })
 	var offers []*zhuxiang.Offer
@@ -60,6 +64,7 @@ func Allocate(in *Input) (*Result, error) {
 	}
 	slices.SortFunc(offers, func(a, b *zhuxiang.Offer) int { return cmp.Compare(a.ID, b.ID) })
 
+	progress.Tick(zhuxiang.StepScore, 0, len(needs))
 	p := &flow.Problem{Needs: len(needs), Offers: len(offers), Capacity: make([]int32, len(offers)),
 		Group: make([]int32, len(needs)), Start: make([]int32, 1, len(needs)+1)}
 	for j, o := range offers {
@@ -123,14 +128,17 @@ func Allocate(in *Input) (*Result, error) {
 			p.Score = append(p.Score, int32(a.c.Score))
 		}
 		p.Start = append(p.Start, int32(len(p.Offer)))
+		progress.Tick(zhuxiang.StepScore, i+1, len(needs))
 	}
 	p.Groups = len(groupCode)
 
+	progress.Tick(zhuxiang.StepSolve, 0, 1)
 	start := time.Now()
 	sol, err := flow.Solve(p)
 	if err != nil {
 		return nil, err
 	}
+	progress.Tick(zhuxiang.StepSolve, 1, 1)
 	r := &Result{Needs: len(needs), Offers: len(offers), Arcs: len(p.Offer), Matched: sol.Matched,
 		KeyVillages: p.Groups, KeyReached: sol.Reached, TotalScore: sol.Score, Cost: sol.Cost,
 		Seconds: time.Since(start).Seconds(), problem: p}

@@ -60,11 +60,14 @@ func (s *Store) Allocate(ctx context.Context, a zhuxiang.Actor) (*SavedAllocatio
 	if err := zhuxiang.CanAllocate(a); err != nil {
 		return nil, nil, err
 	}
+	progress := zhuxiang.ProgressOf(ctx)
+	progress.Tick(zhuxiang.StepLoad, 0, 1)
 	in, err := s.MatchInput(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := match.Allocate(in)
+	progress.Tick(zhuxiang.StepLoad, 1, 1)
+	r, err := match.AllocateProgress(in, progress)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,16 +80,20 @@ func (s *Store) Allocate(ctx context.Context, a zhuxiang.Actor) (*SavedAllocatio
 			p.ID, ts(p.CreatedAt), a.Name, p.Needs, p.Offers, p.Arcs, p.Matched, p.KeyVillages, p.KeyReached, p.TotalScore, p.Cost, int64(r.Seconds*1e6), string(w)); err != nil {
 			return err
 		}
-		for _, as := range r.Assignments {
+		items := len(r.Assignments) + len(r.Unmatched)
+		progress.Tick(zhuxiang.StepSave, 0, items)
+		for i, as := range r.Assignments {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO plan_items (plan_id, need_id, offer_id, score, reasons) VALUES ($1, $2, $3, $4, $5)`,
 				p.ID, as.NeedID, as.OfferID, as.Score, strings.Join(as.Reasons, "|")); err != nil {
 				return err
 			}
+			progress.Tick(zhuxiang.StepSave, i+1, items)
 		}
-		for _, u := range r.Unmatched {
+		for i, u := range r.Unmatched {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO plan_items (plan_id, need_id, offer_id, score, reasons) VALUES ($1, $2, '', 0, $3)`, p.ID, u.NeedID, u.Reason); err != nil {
 				return err
 			}
+			progress.Tick(zhuxiang.StepSave, len(r.Assignments)+i+1, items)
 		}
 		return tx.audit("create", "plan", p.ID, []Change{{Field: "对接方案", After: "需求" + strconv.Itoa(p.Needs) + "个，匹配" + strconv.Itoa(p.Matched) +
 			"个，覆盖重点村" + strconv.Itoa(p.KeyReached) + "/" + strconv.Itoa(p.KeyVillages)}})
@@ -175,11 +182,12 @@ func (s *Store) Allocation(ctx context.Context, a zhuxiang.Actor, id string) (*S
 
 // AllocationChange is how one need fares in an allocation compared with the previous.
 type AllocationChange struct {
-	NeedID    string
-	NeedTitle string
-	Place     string
-	Before    string // the offer's title before, or "未匹配" / "（不在上次方案中）"
-	After     string
+	NeedID     string
+	NeedTitle  string
+	CountyCode string
+	Place      string
+	Before     string // the offer's title before, or "未匹配" / "（不在上次方案中）"
+	After      string
 }
 
 // CompareAllocations lists the needs whose assignment differs between two saved
@@ -202,14 +210,14 @@ func CompareAllocations(prev, cur *SavedAllocation) []AllocationChange {
 		o, ok := old[it.NeedID]
 		switch {
 		case !ok:
-			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, "（不在上次方案中）", label(it)})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.CountyCode, it.Place, "（不在上次方案中）", label(it)})
 		case o.OfferID != it.OfferID:
-			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, label(o), label(it)})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.CountyCode, it.Place, label(o), label(it)})
 		}
 	}
 	for _, it := range prev.Items {
 		if !seen[it.NeedID] {
-			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.Place, label(it), "（已不在对接中）"})
+			out = append(out, AllocationChange{it.NeedID, it.NeedTitle, it.CountyCode, it.Place, label(it), "（已不在对接中）"})
 		}
 	}
 	return out

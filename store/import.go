@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
+	"strconv"
+	"time"
 
 	"zhuxiang"
 )
@@ -63,7 +66,8 @@ type importKind[T any] struct {
 	// create writes the new records, in file order. entry(i) is the number
 	// of the audit entry that will list fresh[i], for records that point at
 	// their creation (an organization's history shows it as its own line).
-	create func(ctx context.Context, tx *writeTx, fresh []*T, entry func(i int) int64) error
+	// saved(n) says that the first n are written, for the progress bar.
+	create func(ctx context.Context, tx *writeTx, fresh []*T, entry func(i int) int64, saved func(n int)) error
 	// created names a created record in its batch's audit entry.
 	created func(it *T) ImportedRecord
 }
@@ -92,7 +96,9 @@ type ImportedRecord struct {
 // rows the parser already refused and rows counts the file's data rows.
 func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importKind[T], items []T, rejected []zhuxiang.RowError, rows int, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
 	res := &zhuxiang.ImportResult{Rows: rows, DryRun: mode == zhuxiang.ImportDryRun, Rejected: append([]zhuxiang.RowError{}, rejected...)}
+	progress := zhuxiang.ProgressOf(ctx)
 	err := s.write(ctx, a, func(tx *writeTx) error {
+		progress.Tick(zhuxiang.StepCheck, 0, len(items))
 		if err := k.load(ctx, tx); err != nil {
 			return err
 		}
@@ -125,6 +131,7 @@ func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importK
 			default:
 				unchanged++
 			}
+			progress.Tick(zhuxiang.StepCheck, i+1, len(items))
 		}
 		sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Row < res.Rejected[j].Row })
 		res.Valid = len(fresh) + len(changed) + unchanged
@@ -136,10 +143,13 @@ func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importK
 		if !store || res.Valid == 0 {
 			return nil
 		}
+		toSave := len(changed) + len(fresh)
+		progress.Tick(zhuxiang.StepSave, 0, toSave)
 		for i, it := range changed {
 			if err := k.update(ctx, tx, it); err != nil {
 				return err
 			}
+			progress.Tick(zhuxiang.StepSave, i+1, toSave)
 			if err := tx.audit("update", k.entity, updates[i].id, updates[i].changes); err != nil {
 				return err
 			}
@@ -149,7 +159,8 @@ func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importK
 			if err != nil {
 				return err
 			}
-			if err := k.create(ctx, tx, fresh, func(i int) int64 { return first + int64(i/importBatch) }); err != nil {
+			saved := func(n int) { progress.Tick(zhuxiang.StepSave, len(changed)+n, toSave) }
+			if err := k.create(ctx, tx, fresh, func(i int) int64 { return first + int64(i/importBatch) }, saved); err != nil {
 				return err
 			}
 			for i := 0; i < len(fresh); i += importBatch {
@@ -170,4 +181,41 @@ func runImport[T any](ctx context.Context, s *Store, a zhuxiang.Actor, k importK
 		return nil, err
 	}
 	return res, nil
+}
+
+// PastImport is an import that stored something, as its audit entry tells.
+type PastImport struct {
+	At        time.Time
+	Entity    string // org, region or pairing
+	Rows      int
+	Created   int
+	Updated   int
+	Unchanged int
+	Rejected  int // rows left out by a partial import
+}
+
+// PastImports lists the actor's own imports that stored something, newest
+// first, from the audit log: the import page shows them so that a person
+// who left a long import finds what it did. Only imports by the actor's own
+// account are read, whoever it is; nobody reads another's here.
+func (s *Store) PastImports(ctx context.Context, a zhuxiang.Actor, limit int) ([]PastImport, error) {
+	if a.UserID == "" {
+		return nil, nil
+	}
+	rows, err := s.query(ctx, `SELECT at, entity, summary FROM audit_log WHERE actor_id = $1 AND op = 'import' ORDER BY seq DESC LIMIT `+strconv.Itoa(max(1, min(limit, 100))), a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PastImport
+	for rows.Next() {
+		var at, entity, summary string
+		if err := rows.Scan(&at, &entity, &summary); err != nil {
+			return nil, err
+		}
+		var c map[string]int
+		_ = json.Unmarshal([]byte(summary), &c) // an entry of another shape shows no counts
+		out = append(out, PastImport{At: parseTS(at), Entity: entity, Rows: c["行数"], Created: c["新增"], Updated: c["更新"], Unchanged: c["无变化"], Rejected: c["有误"]})
+	}
+	return out, rows.Err()
 }

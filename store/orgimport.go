@@ -95,8 +95,8 @@ func (s *Store) ImportOrgs(ctx context.Context, a zhuxiang.Actor, items []OrgImp
 		update: func(ctx context.Context, tx *writeTx, it *OrgImport) error {
 			return s.updateOrgRow(ctx, tx, a, it.Org, it.old)
 		},
-		create: func(ctx context.Context, tx *writeTx, fresh []*OrgImport, entry func(i int) int64) error {
-			return s.insertImportedOrgs(ctx, tx, a, fresh, entry)
+		create: func(ctx context.Context, tx *writeTx, fresh []*OrgImport, entry func(i int) int64, saved func(int)) error {
+			return s.insertImportedOrgs(ctx, tx, a, fresh, entry, saved)
 		},
 		created: func(it *OrgImport) ImportedRecord {
 			return ImportedRecord{ID: it.Org.ID, Name: it.Org.Name, Code: it.Org.CreditCode, Row: it.Row}
@@ -145,7 +145,7 @@ func (s *Store) orgsByCode(ctx context.Context, q querier, rows []OrgImport) (ma
 // goroutine derives what each row needs (search keys, the kinds and
 // inspections as text) while this one writes, so the two cores share an
 // import; the statements are prepared once.
-func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.Actor, fresh []*OrgImport, entry func(i int) int64) error {
+func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.Actor, fresh []*OrgImport, entry func(i int) int64, saved func(int)) error {
 	ins, err := tx.PrepareContext(ctx, sqlInsertOrg)
 	if err != nil {
 		return err
@@ -198,6 +198,7 @@ func (s *Store) insertImportedOrgs(ctx context.Context, tx *writeTx, a zhuxiang.
 			}
 		}
 		i++
+		saved(i)
 	}
 	return nil
 }

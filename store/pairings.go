@@ -363,11 +363,12 @@ func (s *Store) ImportPairings(ctx context.Context, a zhuxiang.Actor, items []Pa
 			}
 			return checked{action: rowCreate}, nil
 		},
-		create: func(ctx context.Context, tx *writeTx, fresh []*PairingImport, _ func(int) int64) error {
-			for _, it := range fresh {
+		create: func(ctx context.Context, tx *writeTx, fresh []*PairingImport, _ func(int) int64, saved func(int)) error {
+			for i, it := range fresh {
 				if err := s.insertPairing(ctx, tx, a, it.Pairing, nil); err != nil {
 					return err
 				}
+				saved(i + 1)
 			}
 			return nil
 		},

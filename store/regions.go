@@ -284,8 +284,8 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 				regionSearch(r.Name, r.Code), now, a.Name, r.Code)
 			return err
 		},
-		create: func(ctx context.Context, tx *writeTx, fresh []*RegionRow, _ func(int) int64) error {
-			for _, row := range fresh {
+		create: func(ctx context.Context, tx *writeTx, fresh []*RegionRow, _ func(int) int64, saved func(int)) error {
+			for i, row := range fresh {
 				r := row.region
 				if _, err := tx.ExecContext(ctx, `INSERT INTO regions (code, name, level, parent_code, county_code, county_class, tag_lifted, tag_key, tag_model, official, demo, search, created_at, updated_at, updated_by)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)`,
@@ -294,6 +294,7 @@ func (s *Store) ImportRegions(ctx context.Context, a zhuxiang.Actor, rows []Regi
 					regionSearch(r.Name, r.Code), now, a.Name); err != nil {
 					return err
 				}
+				saved(i + 1)
 			}
 			return nil
 		},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -21,18 +22,145 @@ import (
 
 type allocationData struct {
 	Allocation *store.SavedAllocation // nil before the first run
-	Assigned   []store.AllocationItem
-	Unmatched  []store.AllocationItem
 	Previous   *store.SavedAllocation
-	Changes    []store.AllocationChange
-	History    []*store.SavedAllocation
-	Reached    int // key villages paired so far, whatever allocation
+	History    []*store.SavedAllocation // the latest runs, newest first
+	Reached    int                      // key villages paired so far, whatever allocation
 	KeyTotal   int
 	CanRun     bool
 	Latest     bool
-	County     string // the county whose lines are shown; "" for all
-	Unmatched0 int    // unmatched needs in the whole allocation, whatever the county shown
+	Running    []jobStatus // the user's allocation runs in progress
 	Counties   []option
+	allocationPart
+}
+
+// allocationPart is what the page shows of one saved allocation: totals
+// per county, and one page of one list (assignments, unmatched needs or
+// changes since the previous run) for the county chosen. At prefecture
+// scale an allocation has thousands of lines; the page shows at most
+// planPageSize of them, so that it stays small on a village's phone.
+type allocationPart struct {
+	County     string // the county whose lines are shown; "" for all
+	CountyName string // its name, or 全州
+	ByCounty   []countyLine
+	Total      countyLine // the whole prefecture
+	Show       string     // "assigned", "unmatched" or "changes"
+	Tabs       []planTab
+	Assigned   []store.AllocationItem // the page shown, when Show is "assigned"
+	Unmatched  []store.AllocationItem // … "unmatched"
+	Changes    []store.AllocationChange
+	Page       int // 1-based
+	Pages      int
+	PrevURL    string
+	NextURL    string
+}
+
+// countyLine is one county's figures in an allocation.
+type countyLine struct {
+	Code, Name         string
+	Needs, Matched     int
+	KeyNeeds, KeyMatch int // needs from key villages, and of those matched
+	URL                string
+	Current            bool
+}
+
+// add counts one need's line of the allocation.
+func (c *countyLine) add(it store.AllocationItem) {
+	c.Needs++
+	if it.KeyVillage {
+		c.KeyNeeds++
+	}
+	if it.OfferID != "" {
+		c.Matched++
+		if it.KeyVillage {
+			c.KeyMatch++
+		}
+	}
+}
+
+// Unmatched is how many needs the line leaves without an offer.
+func (c countyLine) Unmatched() int { return c.Needs - c.Matched }
+
+// planTab is one of the lists the page can show.
+type planTab struct {
+	Show, Label string
+	Count       int
+	URL         string
+	Current     bool
+}
+
+// planPageSize is how many lines of a list one page shows.
+const planPageSize = 50
+
+// allocationPage builds what the page shows of allocation p (compared with
+// prev, which may be nil) for county ("" for all), list show and page
+// number page; base is the page's path, and counties are listed in their order.
+func allocationPage(p, prev *store.SavedAllocation, base, county, show string, page int, counties []*zhuxiang.Region) allocationPart {
+	d := allocationPart{County: county, CountyName: "全州", Show: show, Page: page}
+	link := func(county, show string, page int) string {
+		v := url.Values{"county": {county}}
+		if show != "assigned" {
+			v.Set("show", show)
+		}
+		if page > 1 {
+			v.Set("page", strconv.Itoa(page))
+		}
+		return base + "?" + v.Encode()
+	}
+	idx := map[string]int{}
+	for _, c := range counties {
+		idx[c.Code] = len(d.ByCounty)
+		d.ByCounty = append(d.ByCounty, countyLine{Code: c.Code, Name: c.Name, URL: link(c.Code, show, 1), Current: c.Code == county})
+		if c.Code == county {
+			d.CountyName = c.Name
+		}
+	}
+	var assigned, unmatched []store.AllocationItem
+	for _, it := range p.Items {
+		d.Total.add(it)
+		if i, ok := idx[it.CountyCode]; ok {
+			d.ByCounty[i].add(it)
+		}
+		if county != "" && it.CountyCode != county {
+			continue
+		}
+		if it.OfferID != "" {
+			assigned = append(assigned, it)
+		} else {
+			unmatched = append(unmatched, it)
+		}
+	}
+	d.Total.Name, d.Total.URL, d.Total.Current = "全州", link("", show, 1), county == ""
+	var changes []store.AllocationChange
+	if prev != nil {
+		for _, c := range store.CompareAllocations(prev, p) {
+			if county == "" || c.CountyCode == county {
+				changes = append(changes, c)
+			}
+		}
+	}
+	counts := map[string]int{"assigned": len(assigned), "unmatched": len(unmatched), "changes": len(changes)}
+	for _, t := range []struct{ show, label string }{{"assigned", "已分配"}, {"unmatched", "未匹配"}, {"changes", "有变化"}} {
+		d.Tabs = append(d.Tabs, planTab{Show: t.show, Label: t.label, Count: counts[t.show], URL: link(county, t.show, 1), Current: t.show == show})
+	}
+	n := counts[show]
+	d.Pages = max(1, (n+planPageSize-1)/planPageSize)
+	d.Page = min(max(1, page), d.Pages)
+	lo, hi := (d.Page-1)*planPageSize, min(n, d.Page*planPageSize)
+	switch show {
+	case "assigned":
+		d.Assigned = assigned[lo:hi]
+	case "unmatched":
+		d.Unmatched = unmatched[lo:hi]
+	case "changes":
+		d.Changes = changes[lo:hi]
+	}
+	if d.Page > 1 {
+		d.PrevURL = link(county, show, d.Page-1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = link(county, show, d.Page+1)
+	}
+	return d
 }
 
 // allocationList shows the latest saved allocation; allocationShow an earlier one. Both
@@ -45,19 +173,33 @@ func (s *server) allocationShow(w http.ResponseWriter, r *http.Request, q *reque
 	return s.renderAllocation(w, r, q, r.PathValue("id"))
 }
 
+// planHistoryShown is how many earlier runs the page lists.
+const planHistoryShown = 20
+
 func (s *server) renderAllocation(w http.ResponseWriter, r *http.Request, q *request, id string) error {
 	ctx, a := r.Context(), q.actor
 	history, err := s.st.Allocations(ctx, a, 100)
 	if err != nil {
 		return err
 	}
-	d := allocationData{History: history, CanRun: zhuxiang.CanAllocate(a) == nil}
+	d := allocationData{History: history[:min(len(history), planHistoryShown)], CanRun: zhuxiang.CanAllocate(a) == nil}
+	for _, j := range s.jobs.of(a.UserID, "plan") {
+		if j.State == jobQueued || j.State == jobRunning {
+			d.Running = append(d.Running, j)
+		}
+	}
 	// A county reads its own lines first; anyone may choose another county
 	// or the whole prefecture, because the allocation is one for all.
-	d.County = r.URL.Query().Get("county")
-	if _, set := r.URL.Query()["county"]; !set {
-		d.County, _ = zhuxiang.HomePlace(a)
+	qs := r.URL.Query()
+	county := qs.Get("county")
+	if _, set := qs["county"]; !set {
+		county, _ = zhuxiang.HomePlace(a)
 	}
+	show := qs.Get("show")
+	if show != "unmatched" && show != "changes" {
+		show = "assigned"
+	}
+	page, _ := strconv.Atoi(qs.Get("page"))
 	counties, err := q.counties(ctx, s.st)
 	if err != nil {
 		return err
@@ -82,23 +224,16 @@ func (s *server) renderAllocation(w http.ResponseWriter, r *http.Request, q *req
 			return err
 		}
 		d.Latest = idx == 0
-		d.Unmatched0 = d.Allocation.Needs - d.Allocation.Matched
-		for _, it := range d.Allocation.Items {
-			if d.County != "" && it.CountyCode != d.County {
-				continue
-			}
-			if it.OfferID != "" {
-				d.Assigned = append(d.Assigned, it)
-			} else {
-				d.Unmatched = append(d.Unmatched, it)
-			}
-		}
 		if idx >= 0 && idx+1 < len(history) {
 			if d.Previous, err = s.st.Allocation(ctx, a, history[idx+1].ID); err != nil {
 				return err
 			}
-			d.Changes = store.CompareAllocations(d.Previous, d.Allocation)
 		}
+		base := "/plan"
+		if !d.Latest {
+			base += "/" + url.PathEscape(id)
+		}
+		d.allocationPart = allocationPage(d.Allocation, d.Previous, base, county, show, page, counties)
 	}
 	v := &view{Title: "对接方案", Nav: "plan", Data: d}
 	if r.URL.Query().Get("done") != "" && d.Allocation != nil {
@@ -109,13 +244,30 @@ func (s *server) renderAllocation(w http.ResponseWriter, r *http.Request, q *req
 	return nil
 }
 
-// allocationRun computes and saves a new allocation; the store allows only the admin.
+// allocationRun computes and saves a new allocation in a background job,
+// whose page shows the progress and then leads to the new allocation; the
+// store allows only the admin, and so does this handler before it starts.
 func (s *server) allocationRun(w http.ResponseWriter, r *http.Request, q *request) error {
-	p, _, err := s.st.Allocate(r.Context(), q.actor)
+	if err := zhuxiang.CanAllocate(q.actor); err != nil {
+		return err
+	}
+	actor := q.actor
+	j, err := s.jobs.start(actor.UserID, "plan", "计算全州对接方案", []zhuxiang.Step{zhuxiang.StepLoad, zhuxiang.StepScore, zhuxiang.StepSolve, zhuxiang.StepSave},
+		func(ctx context.Context) (jobResult, error) {
+			p, _, err := s.st.Allocate(ctx, actor)
+			if err != nil {
+				return jobResult{}, err
+			}
+			return jobResult{URL: "/plan/" + url.PathEscape(p.ID) + "?done=1"}, nil
+		})
+	if busy, ok := err.(errBusy); ok {
+		s.renderError(w, r, http.StatusServiceUnavailable, string(busy))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/plan/"+url.PathEscape(p.ID)+"?done=1")
+	redirect(w, r, "/jobs/"+j.ID)
 	return nil
 }
 

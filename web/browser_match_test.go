@@ -148,11 +148,17 @@ func TestBrowserMatching(t *testing.T) {
 		b.signIn("admin1")
 		b.navigate("/plan")
 		b.submit(`.page-head form button[type="submit"]`) // 计算全州对接方案
+		// The run is a job: its page follows it and goes on to the plan.
+		b.do(chromedp.WaitVisible(chromedp.CSS(".flash-ok")))
 		if page := b.text("main"); !strings.Contains(page, "已计算新的对接方案") || !strings.Contains(page, "重点村已结对") ||
-			!strings.Contains(page, "志愿者上门照护") || !strings.Contains(page, "暂无“文化润疆”行动的可用资源") {
+			!strings.Contains(page, "志愿者上门照护") {
 			t.Fatalf("plan:\n%s", page)
 		}
 		b.shot("plan")
+		b.submit(`.tabs a[href*="show=unmatched"]`)
+		if page := b.text("main"); !strings.Contains(page, "暂无“文化润疆”行动的可用资源") {
+			t.Fatalf("plan's unmatched needs:\n%s", page)
+		}
 		b.navigate("/plan/weights")
 		b.shot("plan-weights")
 		b.navigate("/")

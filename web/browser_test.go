@@ -106,7 +106,8 @@ func TestBrowser(t *testing.T) {
 	b.navigate("/import")
 	b.shot("import")
 	// A bad file through the script's upload (XMLHttpRequest with a
-	// progress bar): the result replaces the page and the address stays.
+	// progress bar): the page goes on to the import's job, which shows
+	// the result at an address of its own.
 	bad := filepath.Join(t.TempDir(), "orgs.csv")
 	if err := os.WriteFile(bad, []byte("组织名称,统一社会信用代码,登记县市\n坏代码协会,123,和静县\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -117,8 +118,8 @@ func TestBrowser(t *testing.T) {
 	if res := b.text("main"); !strings.Contains(res, "全部未保存") || !strings.Contains(res, "统一社会信用代码应为18位") {
 		t.Errorf("import result:\n%s", res)
 	}
-	if loc := b.location(); !strings.HasSuffix(loc, "/import") {
-		t.Errorf("scripted upload navigated to %s", loc)
+	if loc := b.location(); !strings.Contains(loc, "/jobs/") {
+		t.Errorf("scripted upload navigated to %s, not to its job", loc)
 	}
 	b.shot("import-result")
 	// A good file: the new organizations are found by pinyin at once, and

@@ -36,6 +36,8 @@ func (s *server) funcs() template.FuncMap {
 		"deptRole":              deptRole,
 		"countyName":            func(m map[string]string, code string) string { return m[code] },
 		"inc":                   func(i int) int { return i + 1 },
+		"importLabel":           func(k string) string { return importLabels[k] },
+		"place":                 place,
 		"options":               selectOptions,
 		"yuan":                  yuan,
 		"urgency":               zhuxiang.UrgencyLabel,
@@ -237,4 +239,20 @@ func importedSummary(entity string, b store.ImportedBatch) []string {
 		kind = "记录"
 	}
 	return []string{fmt.Sprintf("新增%s：%d个", kind, b.Count), fmt.Sprintf("导入行号：第%d–%d行", first.Row, last.Row), "名称：" + list}
+}
+
+// place shows a place written as names separated by spaces (和静县 巴伦台镇
+// 阳光村) with each name kept whole on a phone: the line breaks between
+// the names, never inside 焉耆回族自治县.
+func place(s string) template.HTML {
+	var b strings.Builder
+	for i, name := range strings.Fields(s) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`<span class="nowrap">`)
+		b.WriteString(template.HTMLEscapeString(name))
+		b.WriteString(`</span>`)
+	}
+	return template.HTML(b.String())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -47,14 +46,7 @@ func eachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
 // newEnvOn is newEnv on the given engine ("sqlite" or "postgres").
 func newEnvOn(t testing.TB, engine string) *env {
 	t.Helper()
-	st := storetest.Open(t, engine)
-	h, err := New(st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, st: st, srv: srv}
+	return newEnvWithOptions(t, engine, Options{})
 }
 
 // user creates an account with the initial password.

@@ -22,6 +22,25 @@ const maxUploadBytes = 50<<20 + 1<<20
 type importPageData struct {
 	Kind  string // which form the message belongs to: "orgs", "regions" or "pairings"
 	Error string
+	Jobs  []jobStatus        // the user's imports in this process, running or finished
+	Past  []store.PastImport // the user's stored imports, from the audit log
+}
+
+// importLabels name the kinds of import, by form and by audit entity.
+var importLabels = map[string]string{"orgs": "社会组织", "regions": "行政区划/重点村", "pairings": "结对帮扶",
+	"org": "社会组织", "region": "行政区划/重点村", "pairing": "结对帮扶"}
+
+// importPageData is the import page's data: a message for one form, and
+// the user's recent imports, so that someone who left a long import finds
+// it again.
+func (s *server) importPageData(ctx context.Context, q *request, kind, msg string) importPageData {
+	d := importPageData{Kind: kind, Error: msg, Jobs: s.jobs.of(q.actor.UserID, "import")}
+	past, err := s.st.PastImports(ctx, q.actor, 5)
+	if err != nil {
+		s.log.Error("past imports", "err", err)
+	}
+	d.Past = past
+	return d
 }
 
 type importResultData struct {
@@ -34,7 +53,7 @@ func (s *server) importPage(w http.ResponseWriter, r *http.Request, q *request) 
 	if err := zhuxiang.CanImport(q.actor, ""); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "import", &view{Title: "导入", Nav: "import", Data: importPageData{}})
+	s.render(w, r, http.StatusOK, "import", &view{Title: "导入", Nav: "import", Data: s.importPageData(r.Context(), q, "", "")})
 	return nil
 }
 
@@ -83,15 +102,16 @@ func (s *server) importRegions(w http.ResponseWriter, r *http.Request, q *reques
 }
 
 // runImport reads the upload as it streams in (the csrf field was checked
-// before the file), then hands the table to the importer. Problems with the
-// file as a whole come back on the import page; problems with rows come
-// back as the result table, with nothing stored.
+// before the file), then hands the table to the importer in a background
+// job and answers with the job's page, where the progress shows. Problems
+// with the file as a whole come back on the import page; problems with rows
+// come back as the result table, with nothing stored.
 func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, kind, label string, run importFunc) error {
 	if err := zhuxiang.CanImport(q.actor, zhuxiang.ImportKind(kind)); err != nil {
 		return err
 	}
 	fileErr := func(status int, msg string) error {
-		s.render(w, r, status, "import", &view{Title: "导入", Nav: "import", Data: importPageData{Kind: kind, Error: msg}})
+		s.render(w, r, status, "import", &view{Title: "导入", Nav: "import", Data: s.importPageData(r.Context(), q, kind, msg)})
 		return nil
 	}
 	if q.mr == nil {
@@ -150,17 +170,24 @@ func (s *server) runImport(w http.ResponseWriter, r *http.Request, q *request, k
 		}
 		return readErr
 	}
-	res, err := run(r.Context(), s.st, q.actor, table, mode)
+	actor := q.actor
+	j, err := s.jobs.start(actor.UserID, "import", "导入"+label, []zhuxiang.Step{zhuxiang.StepCheck, zhuxiang.StepSave},
+		func(ctx context.Context) (jobResult, error) {
+			res, err := run(ctx, s.st, actor, table, mode)
+			if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
+				return jobResult{FileError: &importPageData{Kind: kind, Error: zhuxiang.ErrorMessage(err)}}, nil
+			}
+			if err != nil {
+				return jobResult{}, err
+			}
+			return jobResult{Import: &importResultData{Kind: kind, Label: label, Res: res}}, nil
+		})
+	if busy, ok := err.(errBusy); ok {
+		return fileErr(http.StatusServiceUnavailable, string(busy))
+	}
 	if err != nil {
-		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid {
-			return fileErr(http.StatusUnprocessableEntity, zhuxiang.ErrorMessage(err))
-		}
 		return err
 	}
-	status := http.StatusOK
-	if len(res.Rejected) > 0 && !res.Stored {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(w, r, status, "import_result", &view{Title: "导入结果", Nav: "import", Data: importResultData{Kind: kind, Label: label, Res: res}})
+	redirect(w, r, "/jobs/"+j.ID)
 	return nil
 }

@@ -428,20 +428,25 @@ func TestAllocationPages(t *testing.T) {
 		mustNotContain(t, dept.get("/"), `href="/plan"`)
 
 		admin := f.as("admin1")
-		r = admin.post("/plan", nil)
+		r = admin.finish(admin.post("/plan", nil))
 		mustStatus(t, r, http.StatusSeeOther)
 		first := idFrom(t, r.Location, "/plan/")
 		r = admin.follow(r)
-		mustContain(t, r, "已计算新的对接方案", "电商销售核桃", "电商平台助销", "重点村", "老人生活照护", "暂无“扶弱济困”行动的可用资源",
-			"这是第一份方案", "本方案覆盖重点村", "1/1", "行动一致·产业发展")
+		mustContain(t, r, "已计算新的对接方案", "电商销售核桃", "电商平台助销", "重点村", "本方案覆盖重点村", "1/1", "行动一致·产业发展",
+			"各县市", `<a href="/plan?county=652827">和静县</a>`, "未匹配 <span class=\"tab-count num-text\">1</span>")
+		mustNotContain(t, r, "老人生活照护") // on the unmatched tab
+		r = admin.get("/plan?county=&show=unmatched")
+		mustContain(t, r, "全州：未匹配的需求", "老人生活照护", "暂无“扶弱济困”行动的可用资源")
+		mustContain(t, admin.get("/plan?county=&show=changes"), "这是第一份方案")
 		// A second plan after a new offer compares with the first.
 		f.offer(f.org.ID, "上门照护服务", zhuxiang.ActionWelfare, zhuxiang.OfferVolunteers)
-		r = admin.post("/plan", nil)
+		r = admin.finish(admin.post("/plan", nil))
 		mustStatus(t, r, http.StatusSeeOther)
-		r = admin.get("/plan")
+		r = admin.get("/plan?show=changes")
 		mustContain(t, r, "最新方案", "与上次方案比较", "老人生活照护", "未匹配", "和静县电子商务促进会·上门照护服务", "/plan/"+first)
 		r = county.get("/plan/" + first)
-		mustContain(t, r, "历史方案", "这是第一份方案", "电商销售核桃")
+		mustContain(t, r, "历史方案", "电商销售核桃", "和静县：分配结果")
+		mustContain(t, county.get("/plan/"+first+"?county=652827&show=changes"), "这是第一份方案")
 		// A county reads its own lines by default; another county's view of
 		// the same plan has none of them, and "全州" shows everything.
 		r = f.as("ruoqiang").get("/plan/" + first)
@@ -648,11 +653,11 @@ func TestImportPairings(t *testing.T) {
 		f.org.CreditCode + ",和静县,巴伦台镇,测试一村,产业发展,2025-03-01,,已有结对\n" +
 		"没有登记的协会,和静县,,,,2025-03-01,,\n" +
 		f.org.CreditCode + ",若羌县,,,,2025-04-01,,\n"
-	r = c.upload("/import/pairings", "pairings.csv", []byte(csv), "", c.csrf)
+	r = c.finish(c.upload("/import/pairings", "pairings.csv", []byte(csv), "", c.csrf))
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "全部未保存", "未登记", "县市用户只能导入本县市的结对")
 	mustNotContain(t, c.get("/pairings"), "和静县电子商务促进会")
-	r = c.upload("/import/pairings", "pairings.csv", []byte(csv), "partial", c.csrf)
+	r = c.finish(c.upload("/import/pairings", "pairings.csv", []byte(csv), "partial", c.csrf))
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "部分保存", "查看结对")
 	r = c.get("/pairings?source=import")

@@ -60,22 +60,29 @@ func yuan(fen int64) string {
 	if neg {
 		fen = -fen
 	}
-	whole := strconv.FormatInt(fen/100, 10)
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')
 	}
 	b.WriteString("¥")
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
+	b.WriteString(thousands(fen / 100))
 	c := fen % 100
 	b.WriteByte('.')
 	b.WriteByte(byte('0' + c/10))
 	b.WriteByte(byte('0' + c%10))
+	return b.String()
+}
+
+// thousands writes a whole number with thousands separators: 12,345.
+func thousands(n int64) string {
+	whole := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && r != '-' && whole[i-1] != '-' && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
 	return b.String()
 }
 

@@ -42,6 +42,9 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /import/template/pairings.xlsx", s.auth(s.importTemplatePairings))
 	mux.Handle("POST /import/pairings", s.auth(s.importPairings, upload))
 
+	mux.Handle("GET /jobs/{id}", s.auth(s.jobPage))
+	mux.Handle("GET /jobs/{id}/status", s.auth(s.jobStatusJSON))
+
 	mux.Handle("GET /users", s.auth(s.userList))
 	mux.Handle("POST /users", s.auth(s.userCreate))
 	mux.Handle("POST /users/{id}/disable", s.auth(s.userDisable))

@@ -193,7 +193,7 @@ func TestSlowUploadGetsItsOwnDeadline(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/import/orgs", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	start := time.Now()
-	r := c.do(req)
+	r := c.finish(c.do(req))
 	wg.Wait()
 	if took := time.Since(start); took < e.hs.ReadTimeout {
 		t.Fatalf("the upload took %v, less than the ReadTimeout %v it is meant to outlast", took, e.hs.ReadTimeout)

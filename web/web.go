@@ -51,6 +51,10 @@ type Options struct {
 	// must be absolute are built from it, never from the request's Host
 	// or X-Forwarded-* headers, which any client can forge.
 	BaseURL *url.URL
+
+	// jobHook, for tests only, is called on a job's goroutine after each
+	// of its progress reports (jobRegistry.hook).
+	jobHook func(j *job, step zhuxiang.Step, done, total int)
 }
 
 // server holds what every handler shares. It keeps no per-user state: the
@@ -65,6 +69,7 @@ type server struct {
 	loc    *time.Location
 	nav    sync.Map // nav cache key → template.HTML
 	cache  *respCache
+	jobs   *jobRegistry // long work running in this process (jobs.go)
 }
 
 // New returns the handler for every page, the static files and /healthz,
@@ -74,6 +79,8 @@ func New(st *store.Store, opts Options) (http.Handler, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.jobs = newJobRegistry(s.log)
+	s.jobs.hook = opts.jobHook
 	var err error
 	if opts.BaseURL != nil {
 		s.base, s.secure = opts.BaseURL, opts.BaseURL.Scheme == "https"
@@ -239,6 +246,10 @@ type view struct {
 	// NavHTML is the navigation, rendered once per role and page and
 	// reused, because it is the same for every request that shares them.
 	NavHTML template.HTML
+	// Refresh, when set, reloads the page after that many seconds in a
+	// browser without JavaScript (a job's progress page); with it, app.js
+	// polls instead.
+	Refresh int
 }
 
 // chrome is everything the layout shows around a page's content, and
@@ -261,12 +272,13 @@ type chrome struct {
 	Flash       string
 	Warn        string
 	Public      bool
+	Refresh     int
 }
 
 // chrome is what the layout shows for v.
 func (s *server) chrome(v *view) chrome {
 	c := chrome{Title: v.Title, Scope: v.Scope, Year: v.Year, Unread: v.Unread, UnreadLabel: v.UnreadLabel, CSRF: v.CSRF,
-		Flash: v.Flash, Warn: v.Warn, Public: v.Public}
+		Flash: v.Flash, Warn: v.Warn, Public: v.Public, Refresh: v.Refresh}
 	if u := v.User; u != nil {
 		c.Nav = s.navKey(v)
 		c.SignedIn, c.UserName, c.Role, c.MustChange = true, u.DisplayName, u.Role.Label(), u.MustChangePassword
@@ -410,6 +422,7 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		http.StatusBadRequest:            "请求无效",
 		http.StatusMethodNotAllowed:      "请求方式不正确",
 		http.StatusUnsupportedMediaType:  "不支持的内容",
+		http.StatusServiceUnavailable:    "服务器繁忙",
 	}[status]
 	if heading == "" {
 		heading = "系统出错"

@@ -441,7 +441,7 @@ func TestImport(t *testing.T) {
 		"和静县好协会," + good + ",和静县,13900001111\n" +
 		"坏代码协会,123,和静县,\n" +
 		"不存在县协会," + creditCode(t, '1', 6) + ",火星县,\n"
-	r = c.upload("/import/orgs", "orgs.csv", []byte(bad), "", c.csrf)
+	r = c.finish(c.upload("/import/orgs", "orgs.csv", []byte(bad), "", c.csrf))
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "全部未保存", "有问题的行", "<td data-label=\"行号\" class=\"num\">3</td>", "<td data-label=\"行号\" class=\"num\">4</td>", "统一社会信用代码", "火星县")
 	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 0 {
@@ -449,7 +449,7 @@ func TestImport(t *testing.T) {
 	}
 
 	// Asked to, it keeps the good row and lists the two bad ones.
-	r = c.upload("/import/orgs", "orgs.csv", []byte(bad), "partial", c.csrf)
+	r = c.finish(c.upload("/import/orgs", "orgs.csv", []byte(bad), "partial", c.csrf))
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "部分保存", "<td data-label=\"行号\" class=\"num\">3</td>", "<td data-label=\"行号\" class=\"num\">4</td>")
 	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 1 {
@@ -459,10 +459,10 @@ func TestImport(t *testing.T) {
 
 	// Dry run of a clean file stores nothing either.
 	clean := "组织名称,统一社会信用代码,登记县市\n和静县好协会," + good + ",和静县\n"
-	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), "dry_run", c.csrf)
+	r = c.finish(c.upload("/import/orgs", "orgs.csv", []byte(clean), "dry_run", c.csrf))
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "仅校验")
-	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), "", c.csrf)
+	r = c.finish(c.upload("/import/orgs", "orgs.csv", []byte(clean), "", c.csrf))
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "导入成功，已保存：新增 1，更新 0，未变 0。")
 	// The same file again changes nothing, and the page counts the row
@@ -479,7 +479,7 @@ func TestImport(t *testing.T) {
 	r = c.upload("/import/orgs", "photo.xlsx", png, "", c.csrf)
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "图片", "上传并导入")
-	r = c.upload("/import/regions", "v.csv", []byte("甲,乙\n1,2\n"), "", c.csrf)
+	r = c.finish(c.upload("/import/regions", "v.csv", []byte("甲,乙\n1,2\n"), "", c.csrf))
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "表头缺少必填列")
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode"
 )
 
 // command is one subcommand as the help shows it: the words that name it,
@@ -121,19 +120,6 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %s%s  %s\n", r.left, strings.Repeat(" ", width-columns(r.left)), r.usage)
 	}
-}
-
-// columns is how many columns s takes on a terminal: a Chinese character
-// takes two.
-func columns(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x1100 && unicode.Is(unicode.Han, r) {
-			n++
-		}
-	}
-	return n
 }
 
 // flagKinds names in Chinese the kinds of value flag.UnquoteUsage reports.

@@ -265,7 +265,7 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			case *partial:
 				mode = zhuxiang.ImportPartial
 			}
-			return importFile(ctx, st, cmd, fs.Arg(0), mode, *asJSON, stdout)
+			return importFile(ctx, st, cmd, fs.Arg(0), mode, *asJSON, stdout, stderr)
 		})
 	case "export orgs":
 		return with(func(st *store.Store) error {
@@ -290,7 +290,7 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return cmdBenchMatch(rest, stdout, stderr)
 	case "match plan":
 		asJSON := fs.Bool("json", false, "以 JSON 输出")
-		return with(func(st *store.Store) error { return matchAllocate(ctx, st, *asJSON, stdout) })
+		return with(func(st *store.Store) error { return matchAllocate(ctx, st, *asJSON, stdout, stderr) })
 	case "match export-dimacs":
 		return with(func(st *store.Store) error {
 			if fs.NArg() != 1 {
@@ -374,7 +374,7 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return exitCode(2)
 }
 
-func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhuxiang.ImportMode, asJSON bool, stdout io.Writer) error {
+func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhuxiang.ImportMode, asJSON bool, stdout, stderr io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("无法打开文件 %s: %v", path, err)
@@ -384,6 +384,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 	t, err := sheet.Read(f, path, sheet.DefaultLimits())
 	var res *zhuxiang.ImportResult
 	if err == nil {
+		ctx, clearProgress := withTerminalProgress(ctx, stderr)
 		switch cmd {
 		case "import regions":
 			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, mode)
@@ -392,6 +393,7 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 		default:
 			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, mode)
 		}
+		clearProgress()
 	}
 	if err != nil {
 		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInternal {

@@ -16,9 +16,11 @@ import (
 
 // matchAllocate computes the allocation (the optimiser's 对接方案) on the database, saves it as
 // the system actor (so the /plan page shows it), and prints the figures.
-func matchAllocate(ctx context.Context, st *store.Store, asJSON bool, stdout io.Writer) error {
+func matchAllocate(ctx context.Context, st *store.Store, asJSON bool, stdout, stderr io.Writer) error {
 	start := time.Now()
+	ctx, clearProgress := withTerminalProgress(ctx, stderr)
 	saved, r, err := st.Allocate(ctx, zhuxiang.SystemActor)
+	clearProgress()
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,12 @@
     xhr.addEventListener("load", function () {
       var type = xhr.getResponseHeader("Content-Type") || "";
       if (type.indexOf("text/html") !== 0) { fallback(); return; }
+      // The import runs as a job: the answer was a redirect to its page,
+      // which has an address of its own to reload, keep or come back to.
+      if (xhr.responseURL && xhr.responseURL.indexOf("/jobs/") > 0) {
+        window.location.assign(xhr.responseURL);
+        return;
+      }
       var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
       document.title = doc.title;
       document.body.replaceWith(doc.body);
@@ -105,4 +111,43 @@
     ev.preventDefault();
     a.closest("dialog").close();
   });
+
+  // A job's page (an import, an allocation run): ask for its progress
+  // every second and move the bar; when it is finished, go to its result.
+  // Without this script the page refreshes itself (<noscript> in the head).
+  function followJob(box) {
+    var url = box.getAttribute("data-job");
+    var bar = box.querySelector(".job-progress");
+    var text = box.querySelector(".job-text");
+    var pct = box.querySelector(".job-percent-value");
+    var failures = 0;
+    var poll = function () {
+      var xhr = new XMLHttpRequest();
+      xhr.open("GET", url);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.addEventListener("load", function () {
+        var st = null;
+        try { st = JSON.parse(xhr.responseText); } catch (e) { st = null; }
+        if (xhr.status !== 200 || !st) { window.location.reload(); return; }
+        if (bar) bar.value = st.percent;
+        if (pct) pct.textContent = st.percent;
+        if (text) text.textContent = st.text;
+        if (st.state === "done" || st.state === "failed") {
+          window.location.replace(st.url);
+          return;
+        }
+        window.setTimeout(poll, 1000);
+      });
+      xhr.addEventListener("error", function () {
+        // A dropped mobile connection: try again a little later, then
+        // fall back to reloading the page.
+        if (++failures > 5) { window.location.reload(); return; }
+        window.setTimeout(poll, 3000);
+      });
+      xhr.send();
+    };
+    window.setTimeout(poll, 500);
+  }
+  var box = document.querySelector("[data-job]");
+  if (box && window.XMLHttpRequest && window.JSON) followJob(box);
 })();
