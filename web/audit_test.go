@@ -55,7 +55,7 @@ func TestAuditLogReadsInChinese(t *testing.T) {
 		mustStatus(t, r, http.StatusSeeOther)
 		needID := idFrom(t, r.Location, "/needs/")
 		county.get("/needs/" + needID)
-		mustStatus(t, county.post("/needs/"+needID+"/transition", url.Values{"name": {"approve"}}), http.StatusSeeOther)
+		mustStatus(t, county.post("/needs/"+needID+"/transition", url.Values{"name": {"approve"}, "confirm": {"1"}}), http.StatusSeeOther)
 
 		org.get("/offers/new")
 		r = org.post("/offers/new", url.Values{"action": {"industry"}, "kind": {"sales"}, "title": {"直播带货助农"}, "description": {"帮村里直播卖货"},
@@ -69,14 +69,16 @@ func TestAuditLogReadsInChinese(t *testing.T) {
 			t.Fatalf("no match form on the need page:\n%s", excerpt(r.Body))
 		}
 		mustStatus(t, county.post("/needs/"+needID+"/matches/"+m[1], url.Values{"name": {"accept"}}), http.StatusSeeOther)
-		mustStatus(t, county.post("/needs/"+needID+"/matches/"+m[1], url.Values{"name": {"confirm"}}), http.StatusSeeOther)
+		mustStatus(t, county.post("/needs/"+needID+"/matches/"+m[1], url.Values{"name": {"confirm"}, "confirm": {"1"}}), http.StatusSeeOther)
 		village.get("/needs/" + needID)
-		mustStatus(t, village.post("/needs/"+needID+"/transition", url.Values{"name": {"done"}}), http.StatusSeeOther)
+		mustStatus(t, village.post("/needs/"+needID+"/transition", url.Values{"name": {"done"}, "confirm": {"1"}}), http.StatusSeeOther)
 
 		// The administrator runs an allocation, changes a weight and opens
 		// an account for a village.
 		admin.get("/plan")
-		mustStatus(t, admin.post("/plan", nil), http.StatusSeeOther)
+		if r := admin.finish(admin.post("/plan", nil)); r.Status != http.StatusOK && r.Status != http.StatusSeeOther {
+			t.Fatalf("plan run: %d\n%s", r.Status, excerpt(r.Body))
+		}
 		weights := url.Values{}
 		for k, v := range weightsMap(match.DefaultWeights) {
 			weights.Set(k, strconv.Itoa(v))
