@@ -16,6 +16,15 @@ const TimeLayout = secure.AuditTimeLayout
 
 func ts(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
+// tsOrEmpty is ts, with the zero time (no such moment) as "", which
+// parseTS reads back as the zero time.
+func tsOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return ts(t)
+}
+
 func parseTS(s string) time.Time {
 	if s == "" {
 		return time.Time{}
