@@ -17,9 +17,25 @@ type userRow struct {
 }
 
 // newUserForm keeps what the administrator typed when creating an account,
-// except the password.
+// except the password. The scope is one field per role; the village and the
+// organization are picked by a search (web/pick.go).
 type newUserForm struct {
-	Name, DisplayName, Role, County, Village, OrgCode, Department string
+	Name, DisplayName, Role, County, Department string
+	Village, Org                                *picker
+}
+
+// newUserPickers fills in the form's two pickers, labelled with the role
+// they serve: without JavaScript every scope field shows, and the label
+// says which role each one is for.
+func (f *newUserForm) newUserPickers() {
+	if f.Village == nil {
+		f.Village = pickVillages.newPicker("village", "村级用户：所属村")
+		f.Village.Role = string(zhuxiang.RoleVillage)
+	}
+	if f.Org == nil {
+		f.Org = pickOrgs.newPicker("org", "社会组织用户：所属组织")
+		f.Org.Role = string(zhuxiang.RoleOrg)
+	}
 }
 
 type usersData struct {
@@ -70,8 +86,14 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, q *request,
 	for _, d := range depts {
 		names[d.ID] = d.Name
 	}
+	f.newUserPickers()
+	for _, p := range []*picker{f.Village, f.Org} {
+		if e := errs[p.Name]; e != "" && p.Error == "" {
+			p.Error = e
+		}
+	}
 	now := time.Now()
-	d := usersData{Counties: counties, Departments: depts, Form: f, Errors: errs, Open: len(errs) > 0}
+	d := usersData{Counties: counties, Departments: depts, Form: f, Errors: errs, Open: len(errs) > 0 || f.Village.Error != "" || f.Org.Error != ""}
 	for _, u := range users {
 		row := userRow{User: u, Locked: now.Before(u.LockedUntil)}
 		switch u.Role {
@@ -103,34 +125,73 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, q *request,
 }
 
 func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := zhuxiang.CanManageUsers(q.actor); err != nil {
+	ctx, a := r.Context(), q.actor
+	if err := zhuxiang.CanManageUsers(a); err != nil {
 		return err
 	}
 	pf := r.PostForm
-	f := newUserForm{Name: pf.Get("name"), DisplayName: pf.Get("display_name"), Role: pf.Get("role"), County: pf.Get("county"),
-		Village: pf.Get("village"), OrgCode: pf.Get("org_code"), Department: pf.Get("department")}
+	f := newUserForm{Name: pf.Get("name"), DisplayName: pf.Get("display_name"), Role: pf.Get("role"), County: pf.Get("county"), Department: pf.Get("department")}
+	f.newUserPickers()
 	role, ok := zhuxiang.ParseRole(f.Role)
 	if !ok {
 		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, formErrors{"role": "请选择角色"})
 	}
 	nu := store.NewUser{Name: f.Name, DisplayName: f.DisplayName, Role: role, Password: pf.Get("password")}
+	// Only the chosen role's scope field counts; the others, all shown
+	// without JavaScript, are ignored.
 	switch role {
 	case zhuxiang.RoleCounty:
 		nu.RegionCode = f.County
 	case zhuxiang.RoleVillage:
-		nu.RegionCode = f.Village
+		v, err := pickVillages.resolve(ctx, s.st, a, f.Village, pf.Get)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			if f.Village.Error == "" {
+				f.Village.Error = "请选择村级用户所属的村"
+			}
+			return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, nil)
+		}
+		nu.RegionCode = v.ID
 	case zhuxiang.RoleOrg:
-		nu.OrgCode = f.OrgCode
+		o, err := pickOrgs.resolve(ctx, s.st, a, f.Org, pf.Get)
+		if err != nil {
+			return err
+		}
+		switch {
+		case o != nil:
+			nu.OrgID = o.ID
+		case f.Org.Text == "" && f.Org.Error == "" && pf.Get("org_code") != "":
+			// The form's earlier field, a credit code, as a script may
+			// still post it; the store looks it up.
+			nu.OrgCode = pf.Get("org_code")
+		default:
+			if f.Org.Error == "" {
+				f.Org.Error = "请选择社会组织用户所属的组织"
+			}
+			return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, nil)
+		}
 	case zhuxiang.RoleDepartment:
 		nu.DepartmentID = f.Department
 	}
-	u, err := s.st.CreateUser(r.Context(), q.actor, nu)
+	u, err := s.st.CreateUser(ctx, a, nu)
 	switch zhuxiang.ErrorCodeOf(err) {
 	case "":
 		redirect(w, r, "/users?created="+url.QueryEscape(u.Name))
 		return nil
 	case zhuxiang.EInvalid:
-		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, fieldError(err, "name", "password", "role", "region", "org", "department"))
+		errs := fieldError(err, "name", "password", "role", "region", "org", "department")
+		// The store names a county's or a village's scope "region"; the
+		// form has a field for each.
+		if e := errs["region"]; e != "" {
+			field := "county"
+			if role == zhuxiang.RoleVillage {
+				field = "village"
+			}
+			errs = formErrors{field: e}
+		}
+		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, errs)
 	case zhuxiang.EConflict:
 		return s.renderUsers(w, r, q, http.StatusConflict, &view{}, f, fieldError(err, "name"))
 	}
