@@ -172,7 +172,7 @@ var pairingFields = []string{"county", "action", "start_date", "end_date", "note
 func newPairingForm(in pairingInput) *pairingFormData {
 	d := &pairingFormData{In: in, Org: pickOrgs.newPicker("org", "社会组织"), Village: pickVillages.newPicker("village", "结对的村"), Errors: formErrors{}}
 	d.Org.Required = true
-	d.Org.Hint += "。外地（如对口援疆省市）的组织请粘贴统一社会信用代码；列入活动异常或失信名录的组织不能结对。"
+	d.Org.Hint = "输入组织名称或拼音（全拼或首字母）；搜不到的组织（如对口援疆省市的）请粘贴其统一社会信用代码。列入活动异常或失信名录的组织不能结对。"
 	d.Village.Hint = "与县市结对时不填。" + d.Village.Hint
 	return d
 }
@@ -351,6 +351,8 @@ func (s *server) pairingDetail(w http.ResponseWriter, r *http.Request, q *reques
 		v.Flash = "已录入结对。"
 	case qs.Get("done") == "upload":
 		v.Flash = "已上传协议文件。"
+	case qs.Get("done") == "replace":
+		v.Flash = "已上传协议文件的新版本，原文件保留在版本记录中。"
 	case qs.Get("done") == "edit":
 		v.Flash = "已更正结对信息。"
 	}
@@ -411,7 +413,11 @@ func (s *server) pairingUpload(w http.ResponseWriter, r *http.Request, q *reques
 	} else if err != nil {
 		return err
 	}
-	redirect(w, r, "/pairings/"+url.PathEscape(id)+"?done=upload#agreement")
+	done := "upload"
+	if p.FileSHA != "" {
+		done = "replace"
+	}
+	redirect(w, r, "/pairings/"+url.PathEscape(id)+"?done="+done+"#agreement")
 	return nil
 }
 
