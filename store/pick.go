@@ -38,8 +38,8 @@ const villagePickSQL = `SELECT v.code, v.name, COALESCE(c.name, ''), COALESCE(t.
 // PickVillages finds the villages the actor may pick
 // (zhuxiang.VillagePickScope) whose name, code or pinyin contains every word
 // of q, or whose township or county does ("巴伦台 团结" finds 团结村 of
-// 巴伦台镇): villages named exactly q first, then those whose own name
-// matches, then in code order; at most PickLimit.
+// 巴伦台镇): villages named exactly q first, then by how well the first
+// word matches, then in code order; at most PickLimit.
 func (s *Store) PickVillages(ctx context.Context, a zhuxiang.Actor, q string) ([]Pick, error) {
 	if err := signedIn(a); err != nil {
 		return nil, err
@@ -57,7 +57,15 @@ func (s *Store) PickVillages(ctx context.Context, a zhuxiang.Actor, q string) ([
 		x := arg(like(w))
 		cond += ` AND (v.search LIKE ` + x + ` ESCAPE '\' OR t.search LIKE ` + x + ` ESCAPE '\' OR c.search LIKE ` + x + ` ESCAPE '\')`
 	}
-	order := ` ORDER BY CASE WHEN v.name = ` + arg(strings.TrimSpace(q)) + ` THEN 0 WHEN v.search LIKE ` + arg(like(words[0])) + ` ESCAPE '\' THEN 1 ELSE 2 END, v.code`
+	// Ranked: the name itself; a word of the village's keys that starts
+	// with what was typed (hj: 和静…); then its township's or county's;
+	// then a fragment anywhere (友好街道 holds "hj" too, but nobody
+	// typing hj means it first).
+	exact, start, frag := arg(strings.TrimSpace(q)), arg(likeWordStart(words[0])), arg(like(words[0]))
+	order := ` ORDER BY CASE WHEN v.name = ` + exact + ` THEN 0` +
+		` WHEN (' ' || v.search) LIKE ` + start + ` ESCAPE '\' THEN 1` +
+		` WHEN (' ' || t.search) LIKE ` + start + ` ESCAPE '\' OR (' ' || c.search) LIKE ` + start + ` ESCAPE '\' THEN 2` +
+		` WHEN v.search LIKE ` + frag + ` ESCAPE '\' THEN 3 ELSE 4 END, v.code`
 	return s.picks(ctx, villagePickSQL+cond+order+` LIMIT `+strconv.Itoa(PickLimit), args...)
 }
 
@@ -90,11 +98,13 @@ func (s *Store) PickOrgs(ctx context.Context, a zhuxiang.Actor, q string) ([]Pic
 	}
 	// An exact name or code first: the search lists matches newest first,
 	// and the one meant may be older than a page of longer names.
-	key := text
+	// One column per query: with "name = $1 OR credit_code = $1" the
+	// planner walks a county's whole index instead of using either.
+	col, key := "o.name", text
 	if code, err := zhuxiang.ValidateCreditCode(text); err == nil {
-		key = code
+		col, key = "o.credit_code", code
 	}
-	out, err := s.picks(ctx, orgPickSQL+`(o.name = $1 OR o.credit_code = $1) AND `+scope+` ORDER BY o.name, o.id LIMIT `+strconv.Itoa(PickLimit), append([]any{key}, args...)...)
+	out, err := s.picks(ctx, orgPickSQL+col+` = $1 AND `+scope+` ORDER BY o.name, o.id LIMIT `+strconv.Itoa(PickLimit), append([]any{key}, args...)...)
 	if err != nil {
 		return nil, err
 	}

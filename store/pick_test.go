@@ -29,6 +29,14 @@ func TestPickVillages(t *testing.T) {
 		if err != nil || len(res.Rejected) > 0 {
 			t.Fatalf("village: %v %+v", err, res)
 		}
+		// A township whose initials hold "hj" inside (友好街道 yhjd), in a
+		// county whose code sorts first.
+		const street = "652824101201"
+		res, err = st.ImportRegions(ctx, zhuxiang.SystemActor, []store.RegionRow{{Row: 2, Code: "652824101", Name: "友好街道", Level: "township", Parent: "652824"},
+			{Row: 3, County: "若羌县", Township: "友好街道", Village: "三村", Code: street}}, zhuxiang.ImportAll)
+		if err != nil || len(res.Rejected) > 0 {
+			t.Fatalf("street: %v %+v", err, res)
+		}
 		cases := []struct {
 			name string
 			a    zhuxiang.Actor
@@ -42,6 +50,7 @@ func TestPickVillages(t *testing.T) {
 			{"initials", f.county1, "yc", []string{f.village1}, ""},
 			{"full pinyin, upper case, with blanks", f.admin, "Yi Cun", []string{twin, f.village1}, ""},
 			{"by township initials", f.admin, "hjz", []string{f.village1}, ""},
+			{"a word's start before a fragment", f.admin, "hj", []string{f.village1, street}, ""},
 			{"township and village", f.admin, "若羌镇 一村", []string{twin}, ""},
 			{"by code", f.admin, f.village2, []string{f.village2}, ""},
 			{"another county's village by code", f.county1, f.village2, []string{}, ""},

@@ -45,8 +45,15 @@ func b2i(b bool) int {
 
 // like escapes a user's text for a LIKE pattern with ESCAPE '\'.
 func like(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
+	return "%" + likeEscaper.Replace(q) + "%"
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// likeWordStart is a LIKE pattern (ESCAPE '\') for a text, with a blank
+// put before it, that has a word starting with q: ' ' || search LIKE it.
+func likeWordStart(q string) string {
+	return "% " + likeEscaper.Replace(q) + "%"
 }
 
 func nullStr(s string) any {
