@@ -91,7 +91,13 @@ func (s *server) listPairings(w http.ResponseWriter, r *http.Request, a zhuxiang
 }
 
 func (s *server) getPairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
-	p, err := s.st.Pairing(r.Context(), a, r.PathValue("id"))
+	return s.writePairing(w, r, a, r.PathValue("id"))
+}
+
+// writePairing answers with the pairing as the caller sees it now, after
+// a change as on a read.
+func (s *server) writePairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor, id string) error {
+	p, err := s.st.Pairing(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -217,12 +223,7 @@ func (s *server) putPairingAgreement(w http.ResponseWriter, r *http.Request, a z
 	if err := s.st.UploadAgreement(r.Context(), a, id, file); err != nil {
 		return err
 	}
-	p, err := s.st.Pairing(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPairingJSON(p))
-	return nil
+	return s.writePairing(w, r, a, id)
 }
 
 // pairingPatch corrects a pairing's details; a field left out keeps its
@@ -268,12 +269,7 @@ func (s *server) patchPairing(w http.ResponseWriter, r *http.Request, a zhuxiang
 	if err := s.st.UpdatePairing(ctx, a, id, c); err != nil {
 		return err
 	}
-	p, err := s.st.Pairing(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPairingJSON(p))
-	return nil
+	return s.writePairing(w, r, a, id)
 }
 
 // agreementVersionJSON is one agreement file a pairing has had.

@@ -143,7 +143,6 @@ func TestBrowserPickAndAgreements(t *testing.T) {
 	b.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
 	b.navigate("/pairings/" + pairing)
 	b.shot("agreement-versions-phone")
-	b.navigate("/users")
 	b.do(chromedp.EmulateViewport(1280, 900))
 	b.logout()
 

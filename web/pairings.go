@@ -164,6 +164,10 @@ type pairingFormData struct {
 	Errors   formErrors
 }
 
+// ActionFixed tells the shared fields (templates/_pairing.html) to offer
+// the action: a pairing entered by hand names its own.
+func (d *pairingFormData) ActionFixed() bool { return false }
+
 var pairingFields = []string{"county", "action", "start_date", "end_date", "note", "file"}
 
 // newPairingForm is the form with its two pickers: the organization
@@ -429,6 +433,10 @@ type pairingEditData struct {
 	Version int
 	Errors  formErrors
 }
+
+// ActionFixed tells the shared fields whether to offer the action: a
+// platform pairing keeps its need's.
+func (d pairingEditData) ActionFixed() bool { return d.Pairing.ActionFixed() }
 
 func (s *server) pairingEdit(w http.ResponseWriter, r *http.Request, q *request) error {
 	p, err := s.st.Pairing(r.Context(), q.actor, r.PathValue("id"))
