@@ -295,7 +295,7 @@ func TestPairingAgreementPages(t *testing.T) {
 		mustContain(t, r, "结束日期早于开始日期", "每月走访")
 		r = cun.post(page+"/edit", url.Values{"version": {"1"}, "start_date": {"2026-05-01"}, "end_date": {"2027-04-30"}, "note": {"每月走访"}})
 		mustStatus(t, r, http.StatusSeeOther)
-		mustContain(t, cun.follow(r), "已更正结对信息", "2026-05-01 至 2027-04-30", "每月走访")
+		mustContain(t, cun.follow(r), "已更正结对信息", "2026-05-01 至 2027-04-30", "每月走访", "最后修改：")
 		// The county, with the version it read before, is told.
 		r = county.post(page+"/edit", url.Values{"version": {"1"}, "start_date": {"2026-06-01"}})
 		mustStatus(t, r, http.StatusConflict)
