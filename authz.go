@@ -438,6 +438,44 @@ func CanCreatePairing(a Actor, county string) error {
 	return forbiddenf("", "只有本县市或州级用户可以录入结对")
 }
 
+// pairingSideScope is the pairings the actor is party to or answers for:
+// the admin all, a county its county's, a village its own, an
+// organization its own. A department supervises; it only reads.
+func pairingSideScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleVillage, RoleOrg) }
+
+// CanEditPairing says whether the actor may upload or replace the
+// agreement of pairing p and correct its details (dates, note, action):
+// both sides — the organization paired and the village — the county it is
+// in, and the admin, whatever way the pairing came about. The parties
+// themselves are not changed this way.
+func CanEditPairing(a Actor, p *Pairing) error {
+	if pairingSideScope(a).Has(PairingKeys(p, "")) {
+		return nil
+	}
+	return forbiddenf("", "只有结对的社会组织、村和所在县市可以上传协议或更正结对信息")
+}
+
+// ---- picking a party on a form ----
+
+// VillagePickScope is the villages an actor may pick as a party of a record
+// it enters (a pairing, an account): the admin every village, a county user
+// its county's, a village user its own. Organizations and departments enter
+// nothing for a village. Village names are public facts; the scope keeps a
+// county's picker to the villages its forms accept, not the names secret.
+func VillagePickScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleVillage) }
+
+// CanPickVillages says whether the actor may search villages to pick one.
+func CanPickVillages(a Actor) error {
+	if VillagePickScope(a).None() {
+		return forbiddenf("", "无权选择村")
+	}
+	return nil
+}
+
+// Organizations are picked among those the actor may read (OrgScope, asked
+// through CanSeeOrgs); a credit code typed whole still names any
+// organization, as OrgByCreditCode documents.
+
 // ---- functions of the platform ----
 
 // ImportKind names what an import loads.

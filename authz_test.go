@@ -50,6 +50,7 @@ func TestAuthz(t *testing.T) {
 	byOrg := &Match{CountyCode: c1, VillageCode: v1, OrgID: "org1", Initiator: SideOrg, Status: MatchPending}
 	accepted := &Match{CountyCode: c1, VillageCode: v1, OrgID: "org1", Initiator: SideOrg, Status: MatchAccepted}
 	pairing := &Pairing{CountyCode: c1, VillageCode: v1, OrgID: "org1"}
+	countyPairing := &Pairing{CountyCode: c1, OrgID: "org1"}
 	village := &Region{Code: v1, Name: "团结村", Level: LevelVillage, CountyCode: c1}
 	county := &Region{Code: c1, Name: "和静县", Level: LevelCounty, CountyCode: c1}
 	renamed := &Region{Code: c1, Name: "和静市", Level: LevelCounty, CountyCode: c1}
@@ -119,6 +120,10 @@ func TestAuthz(t *testing.T) {
 		{"PairingScope", func(a Actor) bool { return PairingScope(a).Has(PairingKeys(pairing, "d1")) }, "YY.YY.Y.Y..."},
 		{"CanCreatePairings", func(a Actor) bool { return ok(CanCreatePairings(a)) }, "YYY.....Y..."},
 		{"CanCreatePairing in county", func(a Actor) bool { return ok(CanCreatePairing(a, c1)) }, "YY......Y..."},
+		{"CanEditPairing village pairing", func(a Actor) bool { return ok(CanEditPairing(a, pairing)) }, "YY..Y.Y.Y..."},
+		{"CanEditPairing county pairing", func(a Actor) bool { return ok(CanEditPairing(a, countyPairing)) }, "YY..Y...Y..."},
+		{"VillagePickScope has the village", func(a Actor) bool { return VillagePickScope(a).Has(Keys{County: c1, Village: v1}) }, "YY....Y.Y..."},
+		{"CanPickVillages", func(a Actor) bool { return ok(CanPickVillages(a)) }, "YYY...YYY..."},
 		{"HomePlace", func(a Actor) bool { c, v := HomePlace(a); return c == c1 && (v == "" || v == v1) }, ".Y....Y....."},
 
 		{"CanImport orgs", func(a Actor) bool { return ok(CanImport(a, ImportOrgs)) }, "YYY.....Y..."},

@@ -45,7 +45,9 @@ type Pairing struct {
 	FileType    string // application/pdf, image/jpeg, image/png
 	FileSize    int64
 	FileSHA     string
-	Version     int
+	FileAt      time.Time // when the agreement was uploaded
+	FileBy      string    // who uploaded it
+	Version     int       // of the details; an agreement upload keeps it
 	CreatedAt   time.Time
 	CreatedBy   string
 	UpdatedAt   time.Time
@@ -58,6 +60,27 @@ func (p *Pairing) Place() string {
 	}
 	return p.County
 }
+
+// ActionFixed reports whether the pairing's action is not the users' to
+// correct: a platform pairing has its need's.
+func (p *Pairing) ActionFixed() bool { return p.Source == PairingFromMatch }
+
+// AgreementVersion is one agreement file a pairing has had: the current one,
+// or one that a later upload replaced, which stays downloadable.
+type AgreementVersion struct {
+	N          int // 1 for the first file uploaded, then in order
+	Name       string
+	Type       string
+	Size       int64
+	SHA        string
+	UploadedAt time.Time
+	UploadedBy string
+	ReplacedAt time.Time // zero for the current file
+	ReplacedBy string
+}
+
+// Current reports whether the version is the pairing's agreement now.
+func (v *AgreementVersion) Current() bool { return v.ReplacedAt.IsZero() }
 
 // Active reports whether the pairing runs on day (YYYY-MM-DD); the
 // pairings page marks those that do not.

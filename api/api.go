@@ -90,7 +90,10 @@ var routes = []route{
 	{"GET", Prefix + "/pairings", false, func(s *server) handlerFunc { return s.listPairings }},
 	{"POST", Prefix + "/pairings", false, func(s *server) handlerFunc { return s.createPairing }},
 	{"GET", Prefix + "/pairings/{id}", false, func(s *server) handlerFunc { return s.getPairing }},
+	{"PATCH", Prefix + "/pairings/{id}", false, func(s *server) handlerFunc { return s.patchPairing }},
 	{"GET", Prefix + "/pairings/{id}/agreement", false, func(s *server) handlerFunc { return s.getPairingAgreement }},
+	{"PUT", Prefix + "/pairings/{id}/agreement", false, func(s *server) handlerFunc { return s.putPairingAgreement }},
+	{"GET", Prefix + "/pairings/{id}/agreements", false, func(s *server) handlerFunc { return s.listPairingAgreements }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -113,7 +116,8 @@ func init() {
 // pairing's agreement (at most zhuxiang.AgreementMaxBytes) travels base64
 // encoded, a third larger, inside the JSON body.
 var bodyLimits = map[string]int64{
-	"POST " + Prefix + "/pairings": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
+	"POST " + Prefix + "/pairings":               zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
+	"PUT " + Prefix + "/pairings/{id}/agreement": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 }
 
 // TransferTimeout is how long a request that carries a file may take to

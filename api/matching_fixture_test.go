@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/store"
 )
 
 // Helpers that put needs, offers, matches and pairings into a fixture
@@ -124,6 +126,30 @@ func (f *fixture) newPairing(t *testing.T, org *zhuxiang.Org, village string) *z
 		t.Fatal(err)
 	}
 	return saved
+}
+
+// matrixPDF is the smallest file the store takes for a PDF; matrixPNG a PNG.
+var (
+	matrixPDF = []byte("%PDF-1.4\n%%EOF\n")
+	matrixPNG = []byte("\x89PNG\r\n\x1a\n signed page")
+)
+
+// agreementBody is the body of a PUT uploading an agreement.
+func agreementBody(name string, data []byte) map[string]any {
+	return map[string]any{"name": name, "data": base64.StdEncoding.EncodeToString(data)}
+}
+
+// pairingWithVersions makes a pairing whose agreement was uploaded and then
+// replaced, and returns its id.
+func (f *fixture) pairingWithVersions(t *testing.T, org *zhuxiang.Org, village string) string {
+	t.Helper()
+	p := f.newPairing(t, org, village)
+	for _, ag := range []*store.Agreement{{Name: "初稿.pdf", Data: matrixPDF}, {Name: "签字页.png", Data: matrixPNG}} {
+		if err := f.st.UploadAgreement(ctx, zhuxiang.SystemActor, p.ID, ag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p.ID
 }
 
 // needBody is the body of a POST creating a need in village.

@@ -540,17 +540,57 @@ func TestMatchingScopeMatrix(t *testing.T) {
 			{"create pairing in away county", func(t *testing.T, f *matchingFixture, s mside) request {
 				return request{method: "POST", path: "/api/v1/pairings", body: map[string]any{"org_id": s.org.ID, "village_code": s.awayVillage, "start_date": "2026-01-01"}}
 			}, nil},
+			{"upload agreement to own pairing", func(t *testing.T, f *matchingFixture, s mside) request {
+				p := f.newPairing(t, s.org, s.village)
+				return request{method: "PUT", path: "/api/v1/pairings/" + p.ID + "/agreement", body: agreementBody("协议.pdf", matrixPDF)}
+			}, func(t *testing.T, f *matchingFixture, role string, s mside, r response) {
+				if r.status != http.StatusOK {
+					return
+				}
+				if ag, _ := r.json(t)["agreement"].(map[string]any); ag["name"] != "协议.pdf" || ag["type"] != "application/pdf" {
+					t.Errorf("pairing after upload = %s", r.body)
+				}
+			}},
+			{"upload agreement to away pairing", func(t *testing.T, f *matchingFixture, s mside) request {
+				p := f.newPairing(t, s.awayOrg, s.awayVillage)
+				return request{method: "PUT", path: "/api/v1/pairings/" + p.ID + "/agreement", body: agreementBody("冒名.pdf", matrixPDF)}
+			}, nil},
+			{"correct own pairing", func(t *testing.T, f *matchingFixture, s mside) request {
+				p := f.newPairing(t, s.org, s.village)
+				return request{method: "PATCH", path: "/api/v1/pairings/" + p.ID, body: map[string]any{"note": "接口更正的备注", "end_date": "2027-12-31"}}
+			}, func(t *testing.T, f *matchingFixture, role string, s mside, r response) {
+				if r.status != http.StatusOK {
+					return
+				}
+				if m := r.json(t); m["note"] != "接口更正的备注" || m["end_date"] != "2027-12-31" || m["start_date"] != "2025-03-01" || m["version"] != float64(2) {
+					t.Errorf("corrected pairing = %s", r.body)
+				}
+			}},
+			{"agreement versions of own pairing", func(t *testing.T, f *matchingFixture, s mside) request {
+				return request{method: "GET", path: "/api/v1/pairings/" + f.pairingWithVersions(t, s.org, s.village) + "/agreements"}
+			}, func(t *testing.T, f *matchingFixture, role string, s mside, r response) {
+				if r.status != http.StatusOK {
+					return
+				}
+				vs := items(t, r)
+				if len(vs) != 2 || vs[0]["current"] != true || vs[0]["version"] != float64(2) || vs[1]["name"] != "初稿.pdf" || vs[1]["replaced_at"] == "" {
+					t.Errorf("versions = %s", r.body)
+				}
+			}},
+			{"agreement versions of away pairing", func(t *testing.T, f *matchingFixture, s mside) request {
+				return request{method: "GET", path: "/api/v1/pairings/" + f.pairingWithVersions(t, s.awayOrg, s.awayVillage) + "/agreements"}
+			}, nil},
 		}
 
 		want := map[string][]int{
-			//                 lsN  own  awD  awO  crO  crA  put  sub  wdN  apO  apA  clA  prN  pub  pDr  pOp  lsF  clF  crF  puF  pau  prF  lsM  iOw  iAw  awM  acc  wdr  lsP  run  gtP  lsR  awR  crR  crA
-			"admin":           {200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 200, 200, 200, 200, 404, 200, 200, 200, 201, 200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 201, 200, 200, 200, 201, 201},
-			"county_hejing":   {200, 200, 404, 200, 201, 403, 200, 200, 403, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403},
-			"county_ruoqiang": {200, 200, 404, 200, 201, 403, 200, 200, 404, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403},
-			"department":      {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 404, 404, 403, 403, 403, 200, 404, 403, 403},
-			"org":             {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 201, 403, 200, 200, 200, 201, 403, 404, 403, 200, 403, 403, 403, 200, 404, 403, 403},
-			"village":         {200, 200, 404, 200, 201, 403, 200, 200, 200, 403, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403, 200, 404, 403, 403},
-			"anonymous":       {401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 404, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401},
+			//                 lsN  own  awD  awO  crO  crA  put  sub  wdN  apO  apA  clA  prN  pub  pDr  pOp  lsF  clF  crF  puF  pau  prF  lsM  iOw  iAw  awM  acc  wdr  lsP  run  gtP  lsR  awR  crR  crA  upO  upA  fix  vsO  vsA
+			"admin":           {200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 200, 200, 200, 200, 404, 200, 200, 200, 201, 200, 200, 200, 200, 201, 201, 200, 200, 403, 200, 201, 200, 200, 200, 201, 201, 200, 200, 200, 200, 200},
+			"county_hejing":   {200, 200, 404, 200, 201, 403, 200, 200, 403, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403, 200, 404, 200, 200, 404},
+			"county_ruoqiang": {200, 200, 404, 200, 201, 403, 200, 200, 404, 200, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 201, 201, 404, 200, 403, 200, 403, 200, 200, 404, 201, 403, 200, 404, 200, 200, 404},
+			"department":      {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 404, 404, 403, 403, 403, 200, 404, 403, 403, 403, 404, 403, 200, 404},
+			"org":             {200, 404, 404, 200, 403, 403, 404, 404, 404, 404, 404, 403, 200, 200, 404, 200, 200, 404, 201, 403, 200, 200, 200, 201, 403, 404, 403, 200, 403, 403, 403, 200, 404, 403, 403, 200, 404, 200, 200, 404},
+			"village":         {200, 200, 404, 200, 201, 403, 200, 200, 200, 403, 404, 403, 200, 200, 404, 200, 200, 404, 403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403, 200, 404, 403, 403, 200, 404, 200, 200, 404},
+			"anonymous":       {401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 200, 404, 200, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401},
 		}
 		cells := 0
 		for _, role := range roles {

@@ -34,22 +34,23 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/orgs/{id}":      {"get", "put"},
 		"/openapi.json":   {"get"},
 
-		"/needs":                   {"get", "post"},
-		"/needs/{id}":              {"get", "put"},
-		"/needs/{id}/proposals":    {"get"},
-		"/public/needs":            {"get"},
-		"/public/needs/{id}":       {"get"},
-		"/offers":                  {"get", "post"},
-		"/offers/{id}":             {"get", "put"},
-		"/offers/{id}/status":      {"post"},
-		"/offers/{id}/proposals":   {"get"},
-		"/matches":                 {"get", "post"},
-		"/matches/{id}":            {"get"},
-		"/plans":                   {"get", "post"},
-		"/plans/{id}":              {"get"},
-		"/pairings":                {"get", "post"},
-		"/pairings/{id}":           {"get"},
-		"/pairings/{id}/agreement": {"get"},
+		"/needs":                    {"get", "post"},
+		"/needs/{id}":               {"get", "put"},
+		"/needs/{id}/proposals":     {"get"},
+		"/public/needs":             {"get"},
+		"/public/needs/{id}":        {"get"},
+		"/offers":                   {"get", "post"},
+		"/offers/{id}":              {"get", "put"},
+		"/offers/{id}/status":       {"post"},
+		"/offers/{id}/proposals":    {"get"},
+		"/matches":                  {"get", "post"},
+		"/matches/{id}":             {"get"},
+		"/plans":                    {"get", "post"},
+		"/plans/{id}":               {"get"},
+		"/pairings":                 {"get", "post"},
+		"/pairings/{id}":            {"get", "patch"},
+		"/pairings/{id}/agreement":  {"get", "put"},
+		"/pairings/{id}/agreements": {"get"},
 	}
 	for _, step := range []string{"submit", "approve", "reject", "done", "close"} {
 		want["/needs/{id}/"+step] = []string{"post"}
@@ -240,7 +241,8 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 	for name, v := range map[string]any{"Need": needJSON{}, "PublicNeed": publicNeedJSON{}, "Offer": offerJSON{}, "Match": matchJSON{},
 		"Candidate": candidateJSON{}, "Plan": allocationJSON{}, "PlanItem": allocationItemJSON{}, "Pairing": pairingJSON{}, "Agreement": agreementJSON{},
 		"Transition": transitionInput{}, "MatchInput": matchInput{}, "MatchTransition": matchTransitionInput{},
-		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}} {
+		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}, "PairingPatch": pairingPatch{},
+		"AgreementInput": agreementInput{}, "AgreementVersion": agreementVersionJSON{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.

@@ -91,7 +91,13 @@ func (s *server) listPairings(w http.ResponseWriter, r *http.Request, a zhuxiang
 }
 
 func (s *server) getPairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
-	p, err := s.st.Pairing(r.Context(), a, r.PathValue("id"))
+	return s.writePairing(w, r, a, r.PathValue("id"))
+}
+
+// writePairing answers with the pairing as the caller sees it now, after
+// a change as on a read.
+func (s *server) writePairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor, id string) error {
+	p, err := s.st.Pairing(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -120,10 +126,10 @@ type agreementInput struct {
 	Data string `json:"data"`
 }
 
-func (in *agreementInput) decode() (*store.Agreement, error) {
+func (in *agreementInput) decode(field string) (*store.Agreement, error) {
 	data, err := base64.StdEncoding.DecodeString(in.Data)
 	if err != nil {
-		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "agreement.data", "协议文件内容应为base64编码")
+		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, field, "协议文件内容应为base64编码")
 	}
 	if len(data) == 0 {
 		return nil, nil
@@ -150,7 +156,7 @@ func (s *server) createPairing(w http.ResponseWriter, r *http.Request, a zhuxian
 	var file *store.Agreement
 	if in.Agreement != nil {
 		var err error
-		if file, err = in.Agreement.decode(); err != nil {
+		if file, err = in.Agreement.decode("agreement.data"); err != nil {
 			return err
 		}
 	}
@@ -166,9 +172,17 @@ func (s *server) createPairing(w http.ResponseWriter, r *http.Request, a zhuxian
 }
 
 // getPairingAgreement sends the agreement file itself, the one answer of
-// the API that is not JSON.
+// the API that is not JSON: the current one, or with ?version=N an earlier
+// one (listPairingAgreements lists them).
 func (s *server) getPairingAgreement(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
-	ag, err := s.st.PairingAgreement(r.Context(), a, r.PathValue("id"))
+	n := 0
+	if v := newQuery(r).str("version"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > zhuxiang.MaxInt32 {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "version", "version应为正整数")
+		}
+	}
+	ag, err := s.st.AgreementFile(r.Context(), a, r.PathValue("id"), n)
 	if err != nil {
 		return err
 	}
@@ -187,5 +201,107 @@ func (s *server) getPairingAgreement(w http.ResponseWriter, r *http.Request, a z
 	h.Set("Content-Disposition", cd)
 	w.WriteHeader(http.StatusOK)
 	w.Write(ag.Data)
+	return nil
+}
+
+// putPairingAgreement uploads a pairing's agreement, or replaces it; the
+// replaced file stays in the pairing's versions. The body is an
+// agreementInput, the file base64 encoded.
+func (s *server) putPairingAgreement(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	var in agreementInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	file, err := in.decode("data")
+	if err != nil {
+		return err
+	}
+	if file == nil {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "data", "请提供协议文件内容（base64编码）")
+	}
+	id := r.PathValue("id")
+	if err := s.st.UploadAgreement(r.Context(), a, id, file); err != nil {
+		return err
+	}
+	return s.writePairing(w, r, a, id)
+}
+
+// pairingPatch corrects a pairing's details; a field left out keeps its
+// value. Without a version, the one just read still guards against a
+// change between this read and the write.
+type pairingPatch struct {
+	Version   *int    `json:"version"`
+	Action    *string `json:"action"`
+	StartDate *string `json:"start_date"`
+	EndDate   *string `json:"end_date"`
+	Note      *string `json:"note"`
+}
+
+func (s *server) patchPairing(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	var in pairingPatch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	ctx, id := r.Context(), r.PathValue("id")
+	cur, err := s.st.Pairing(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	c := store.PairingChange{Version: cur.Version, Action: cur.Action, StartDate: cur.StartDate, EndDate: cur.EndDate, Note: cur.Note}
+	if in.Version != nil {
+		c.Version = *in.Version
+	}
+	if in.Action != nil {
+		c.Action = parseAction(*in.Action)
+		if cur.ActionFixed() && c.Action != cur.Action {
+			return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "平台对接形成的结对，行动随需求确定，不能更改")
+		}
+	}
+	if in.StartDate != nil {
+		c.StartDate = *in.StartDate
+	}
+	if in.EndDate != nil {
+		c.EndDate = *in.EndDate
+	}
+	if in.Note != nil {
+		c.Note = *in.Note
+	}
+	if err := s.st.UpdatePairing(ctx, a, id, c); err != nil {
+		return err
+	}
+	return s.writePairing(w, r, a, id)
+}
+
+// agreementVersionJSON is one agreement file a pairing has had.
+type agreementVersionJSON struct {
+	Version    int    `json:"version"`
+	Current    bool   `json:"current"`
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Size       int64  `json:"size"`
+	SHA256     string `json:"sha256"`
+	UploadedAt string `json:"uploaded_at"`
+	UploadedBy string `json:"uploaded_by"`
+	ReplacedAt string `json:"replaced_at"` // "" for the current file
+	ReplacedBy string `json:"replaced_by"`
+	URL        string `json:"url"`
+}
+
+// listPairingAgreements lists a pairing's agreement files, the current one
+// first, then those it replaced, newest first.
+func (s *server) listPairingAgreements(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	id := r.PathValue("id")
+	vs, err := s.st.AgreementVersions(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	items := make([]agreementVersionJSON, 0, len(vs))
+	for _, v := range vs {
+		j := agreementVersionJSON{Version: v.N, Current: v.Current(), Name: v.Name, Type: v.Type, Size: v.Size, SHA256: v.SHA,
+			UploadedAt: rfc3339(v.UploadedAt), UploadedBy: v.UploadedBy, ReplacedAt: rfc3339(v.ReplacedAt), ReplacedBy: v.ReplacedBy,
+			URL: Prefix + "/pairings/" + url.PathEscape(id) + "/agreement?version=" + strconv.Itoa(v.N)}
+		items = append(items, j)
+	}
+	writeJSON(w, http.StatusOK, list[agreementVersionJSON]{items, "", len(items), false})
 	return nil
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -38,20 +36,20 @@ type Agreement struct {
 }
 
 const pairingCols = `p.id, p.org_id, COALESCE(o.name, ''), p.county_code, p.village_code, COALESCE(c.name, ''), COALESCE(v.name, ''), p.action, p.need_id, p.match_id,
-	p.start_date, p.end_date, p.source, p.note, p.file_name, p.file_type, p.file_size, p.file_sha, p.version, p.created_at, p.created_by, p.updated_at`
+	p.start_date, p.end_date, p.source, p.note, p.file_name, p.file_type, p.file_size, p.file_sha, p.file_at, p.file_by, p.version, p.created_at, p.created_by, p.updated_at`
 
 const pairingFrom = ` FROM pairings p LEFT JOIN orgs o ON o.id = p.org_id LEFT JOIN regions c ON c.code = p.county_code
 	LEFT JOIN regions v ON v.code = p.village_code AND p.village_code <> ''`
 
 func scanPairing(sc interface{ Scan(...any) error }) (*zhuxiang.Pairing, error) {
 	var p zhuxiang.Pairing
-	var action, source, created, updated string
+	var action, source, fileAt, created, updated string
 	if err := sc.Scan(&p.ID, &p.OrgID, &p.Org, &p.CountyCode, &p.VillageCode, &p.County, &p.Village, &action, &p.NeedID, &p.MatchID,
-		&p.StartDate, &p.EndDate, &source, &p.Note, &p.FileName, &p.FileType, &p.FileSize, &p.FileSHA, &p.Version, &created, &p.CreatedBy, &updated); err != nil {
+		&p.StartDate, &p.EndDate, &source, &p.Note, &p.FileName, &p.FileType, &p.FileSize, &p.FileSHA, &fileAt, &p.FileBy, &p.Version, &created, &p.CreatedBy, &updated); err != nil {
 		return nil, err
 	}
 	p.Action, p.Source = zhuxiang.Action(action), zhuxiang.PairingSource(source)
-	p.CreatedAt, p.UpdatedAt = parseTS(created), parseTS(updated)
+	p.FileAt, p.CreatedAt, p.UpdatedAt = parseTS(fileAt), parseTS(created), parseTS(updated)
 	return &p, nil
 }
 
@@ -120,20 +118,10 @@ func (s *Store) Pairing(ctx context.Context, a zhuxiang.Actor, id string) (*zhux
 	return p, err
 }
 
-// PairingAgreement returns the agreement file of a pairing in scope.
+// PairingAgreement returns the current agreement file of a pairing in
+// scope.
 func (s *Store) PairingAgreement(ctx context.Context, a zhuxiang.Actor, id string) (*Agreement, error) {
-	p, err := s.Pairing(ctx, a, id)
-	if err != nil {
-		return nil, err
-	}
-	if p.FileSHA == "" {
-		return nil, notFound("协议文件")
-	}
-	ag := &Agreement{Name: p.FileName, Type: p.FileType}
-	if err := s.queryRow(ctx, `SELECT data FROM files WHERE sha = $1`, p.FileSHA).Scan(&ag.Data); err != nil {
-		return nil, notFound("协议文件")
-	}
-	return ag, nil
+	return s.AgreementFile(ctx, a, id, 0)
 }
 
 func pairingKV(p *zhuxiang.Pairing) []kv {
@@ -150,11 +138,6 @@ func (s *Store) CreatePairing(ctx context.Context, a zhuxiang.Actor, p *zhuxiang
 	p.Source, p.NeedID, p.MatchID = zhuxiang.PairingDirect, "", ""
 	if err := p.Validate(); err != nil {
 		return "", err
-	}
-	if file != nil {
-		if err := zhuxiang.CheckLine("file", "协议文件名", file.Name, zhuxiang.MaxNameRunes); err != nil {
-			return "", err
-		}
 	}
 	var id string
 	err := s.write(ctx, a, func(tx *writeTx) error {
@@ -204,35 +187,21 @@ func (s *Store) checkPairingRefs(ctx context.Context, q querier, a zhuxiang.Acto
 // insertPairing writes a pairing (and its file) inside tx; the caller
 // records it (recordPairing, or the import runner).
 func (s *Store) insertPairing(ctx context.Context, tx *writeTx, a zhuxiang.Actor, p *zhuxiang.Pairing, file *Agreement) error {
+	now := s.Now()
 	if file != nil && len(file.Data) > 0 {
-		if len(file.Data) > zhuxiang.AgreementMaxBytes {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "file", "协议文件不能超过 10 MB")
-		}
-		typ, err := zhuxiang.AgreementType(file.Data)
+		f, err := keepAgreement(ctx, tx, file)
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(file.Data)
-		p.FileSHA, p.FileType, p.FileSize = hex.EncodeToString(sum[:]), typ, int64(len(file.Data))
-		p.FileName = strings.TrimSpace(file.Name)
-		if p.FileName == "" {
-			p.FileName = "协议"
-		}
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM files WHERE sha = $1`, p.FileSHA).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO files (sha, data) VALUES ($1, $2)`, p.FileSHA, file.Data); err != nil {
-				return err
-			}
-		} else if err != nil {
-			return err
-		}
+		p.FileName, p.FileType, p.FileSize, p.FileSHA = f.Name, f.Type, f.Size, f.SHA
+		p.FileAt, p.FileBy = now, a.Name
 	}
-	now := ts(s.Now())
 	p.ID, p.Version = secure.NewID(), 1
 	if _, err := tx.ExecContext(ctx, `INSERT INTO pairings (id, org_id, county_code, village_code, action, need_id, match_id, start_date, end_date, source, note,
-		file_name, file_type, file_size, file_sha, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16)`,
+		file_name, file_type, file_size, file_sha, file_at, file_by, created_at, created_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18)`,
 		p.ID, p.OrgID, p.CountyCode, p.VillageCode, string(p.Action), p.NeedID, p.MatchID, p.StartDate, p.EndDate, string(p.Source), p.Note,
-		p.FileName, p.FileType, p.FileSize, p.FileSHA, now, a.Name); err != nil {
+		p.FileName, p.FileType, p.FileSize, p.FileSHA, tsOrEmpty(p.FileAt), p.FileBy, ts(now), a.Name); err != nil {
 		return err
 	}
 	return nil

@@ -16,6 +16,15 @@ const TimeLayout = secure.AuditTimeLayout
 
 func ts(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
+// tsOrEmpty is ts, with the zero time (no such moment) as "", which
+// parseTS reads back as the zero time.
+func tsOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return ts(t)
+}
+
 func parseTS(s string) time.Time {
 	if s == "" {
 		return time.Time{}
@@ -36,8 +45,15 @@ func b2i(b bool) int {
 
 // like escapes a user's text for a LIKE pattern with ESCAPE '\'.
 func like(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
+	return "%" + likeEscaper.Replace(q) + "%"
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// likeWordStart is a LIKE pattern (ESCAPE '\') for a text, with a blank
+// put before it, that has a word starting with q: ' ' || search LIKE it.
+func likeWordStart(q string) string {
+	return "% " + likeEscaper.Replace(q) + "%"
 }
 
 func nullStr(s string) any {

@@ -79,7 +79,7 @@ func TestBadInputPages(t *testing.T) {
 		}
 		// The pairing note's limit is the domain's now; the page still
 		// shows it by the field, with the input kept.
-		r := f.as("hejing").pairingUpload(map[string]string{"org": f.org.CreditCode, "region": f.village, "start_date": "2026-03-01",
+		r := f.as("hejing").pairingUpload(map[string]string{"org": f.org.CreditCode, "village": f.village, "start_date": "2026-03-01",
 			"note": strings.Repeat("长", 501)}, "", nil)
 		if r.Status != 422 || !strings.Contains(r.Body, "备注不能超过500个字") {
 			t.Errorf("long pairing note = %d\n%s", r.Status, excerpt(r.Body))

@@ -501,7 +501,7 @@ func (c *client) pairingUpload(fields map[string]string, filename string, conten
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", c.csrf)
-	for _, k := range []string{"org", "region", "action", "start_date", "end_date", "note"} {
+	for _, k := range []string{"org", "org_id", "org_pick", "county", "village", "village_id", "village_pick", "action", "start_date", "end_date", "note"} {
 		mw.WriteField(k, fields[k])
 	}
 	fw, _ := mw.CreateFormFile("file", filename)
@@ -524,14 +524,15 @@ func TestPairingEntryAndAgreement(t *testing.T) {
 		c := f.as("hejing")
 		r := c.get("/pairings/new")
 		mustStatus(t, r, http.StatusOK)
-		mustContain(t, r, `enctype="multipart/form-data"`, "巴伦台镇 测试一村", "和静县电子商务促进会")
+		mustContain(t, r, `enctype="multipart/form-data"`, `data-pick="/pick/orgs"`, `data-pick="/pick/villages"`, `<option value="652827" selected>和静县</option>`)
+		mustNotContain(t, r, "若羌县")
 		for _, u := range []string{"cun", "orguser", "kexie"} {
 			r := f.as(u).get("/pairings/new")
 			mustStatus(t, r, http.StatusForbidden)
 			mustContain(t, r, "只有县市或州级用户可以录入结对")
 		}
 
-		fields := map[string]string{"org": outside.CreditCode, "region": f.village, "action": "welfare", "start_date": "2026-03-01", "end_date": "2025-01-01", "note": "关爱留守儿童"}
+		fields := map[string]string{"org": outside.CreditCode, "village": f.village, "action": "welfare", "start_date": "2026-03-01", "end_date": "2025-01-01", "note": "关爱留守儿童"}
 		// A text file named .pdf is refused by its content; the rest is kept.
 		r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
 		mustStatus(t, r, http.StatusUnprocessableEntity)
@@ -540,9 +541,9 @@ func TestPairingEntryAndAgreement(t *testing.T) {
 		r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
 		mustStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r, "协议文件只能是 PDF、JPEG 或 PNG")
-		r = c.pairingUpload(map[string]string{"org": "不存在的协会", "region": f.village, "start_date": "2026-03-01"}, "", nil)
+		r = c.pairingUpload(map[string]string{"org": "不存在的协会", "village": f.village, "start_date": "2026-03-01"}, "", nil)
 		mustStatus(t, r, http.StatusUnprocessableEntity)
-		mustContain(t, r, "找不到名为“不存在的协会”的社会组织")
+		mustContain(t, r, "找不到与“不存在的协会”相符的社会组织")
 		// Too large: refused before the store, with the fields before it kept.
 		big := append(append([]byte{}, agreementPDF...), bytes.Repeat([]byte("0"), zhuxiang.AgreementMaxBytes)...)
 		r = c.pairingUpload(fields, "大协议.pdf", big)

@@ -153,66 +153,80 @@ func (s *server) pairingExport(w http.ResponseWriter, r *http.Request, q *reques
 // pairingInput is the form as typed; the file cannot be kept across an
 // error (browsers refuse to prefill file inputs), the page says so.
 type pairingInput struct {
-	Org, Region, Action, Start, End, Note string
+	County, Action, Start, End, Note string
 }
 
 type pairingFormData struct {
-	In     pairingInput
-	Places []placeGroup
-	Orgs   []*zhuxiang.Org // suggestions for the organization field
-	Errors formErrors
+	In       pairingInput
+	Org      *picker
+	Village  *picker
+	Counties []*zhuxiang.Region // those the actor may enter pairings in
+	Errors   formErrors
 }
 
-var pairingFields = []string{"org", "region", "action", "start_date", "end_date", "note", "file"}
+// ActionFixed tells the shared fields (templates/_pairing.html) to offer
+// the action: a pairing entered by hand names its own.
+func (d *pairingFormData) ActionFixed() bool { return false }
+
+var pairingFields = []string{"county", "action", "start_date", "end_date", "note", "file"}
+
+// newPairingForm is the form with its two pickers: the organization
+// (among those the actor may see, or any by credit code) and the village
+// (among those of the counties the actor enters pairings for).
+func newPairingForm(in pairingInput) *pairingFormData {
+	d := &pairingFormData{In: in, Org: pickOrgs.newPicker("org", "社会组织"), Village: pickVillages.newPicker("village", "结对的村"), Errors: formErrors{}}
+	d.Org.Required = true
+	d.Org.Hint = "输入组织名称或拼音（全拼或首字母）；搜不到的组织（如对口援疆省市的）请粘贴其统一社会信用代码。列入活动异常或失信名录的组织不能结对。"
+	d.Village.Hint = "与县市结对时不填。" + d.Village.Hint
+	return d
+}
 
 func (s *server) pairingNew(w http.ResponseWriter, r *http.Request, q *request) error {
 	if err := zhuxiang.CanCreatePairings(q.actor); err != nil {
 		return err
 	}
 	in := pairingInput{Start: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
-	in.Region, _ = zhuxiang.HomePlace(q.actor)
-	return s.renderPairingForm(w, r, http.StatusOK, q, in, nil)
+	in.County, _ = zhuxiang.HomePlace(q.actor)
+	return s.renderPairingForm(w, r, http.StatusOK, q, newPairingForm(in))
 }
 
-func (s *server) renderPairingForm(w http.ResponseWriter, r *http.Request, status int, q *request, in pairingInput, errs formErrors) error {
-	places, err := s.places(r, q)
+func (s *server) renderPairingForm(w http.ResponseWriter, r *http.Request, status int, q *request, d *pairingFormData) error {
+	counties, err := q.counties(r.Context(), s.st)
 	if err != nil {
 		return err
 	}
-	d := pairingFormData{In: in, Places: places, Errors: errs}
-	// A handful of suggestions from the user's own registry; anyone else
-	// is found by credit code.
-	if p, err := s.st.ListOrgs(r.Context(), q.actor, store.OrgFilter{Flag: "none", Limit: 100}); err == nil {
-		d.Orgs = p.Orgs
-		zhuxiang.SortByPinyin(d.Orgs, func(o *zhuxiang.Org) string { return o.Name })
+	for _, c := range counties {
+		if zhuxiang.CanCreatePairing(q.actor, c.Code) == nil {
+			d.Counties = append(d.Counties, c)
+		}
+	}
+	for _, p := range []*picker{d.Org, d.Village} {
+		if e := d.Errors[p.Name]; e != "" && p.Error == "" {
+			p.Error = e
+		}
 	}
 	s.render(w, r, status, "pairing_form", &view{Title: "录入结对", Nav: "pairings", Data: d})
 	return nil
 }
 
-// pairingCreate reads the multipart form as it streams (the csrf field was
-// checked first), keeps the agreement in memory (it is at most 10 MB, and
-// the body is cut at 11), and hands both to the store, which checks the
-// file by its content.
-func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *request) error {
-	a := q.actor
-	if err := zhuxiang.CanCreatePairings(a); err != nil {
-		return err
-	}
-	if q.mr == nil {
-		return s.renderPairingForm(w, r, http.StatusBadRequest, q, pairingInput{}, formErrors{"form": "请通过本页的表单提交（含协议文件的表单）"})
-	}
-	var in pairingInput
-	errs := formErrors{}
+// readAgreementForm reads a multipart form as it streams (the csrf field
+// was checked first): its fields, and its one file, kept in memory (it is
+// at most 10 MB, and the body is cut at 11). A file too large or an upload
+// cut short is reported in errs, with the fields read before it kept.
+func readAgreementForm(q *request, errs formErrors) (url.Values, *store.Agreement) {
+	vals := url.Values{}
 	var file *store.Agreement
+	tooLarge := func(err error) bool {
+		var mbe *http.MaxBytesError
+		return errors.As(err, &mbe)
+	}
 	for {
 		part, err := q.mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
+			if tooLarge(err) {
 				errs["file"] = "协议文件不能超过 10 MB"
 			} else {
 				errs["form"] = "上传中断，请重新提交"
@@ -227,9 +241,8 @@ func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *reques
 			}
 			data, err := io.ReadAll(io.LimitReader(part, zhuxiang.AgreementMaxBytes+1))
 			part.Close()
-			var mbe *http.MaxBytesError
 			switch {
-			case errors.As(err, &mbe), err == nil && len(data) > zhuxiang.AgreementMaxBytes:
+			case tooLarge(err), err == nil && len(data) > zhuxiang.AgreementMaxBytes:
 				errs["file"] = "协议文件不能超过 10 MB"
 			case err != nil:
 				errs["form"] = "上传中断，请重新提交"
@@ -243,53 +256,68 @@ func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *reques
 		}
 		b, _ := io.ReadAll(io.LimitReader(part, 8<<10))
 		part.Close()
-		v := string(b)
-		switch name {
-		case "org":
-			in.Org = strings.TrimSpace(v)
-		case "region":
-			in.Region = strings.TrimSpace(v)
-		case "action":
-			in.Action = v
-		case "start_date":
-			in.Start = strings.TrimSpace(v)
-		case "end_date":
-			in.End = strings.TrimSpace(v)
-		case "note":
-			in.Note = v
-		}
+		vals.Add(name, string(b))
 	}
+	return vals, file
+}
+
+// pairingCreate hands the form and its agreement to the store, which
+// checks the file by its content.
+func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx, a := r.Context(), q.actor
+	if err := zhuxiang.CanCreatePairings(a); err != nil {
+		return err
+	}
+	if q.mr == nil {
+		d := newPairingForm(pairingInput{})
+		d.Errors["form"] = "请通过本页的表单提交（含协议文件的表单）"
+		return s.renderPairingForm(w, r, http.StatusBadRequest, q, d)
+	}
+	errs := formErrors{}
+	vals, file := readAgreementForm(q, errs)
+	d := newPairingForm(pairingInput{County: strings.TrimSpace(vals.Get("county")), Action: vals.Get("action"),
+		Start: strings.TrimSpace(vals.Get("start_date")), End: strings.TrimSpace(vals.Get("end_date")), Note: vals.Get("note")})
+	d.Errors = errs
+	in := d.In
 	// The note's limit is the domain's (Pairing.Validate), so the API
 	// keeps it too; its error comes back from the store by field.
 	p := &zhuxiang.Pairing{Action: zhuxiang.Action(in.Action), StartDate: in.Start, EndDate: in.End, Note: strings.TrimSpace(in.Note)}
-	if org, err := s.findOrg(r, a, in.Org); err != nil {
-		if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid {
-			return err
-		}
-		errs["org"] = zhuxiang.ErrorMessage(err)
-	} else {
-		p.OrgID = org.ID
+	org, err := pickOrgs.resolve(ctx, s.st, a, d.Org, vals.Get)
+	if err != nil {
+		return err
 	}
 	switch {
-	case in.Region == "":
-		errs["region"] = "请选择结对的县市或村"
-	case q.isCounty(r, s.st, in.Region):
-		p.CountyCode = in.Region
-	default:
-		p.VillageCode = in.Region
+	case org != nil:
+		p.OrgID = org.ID
+	case d.Org.Error == "":
+		d.Org.Error = "请选择社会组织：" + pickOrgs.hint
 	}
-	if len(errs) > 0 {
+	village, err := pickVillages.resolve(ctx, s.st, a, d.Village, vals.Get)
+	if err != nil {
+		return err
+	}
+	// A village names its county (the store checks that it is the one
+	// chosen, if any); without one the pairing is with the county.
+	p.CountyCode = in.County
+	switch {
+	case village != nil:
+		p.VillageCode = village.ID
+	case d.Village.Error == "" && in.County == "":
+		errs["county"] = "请选择结对的县市，或在下面选择村"
+	}
+	if len(errs) > 0 || d.Org.Error != "" || d.Village.Error != "" {
 		// Every other problem too, so the form shows them all at once.
 		errs.add(p.Validate(), pairingFields...)
-		return s.renderPairingForm(w, r, http.StatusUnprocessableEntity, q, in, errs)
+		return s.renderPairingForm(w, r, http.StatusUnprocessableEntity, q, d)
 	}
-	id, err := s.st.CreatePairing(r.Context(), a, p, file)
+	id, err := s.st.CreatePairing(ctx, a, p, file)
 	switch code := zhuxiang.ErrorCodeOf(err); code {
 	case "":
 		redirect(w, r, "/pairings/"+url.PathEscape(id)+"?saved=1")
 		return nil
 	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		return s.renderPairingForm(w, r, code.HTTPStatus(), q, in, fieldError(err, pairingFields...))
+		d.Errors = fieldError(err, append(pairingFields, "org", "village")...)
+		return s.renderPairingForm(w, r, code.HTTPStatus(), q, d)
 	}
 	return err
 }
@@ -306,26 +334,153 @@ func baseName(name string) string {
 	return name
 }
 
+// agreementRow is one version of a pairing's agreement, as the page
+// lists it.
+type agreementRow struct {
+	zhuxiang.AgreementVersion
+	Size string
+	URL  string
+}
+
 type pairingDetailData struct {
-	Pairing *zhuxiang.Pairing
-	Size    string
+	Pairing   *zhuxiang.Pairing
+	Size      string
+	Versions  []agreementRow
+	CanEdit   bool   // a side or the county: may upload and correct
+	FileError string // the upload's error, next to its field
 }
 
 func (s *server) pairingDetail(w http.ResponseWriter, r *http.Request, q *request) error {
+	v := &view{}
+	switch qs := r.URL.Query(); {
+	case qs.Get("saved") != "":
+		v.Flash = "已录入结对。"
+	case qs.Get("done") == "upload":
+		v.Flash = "已上传协议文件。"
+	case qs.Get("done") == "replace":
+		v.Flash = "已上传协议文件的新版本，原文件保留在版本记录中。"
+	case qs.Get("done") == "edit":
+		v.Flash = "已更正结对信息。"
+	}
+	return s.renderPairing(w, r, q, http.StatusOK, v, "")
+}
+
+func (s *server) renderPairing(w http.ResponseWriter, r *http.Request, q *request, status int, v *view, fileError string) error {
+	ctx := r.Context()
+	p, err := s.st.Pairing(ctx, q.actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	vs, err := s.st.AgreementVersions(ctx, q.actor, p.ID)
+	if err != nil {
+		return err
+	}
+	d := pairingDetailData{Pairing: p, CanEdit: zhuxiang.CanEditPairing(q.actor, p) == nil, FileError: fileError}
+	if p.FileSize > 0 {
+		d.Size = sizeText(p.FileSize)
+	}
+	for _, ver := range vs {
+		row := agreementRow{AgreementVersion: ver, Size: sizeText(ver.Size), URL: "/pairings/" + url.PathEscape(p.ID) + "/agreement?version=" + strconv.Itoa(ver.N)}
+		if ver.Current() {
+			row.URL = "/pairings/" + url.PathEscape(p.ID) + "/agreement"
+		}
+		d.Versions = append(d.Versions, row)
+	}
+	v.Title, v.Nav, v.Data = p.Org+" · "+p.Place(), "pairings", d
+	s.render(w, r, status, "pairing", v)
+	return nil
+}
+
+// pairingUpload attaches or replaces a pairing's agreement; the replaced
+// file stays in its history. A refused file comes back on the pairing's
+// page, next to the upload field.
+func (s *server) pairingUpload(w http.ResponseWriter, r *http.Request, q *request) error {
+	id := r.PathValue("id")
+	// Asked before the file is read: a department may read the pairing
+	// but not upload.
+	p, err := s.st.Pairing(r.Context(), q.actor, id)
+	if err != nil {
+		return err
+	}
+	if err := zhuxiang.CanEditPairing(q.actor, p); err != nil {
+		return err
+	}
+	if q.mr == nil {
+		return s.renderPairing(w, r, q, http.StatusBadRequest, &view{}, "请通过本页的上传表单提交协议文件")
+	}
+	errs := formErrors{}
+	_, file := readAgreementForm(q, errs)
+	if msg := errs["file"] + errs["form"]; msg != "" {
+		return s.renderPairing(w, r, q, http.StatusUnprocessableEntity, &view{}, msg)
+	}
+	err = s.st.UploadAgreement(r.Context(), q.actor, id, file)
+	if code := zhuxiang.ErrorCodeOf(err); code == zhuxiang.EInvalid {
+		return s.renderPairing(w, r, q, code.HTTPStatus(), &view{}, zhuxiang.ErrorMessage(err))
+	} else if err != nil {
+		return err
+	}
+	done := "upload"
+	if p.FileSHA != "" {
+		done = "replace"
+	}
+	redirect(w, r, "/pairings/"+url.PathEscape(id)+"?done="+done+"#agreement")
+	return nil
+}
+
+// pairingEditData is the correction form: the pairing as stored and the
+// fields as typed.
+type pairingEditData struct {
+	Pairing *zhuxiang.Pairing
+	In      pairingInput
+	Version int
+	Errors  formErrors
+}
+
+// ActionFixed tells the shared fields whether to offer the action: a
+// platform pairing keeps its need's.
+func (d pairingEditData) ActionFixed() bool { return d.Pairing.ActionFixed() }
+
+func (s *server) pairingEdit(w http.ResponseWriter, r *http.Request, q *request) error {
 	p, err := s.st.Pairing(r.Context(), q.actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	d := pairingDetailData{Pairing: p}
-	if p.FileSize > 0 {
-		d.Size = sizeText(p.FileSize)
+	if err := zhuxiang.CanEditPairing(q.actor, p); err != nil {
+		return err
 	}
-	v := &view{Title: p.Org + " · " + p.Place(), Nav: "pairings", Data: d}
-	if r.URL.Query().Get("saved") != "" {
-		v.Flash = "已录入结对。"
-	}
-	s.render(w, r, http.StatusOK, "pairing", v)
+	in := pairingInput{Action: string(p.Action), Start: p.StartDate, End: p.EndDate, Note: p.Note}
+	return s.renderPairingEdit(w, r, http.StatusOK, p, pairingEditData{In: in, Version: p.Version})
+}
+
+func (s *server) renderPairingEdit(w http.ResponseWriter, r *http.Request, status int, p *zhuxiang.Pairing, d pairingEditData) error {
+	d.Pairing = p
+	s.render(w, r, status, "pairing_edit", &view{Title: "更正结对信息", Nav: "pairings", Data: d})
 	return nil
+}
+
+func (s *server) pairingUpdate(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx, id := r.Context(), r.PathValue("id")
+	p, err := s.st.Pairing(ctx, q.actor, id)
+	if err != nil {
+		return err
+	}
+	pf := r.PostForm
+	in := pairingInput{Action: pf.Get("action"), Start: strings.TrimSpace(pf.Get("start_date")), End: strings.TrimSpace(pf.Get("end_date")), Note: pf.Get("note")}
+	version, _ := strconv.Atoi(pf.Get("version"))
+	d := pairingEditData{In: in, Version: version}
+	if p.ActionFixed() {
+		in.Action = string(p.Action)
+	}
+	err = s.st.UpdatePairing(ctx, q.actor, id, store.PairingChange{Version: version, Action: zhuxiang.Action(in.Action), StartDate: in.Start, EndDate: in.End, Note: in.Note})
+	switch code := zhuxiang.ErrorCodeOf(err); code {
+	case "":
+		redirect(w, r, "/pairings/"+url.PathEscape(id)+"?done=edit")
+		return nil
+	case zhuxiang.EInvalid, zhuxiang.EConflict:
+		d.Errors = fieldError(err, "action", "start_date", "end_date", "note", "version")
+		return s.renderPairingEdit(w, r, code.HTTPStatus(), p, d)
+	}
+	return err
 }
 
 // sizeText shows a file size the way people read it.
@@ -339,11 +494,25 @@ func sizeText(n int64) string {
 	return strconv.FormatInt(n, 10) + " 字节"
 }
 
-// pairingAgreement sends the agreement as a download with the type found
-// from its content when it was stored: never rendered inline, never
-// sniffed, so an uploaded file cannot run as a page of this site.
+// pairingAgreement sends the current agreement, or with ?version=N an
+// earlier one (so that every agreement download is a path ending in
+// /agreement, which admission lets through at a slow phone's pace), as a
+// download with the type found from its content when it was stored: never
+// rendered inline, never sniffed, so an uploaded file cannot run as a page
+// of this site.
 func (s *server) pairingAgreement(w http.ResponseWriter, r *http.Request, q *request) error {
-	ag, err := s.st.PairingAgreement(r.Context(), q.actor, r.PathValue("id"))
+	n := 0
+	if v := r.URL.Query().Get("version"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > zhuxiang.MaxInt32 {
+			return zhuxiang.Errorf(zhuxiang.ENotFound, "", "协议文件不存在")
+		}
+	}
+	return s.sendAgreement(w, r, q, n)
+}
+
+func (s *server) sendAgreement(w http.ResponseWriter, r *http.Request, q *request, n int) error {
+	ag, err := s.st.AgreementFile(r.Context(), q.actor, r.PathValue("id"), n)
 	if err != nil {
 		return err
 	}

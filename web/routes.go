@@ -94,7 +94,14 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /pairings/new", s.auth(s.pairingNew))
 	mux.Handle("POST /pairings/new", s.auth(s.pairingCreate, agreementUpload))
 	mux.Handle("GET /pairings/{id}", s.auth(s.pairingDetail))
+	mux.Handle("GET /pairings/{id}/edit", s.auth(s.pairingEdit))
+	mux.Handle("POST /pairings/{id}/edit", s.auth(s.pairingUpdate))
 	mux.Handle("GET /pairings/{id}/agreement", s.auth(s.pairingAgreement))
+	mux.Handle("POST /pairings/{id}/agreement", s.auth(s.pairingUpload, agreementUpload))
+
+	// The pickers' searches (web/pick.go), scoped to what the user may pick.
+	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
+	mux.Handle("GET /pick/orgs", s.auth(s.pickJSON(pickOrgs)))
 
 	mux.Handle("GET /notifications", s.auth(s.notificationList))
 	mux.Handle("POST /notifications/read", s.auth(s.notificationsRead))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"time"
@@ -17,9 +18,25 @@ type userRow struct {
 }
 
 // newUserForm keeps what the administrator typed when creating an account,
-// except the password.
+// except the password. The scope is one field per role; the village and the
+// organization are picked by a search (web/pick.go).
 type newUserForm struct {
-	Name, DisplayName, Role, County, Village, OrgCode, Department string
+	Name, DisplayName, Role, County, Department string
+	Village, Org                                *picker
+}
+
+// newUserPickers fills in the form's two pickers, labelled with the role
+// they serve: without JavaScript every scope field shows, and the label
+// says which role each one is for.
+func (f *newUserForm) newUserPickers() {
+	if f.Village == nil {
+		f.Village = pickVillages.newPicker("village", "村级用户：所属村")
+		f.Village.Role = string(zhuxiang.RoleVillage)
+	}
+	if f.Org == nil {
+		f.Org = pickOrgs.newPicker("org", "社会组织用户：所属组织")
+		f.Org.Role = string(zhuxiang.RoleOrg)
+	}
 }
 
 type usersData struct {
@@ -70,8 +87,14 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, q *request,
 	for _, d := range depts {
 		names[d.ID] = d.Name
 	}
+	f.newUserPickers()
+	for _, p := range []*picker{f.Village, f.Org} {
+		if e := errs[p.Name]; e != "" && p.Error == "" {
+			p.Error = e
+		}
+	}
 	now := time.Now()
-	d := usersData{Counties: counties, Departments: depts, Form: f, Errors: errs, Open: len(errs) > 0}
+	d := usersData{Counties: counties, Departments: depts, Form: f, Errors: errs, Open: len(errs) > 0 || f.Village.Error != "" || f.Org.Error != ""}
 	for _, u := range users {
 		row := userRow{User: u, Locked: now.Before(u.LockedUntil)}
 		switch u.Role {
@@ -103,33 +126,70 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, q *request,
 }
 
 func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) error {
-	if err := zhuxiang.CanManageUsers(q.actor); err != nil {
+	ctx, a := r.Context(), q.actor
+	if err := zhuxiang.CanManageUsers(a); err != nil {
 		return err
 	}
 	pf := r.PostForm
-	f := newUserForm{Name: pf.Get("name"), DisplayName: pf.Get("display_name"), Role: pf.Get("role"), County: pf.Get("county"),
-		Village: pf.Get("village"), OrgCode: pf.Get("org_code"), Department: pf.Get("department")}
-	// An unknown role goes on to the store, which reports it with every
-	// other problem of the form.
+	f := newUserForm{Name: pf.Get("name"), DisplayName: pf.Get("display_name"), Role: pf.Get("role"), County: pf.Get("county"), Department: pf.Get("department")}
+	f.newUserPickers()
+	// An unknown role, like a village or organization not picked, goes on
+	// to the store, which reports it with every other problem of the form.
 	role, _ := zhuxiang.ParseRole(f.Role)
 	nu := store.NewUser{Name: f.Name, DisplayName: f.DisplayName, Role: role, Password: pf.Get("password")}
+	// Only the chosen role's scope field counts; the others, all shown
+	// without JavaScript, are ignored.
 	switch role {
 	case zhuxiang.RoleCounty:
 		nu.RegionCode = f.County
 	case zhuxiang.RoleVillage:
-		nu.RegionCode = f.Village
+		v, err := pickVillages.resolve(ctx, s.st, a, f.Village, pf.Get)
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			nu.RegionCode = v.ID
+		}
 	case zhuxiang.RoleOrg:
-		nu.OrgCode = f.OrgCode
+		o, err := pickOrgs.resolve(ctx, s.st, a, f.Org, pf.Get)
+		if err != nil {
+			return err
+		}
+		switch {
+		case o != nil:
+			nu.OrgID = o.ID
+		case f.Org.Text == "" && f.Org.Error == "" && pf.Get("org_code") != "":
+			// The form's earlier field, a credit code, as a script may
+			// still post it; the store looks it up.
+			nu.OrgCode = pf.Get("org_code")
+		}
 	case zhuxiang.RoleDepartment:
 		nu.DepartmentID = f.Department
 	}
-	u, err := s.st.CreateUser(r.Context(), q.actor, nu)
+	u, err := s.st.CreateUser(ctx, a, nu)
 	switch zhuxiang.ErrorCodeOf(err) {
 	case "":
 		redirect(w, r, "/users?created="+url.QueryEscape(u.Name))
 		return nil
 	case zhuxiang.EInvalid:
-		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, fieldError(err, "name", "password", "role", "region", "org", "department"))
+		errs := fieldError(err, "name", "password", "role", "region", "org", "department")
+		// The store names a county's or a village's scope "region"; the
+		// form has a field for each, and the pickers show their own
+		// errors. A picker's message (several matches, none) says more
+		// than the store's "missing", so it wins.
+		if e := errs["region"]; e != "" {
+			delete(errs, "region")
+			if role == zhuxiang.RoleVillage {
+				f.Village.Error = cmp.Or(f.Village.Error, e)
+			} else {
+				errs["county"] = e
+			}
+		}
+		if e := errs["org"]; e != "" && role == zhuxiang.RoleOrg {
+			delete(errs, "org")
+			f.Org.Error = cmp.Or(f.Org.Error, e)
+		}
+		return s.renderUsers(w, r, q, http.StatusUnprocessableEntity, &view{}, f, errs)
 	case zhuxiang.EConflict:
 		return s.renderUsers(w, r, q, http.StatusConflict, &view{}, f, fieldError(err, "name"))
 	}

@@ -108,7 +108,9 @@ func shanghai() *time.Location {
 // that each page may define its own "content" block and a request only
 // executes.
 func (s *server) parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html")
+	// Files named _*.html hold pieces that several pages share (the
+	// picker); they are parsed into the layout's set, never served alone.
+	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +121,7 @@ func (s *server) parseTemplates() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		t, err := base.Clone()

@@ -542,7 +542,7 @@ func TestAdminPagesRender(t *testing.T) {
 	mustContain(t, r, "已被使用", `value="ruoqiang"`)
 	r = c.post("/users", url.Values{"name": {"v1"}, "role": {"village"}, "village": {"123"}, "password": {initialPassword}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "区划代码“123”无效")
+	mustContain(t, r, "找不到与“123”相符的村", "<details class=\"card disclosure\" open>")
 	u, err := e.st.UserByName(context.Background(), "ruoqiang")
 	if err != nil {
 		t.Fatal(err)

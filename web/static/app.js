@@ -150,4 +150,141 @@
   }
   var box = document.querySelector("[data-job]");
   if (box && window.XMLHttpRequest && window.JSON) followJob(box);
+  // Pickers (web/pick.go): a text field inside [data-pick] lists, as the
+  // user types, the matches the JSON endpoint named by data-pick returns
+  // (name, pinyin or code; only what the user may pick). A choice fills the
+  // field with its label and the hidden {name}_id with its id; typing over
+  // it clears the id. Without this script the server resolves the text.
+  function initPicker(box) {
+    var input = box.querySelector("input:not([type=hidden]):not([type=radio])");
+    var hidden = box.querySelector('input[type=hidden][name$="_id"]');
+    if (!input || !hidden || !window.fetch || !window.JSON) return;
+    var list = document.createElement("ul");
+    list.className = "pick-list";
+    list.id = input.id + "-list";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    input.insertAdjacentElement("afterend", list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    var items = [], active = -1, timer = 0, asked = 0;
+    var chosen = hidden.value ? input.value : null;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(i) {
+      var opts = list.querySelectorAll("[role=option]");
+      for (var j = 0; j < opts.length; j++) opts[j].setAttribute("aria-selected", j === i ? "true" : "false");
+      active = i;
+      if (opts[i]) {
+        input.setAttribute("aria-activedescendant", opts[i].id);
+        opts[i].scrollIntoView({ block: "nearest" });
+      }
+    }
+    function choose(i) {
+      var it = items[i];
+      if (!it) return;
+      input.value = it.label;
+      hidden.value = it.id;
+      chosen = it.label;
+      // What the server said about the earlier text no longer holds.
+      var stale = box.querySelectorAll(".pick-candidates, .field-error, .pick-choice");
+      for (var j = 0; j < stale.length; j++) stale[j].parentNode.removeChild(stale[j]);
+      box.classList.remove("has-error");
+      var note = document.createElement("p");
+      note.className = "pick-choice";
+      note.textContent = "已选：" + it.label;
+      list.insertAdjacentElement("afterend", note);
+      close();
+    }
+    function render() {
+      list.textContent = "";
+      if (!items.length) {
+        var none = document.createElement("li");
+        none.className = "pick-empty";
+        none.textContent = "没有找到相符的结果，可换个写法或输入拼音首字母";
+        list.appendChild(none);
+      }
+      items.forEach(function (it, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.className = "pick-option";
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var name = document.createElement("span");
+        name.className = "pick-name";
+        name.textContent = it.name;
+        var more = document.createElement("span");
+        more.className = "pick-more";
+        more.textContent = [it.county, it.detail].filter(Boolean).join(" · ");
+        li.appendChild(name);
+        li.appendChild(more);
+        // mousedown, not click: the field must not lose focus (and close
+        // the list) before the choice is taken.
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function search() {
+      var q = input.value.trim();
+      var mine = ++asked;
+      if (!q) { items = []; close(); return; }
+      fetch(box.getAttribute("data-pick") + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (mine !== asked || !d || document.activeElement !== input) return;
+          items = d.items || [];
+          active = -1;
+          render();
+        })
+        .catch(function () { /* the server resolves the text on submit */ });
+    }
+    input.addEventListener("input", function () {
+      if (input.value !== chosen) { hidden.value = ""; chosen = null; }
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) {
+        if (e.key === "ArrowDown" && input.value.trim()) { e.preventDefault(); search(); }
+        return;
+      }
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(active); }
+      else if (e.key === "Escape") { e.preventDefault(); close(); }
+    });
+    input.addEventListener("blur", close);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-pick]"), initPicker);
+
+  // Fields that belong to one role (the user form's scope): a fieldset with
+  // data-role-scope="<id of the role select>" shows only its [data-role]
+  // fields of the chosen role, and hides itself when none is (the admin).
+  // Without this script every field shows, labelled with its role.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-role-scope]"), function (set) {
+    var sel = document.getElementById(set.getAttribute("data-role-scope"));
+    if (!sel) return;
+    Array.prototype.forEach.call(set.querySelectorAll("[data-no-script]"), function (el) { el.hidden = true; });
+    var fields = set.querySelectorAll("[data-role]");
+    function update() {
+      var any = false;
+      for (var i = 0; i < fields.length; i++) {
+        var on = fields[i].getAttribute("data-role") === sel.value;
+        fields[i].hidden = !on;
+        any = any || on;
+      }
+      set.hidden = !any;
+    }
+    sel.addEventListener("change", update);
+    update();
+  });
 })();
