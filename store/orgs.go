@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -578,8 +579,11 @@ func (s *Store) orgKV(ctx context.Context, o *zhuxiang.Org) []kv {
 	for _, k := range o.Kinds {
 		kinds = append(kinds, k.Label())
 	}
+	// Newest year first, however they were entered: saving the same
+	// inspections in another order is no change.
+	years := slices.SortedFunc(slices.Values(o.Inspections), func(a, b zhuxiang.Inspection) int { return b.Year - a.Year })
 	var ins []string
-	for _, in := range o.Inspections {
+	for _, in := range years {
 		ins = append(ins, strconv.Itoa(in.Year)+in.Result)
 	}
 	var flags []string

@@ -620,3 +620,33 @@ func TestSearchesShareStatements(t *testing.T) {
 		t.Errorf("60 different searches prepared %d new statements", grown)
 	}
 }
+
+// TestOrgSavedUnchanged: saving an organization as it is changes nothing,
+// in whatever order its inspections arrive (a form lists them as typed),
+// so its history gets no line that says 年检 changed when it did not.
+func TestOrgSavedUnchanged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sys := zhuxiang.SystemActor
+		o := mustOrg(t, st, sys, "和静县年检顺序协会", "652827", 1)
+		o.Inspections = []zhuxiang.Inspection{{Year: 2025, Result: "合格"}, {Year: 2024, Result: "基本合格"}}
+		if _, err := st.UpdateOrg(ctx, sys, o); err != nil {
+			t.Fatal(err)
+		}
+		saved, err := st.Org(ctx, sys, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := *saved
+		again.Inspections = []zhuxiang.Inspection{saved.Inspections[1], saved.Inspections[0]}
+		if _, err := st.UpdateOrg(ctx, sys, &again); err != nil {
+			t.Fatal(err)
+		}
+		after, err := st.Org(ctx, sys, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Version != saved.Version {
+			t.Errorf("version %d → %d: reordered inspections were saved as a change", saved.Version, after.Version)
+		}
+	})
+}

@@ -42,7 +42,26 @@ func same(paths ...string) func(*phoneFixture, string) []string {
 // phoneRoutes names every GET route of routes.go. Signed out, only the
 // routes listed for the role "public" are visited.
 var phoneRoutes = map[string]phoneRoute{
-	"GET /healthz":       {notPage: "plain text for load balancers"},
+	"GET /healthz":     {notPage: "plain text for load balancers"},
+	"GET /favicon.ico": {notPage: "the site's icon"},
+	"GET /needs/{id}/confirm": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/needs/" + f.submitted + "/confirm?action=approve", "/needs/" + f.open + "/confirm?action=close"}
+	}},
+	"GET /needs/{id}/matches/{mid}/confirm": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/needs/" + f.open + "/matches/" + f.pending + "/confirm?action=confirm"}
+	}},
+	"GET /offers/{id}/matches/{mid}/confirm": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/offers/" + f.offer + "/matches/" + f.pending + "/confirm?action=confirm"}
+	}},
+	"GET /pairings/{id}/edit": {paths: func(f *phoneFixture, _ string) []string {
+		out := prefix("/pairings/", f.pairings...)
+		for i := range out {
+			out[i] += "/edit"
+		}
+		return out
+	}},
+	"GET /pick/villages": {notPage: "JSON for the picker's script"},
+	"GET /pick/orgs":     {notPage: "JSON for the picker's script"},
 	"GET /static/{name}": {notPage: "stylesheet and script"},
 	"GET /login": {paths: func(f *phoneFixture, role string) []string {
 		return onlyFor(role, "public", "/login", "/login?expired=1")
@@ -152,6 +171,7 @@ type phoneFixture struct {
 	department          string
 	needs               []string // every state
 	open, draft         string
+	submitted, pending  string // a need awaiting review; the interest waiting on open
 	offer               string
 	pairings            []string
 	firstPlan           string
@@ -244,7 +264,7 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 		return id
 	}
 	f.draft = mk("村集体经济合作社特色农产品（香梨、红枣、辣椒）线上销售渠道对接与冷链仓储建设需求", zhuxiang.NeedDraft)
-	mk("村卫生室康复护理设备捐赠", zhuxiang.NeedSubmitted)
+	f.submitted = mk("村卫生室康复护理设备捐赠", zhuxiang.NeedSubmitted)
 	mk("村文化广场照明改造（被退回）", zhuxiang.NeedRejected)
 	f.open = mk("香梨冷链仓储建设与线上销售渠道对接", zhuxiang.NeedOpen)
 	paired := mk("辣椒深加工技术培训", zhuxiang.NeedOpen)
@@ -258,7 +278,7 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 		t.Fatal(err)
 	}
 	f.offer = offer.ID
-	if _, err := e.st.ExpressInterest(ctx, f.orgActor, f.open, offer.ID, "我们有直播团队和冷链合作伙伴，可以先派人到村里看看。"+longWord); err != nil {
+	if f.pending, err = e.st.ExpressInterest(ctx, f.orgActor, f.open, offer.ID, "我们有直播团队和冷链合作伙伴，可以先派人到村里看看。"+longWord); err != nil {
 		t.Fatal(err)
 	}
 	mid, err := e.st.ExpressInterest(ctx, f.orgActor, paired, offer.ID, "可以安排技术员驻村一周")

@@ -326,7 +326,7 @@ func TestFormsShowEveryError(t *testing.T) {
 		// The pairing form, a multipart upload, too.
 		r := f.as("hejing").pairingUpload(map[string]string{"org": "不存在的协会", "start_date": "明天", "note": "关爱留守儿童"}, "", nil)
 		mustStatus(t, r, http.StatusUnprocessableEntity)
-		for field, msg := range map[string]string{"org": "找不到名为“不存在的协会”的社会组织", "region": "请选择结对的县市或村", "start_date": "日期“明天”格式不正确"} {
+		for field, msg := range map[string]string{"org": "找不到与“不存在的协会”相符的社会组织", "county": "请选择结对的县市，或在下面选择村", "start_date": "日期“明天”格式不正确"} {
 			if !besideField(r.Body, field, msg) {
 				t.Errorf("pairing %s: %q is not beside its field\n%s", field, msg, excerpt(r.Body))
 			}
@@ -342,7 +342,7 @@ func besideField(body, field, msg string) bool {
 	for _, re := range fieldBlocks {
 		for _, block := range re.FindAllString(body, -1) {
 			named := strings.Contains(block, `name="`+field+`"`) || strings.Contains(block, `id="`+field+`"`)
-			if named && strings.Contains(block, `class="field-error">`) && strings.Contains(block, msg) {
+			if named && strings.Contains(block, `class="field-error"`) && strings.Contains(block, msg) {
 				return true
 			}
 		}

@@ -305,9 +305,23 @@ func (s *server) pairingCreate(w http.ResponseWriter, r *http.Request, q *reques
 	case d.Village.Error == "" && in.County == "":
 		errs["county"] = "请选择结对的县市，或在下面选择村"
 	}
-	if len(errs) > 0 || d.Org.Error != "" || d.Village.Error != "" {
-		// Every other problem too, so the form shows them all at once.
-		errs.add(p.Validate(), pairingFields...)
+	if d.Org.Error != "" {
+		errs["org"] = d.Org.Error
+	}
+	if d.Village.Error != "" {
+		errs["village"] = d.Village.Error
+	}
+	if len(errs) > 0 {
+		// Every other problem too, so the form shows them all at once. A
+		// missing place is said already, by the county select or the
+		// village picker.
+		errs.add(p.Validate(), append(pairingFields, "org", "village", "region")...)
+		if e := errs["region"]; e != "" {
+			delete(errs, "region")
+			if errs["county"] == "" && errs["village"] == "" {
+				errs["county"] = e
+			}
+		}
 		return s.renderPairingForm(w, r, http.StatusUnprocessableEntity, q, d)
 	}
 	id, err := s.st.CreatePairing(ctx, a, p, file)

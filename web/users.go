@@ -149,6 +149,8 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) 
 		}
 		if v != nil {
 			nu.RegionCode = v.ID
+		} else if f.Village.Error == "" {
+			f.Village.Error = "请选择村级用户所属的村"
 		}
 	case zhuxiang.RoleOrg:
 		o, err := pickOrgs.resolve(ctx, s.st, a, f.Org, pf.Get)
@@ -162,6 +164,8 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, q *request) 
 			// The form's earlier field, a credit code, as a script may
 			// still post it; the store looks it up.
 			nu.OrgCode = pf.Get("org_code")
+		case f.Org.Error == "":
+			f.Org.Error = "请选择社会组织用户所属的组织"
 		}
 	case zhuxiang.RoleDepartment:
 		nu.DepartmentID = f.Department

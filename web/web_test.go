@@ -467,7 +467,7 @@ func TestImport(t *testing.T) {
 	mustContain(t, r, "导入成功，已保存：新增 1，更新 0，未变 0。")
 	// The same file again changes nothing, and the page counts the row
 	// as unchanged.
-	r = c.upload("/import/orgs", "orgs.csv", []byte(clean), "", c.csrf)
+	r = c.finish(c.upload("/import/orgs", "orgs.csv", []byte(clean), "", c.csrf))
 	mustStatus(t, r, http.StatusOK)
 	mustContain(t, r, "导入成功，已保存：新增 0，更新 0，未变 1。", `<span class="stat-label">未变</span><span class="stat-value num">1</span>`)
 	if p, _ := e.st.ListOrgs(context.Background(), zhuxiang.SystemActor, store.OrgFilter{}); p.Total != 2 {
