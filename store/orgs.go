@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
