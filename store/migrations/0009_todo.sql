@@ -1,0 +1,11 @@
+-- The work bench (工作台, store/todo.go) counts interests, so a write to
+-- one bumps interests_gen, and web's response cache, keyed by the data
+-- generation, keeps the page between writes.
+INSERT INTO counters (name, value) VALUES ('interests_gen', 0);
+-- Its counts are per county, village or organization and status: each one
+-- an index range instead of a walk over every row of the scope.
+CREATE INDEX matches_county ON matches (county_code, status);
+CREATE INDEX matches_org ON matches (org_id, status);
+CREATE INDEX needs_county_status ON needs (county_code, status);
+DROP INDEX needs_village;
+CREATE INDEX needs_village ON needs (village_code, status);
