@@ -194,7 +194,9 @@ func (s *server) figures(ctx context.Context, q *request) ([]figure, error) {
 			func() error {
 				return needs("对接中的需求", "已审核公开", store.NeedFilter{Status: zhuxiang.NeedOpen}, "/needs?status=open")
 			},
-			func() error { return openOffers("开放的资源", "社会组织发布", store.OfferFilter{}, "/offers?status=open") },
+			func() error {
+				return openOffers("开放的资源", "社会组织发布", store.OfferFilter{}, "/offers?status=open")
+			},
 			func() error { return pairings("结对", "全州") },
 			func() error { return orgs("社会组织", "全州登记及州外") },
 			func() error { return s.regionFigures(ctx, q, &out) },
@@ -206,11 +208,15 @@ func (s *server) figures(ctx context.Context, q *request) ([]figure, error) {
 			},
 			func() error { return pairings("本县市结对", "含平台对接与直接录入") },
 			func() error { return orgs("本县市登记的社会组织", "") },
-			func() error { return openOffers("开放的资源", "全州社会组织发布", store.OfferFilter{}, "/offers?status=open") },
+			func() error {
+				return openOffers("开放的资源", "全州社会组织发布", store.OfferFilter{}, "/offers?status=open")
+			},
 		)
 	case zhuxiang.RoleVillage:
 		err = first(
-			func() error { return needs("本村的需求", "各状态合计", store.NeedFilter{Mine: true}, "/needs?mine=1") },
+			func() error {
+				return needs("本村的需求", "各状态合计", store.NeedFilter{Mine: true}, "/needs?mine=1")
+			},
 			func() error { return pairings("本村结对", "") },
 		)
 	case zhuxiang.RoleOrg:
