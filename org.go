@@ -221,7 +221,12 @@ func (o *Org) RatingValid(now time.Time) bool {
 // this one value, and a list of lapsed ratings cannot disagree with an
 // organization's page.
 func RatingLapsedBy(now time.Time) string {
-	return now.In(Shanghai).AddDate(-RatingValidYears, 0, 0).Format(DateLayout)
+	n := now.In(Shanghai)
+	d := time.Date(n.Year()-RatingValidYears, n.Month(), n.Day(), 0, 0, 0, 0, Shanghai)
+	if d.Month() != n.Month() { // 29 February in a year that has none
+		d = time.Date(n.Year()-RatingValidYears, n.Month()+1, 0, 0, 0, 0, 0, Shanghai)
+	}
+	return d.Format(DateLayout)
 }
 
 // DueSoonDays is how far ahead the work bench warns of a deadline: a
