@@ -89,6 +89,26 @@ func homeTodos(t *testing.T, body string) map[string]string {
 	return out
 }
 
+// homeWant is what homeFixture leaves on each account's work bench: the
+// count of each to-do by the list it links to.
+func homeWant() map[string]map[string]string {
+	county := map[string]string{"/needs?mine=1&status=submitted": "1", "/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/pairings?agreement=none": "1"}
+	admin := map[string]string{}
+	for link, n := range county {
+		admin[link] = n
+		admin[link+"&county=652827"] = n
+	}
+	return map[string]map[string]string{
+		"admin1":   admin,
+		"hejing":   county,
+		"ruoqiang": {},
+		"cun":      {"/needs?mine=1&status=matched": "1"},
+		"cun2":     {"/needs?mine=1&status=draft": "1"},
+		"orguser":  {"/matches?waiting=1": "1", "/matches?lapsing=1": "1"},
+		"kexie":    {"/orgs?rating=lapsed": "1", "/orgs?inspection=overdue": "1", "/orgs?flag=any": "1"},
+	}
+}
+
 // TestHomeTodosLeadToTheirLists signs every role in, reads its work bench,
 // and follows each to-do: the list it leads to shows exactly the count the
 // work bench gave, and each role sees its own to-dos only.
@@ -96,22 +116,7 @@ func TestHomeTodosLeadToTheirLists(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		f := newFixtureOn(t, engine)
 		homeFixture(t, f)
-		county := map[string]string{"/needs?mine=1&status=submitted": "1", "/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/pairings?agreement=none": "1"}
-		admin := map[string]string{}
-		for link, n := range county {
-			admin[link] = n
-			admin[link+"&county=652827"] = n
-		}
-		want := map[string]map[string]string{
-			"admin1":   admin,
-			"hejing":   county,
-			"ruoqiang": {},
-			"cun":      {"/needs?mine=1&status=matched": "1"},
-			"cun2":     {"/needs?mine=1&status=draft": "1"},
-			"orguser":  {"/matches?waiting=1": "1", "/matches?lapsing=1": "1"},
-			"kexie":    {"/orgs?rating=lapsed": "1", "/orgs?inspection=overdue": "1", "/orgs?flag=any": "1"},
-		}
-		for name, w := range want {
+		for name, w := range homeWant() {
 			c := f.as(name)
 			r := c.get("/")
 			mustStatus(t, r, 200)
@@ -187,4 +192,20 @@ func TestMatchListFilters(t *testing.T) {
 	if !strings.Contains(f.as("orguser").get("/matches?lapsing=1").Body, "辣椒种植合作社招商") {
 		t.Error("the organization's lapsing interest is not listed")
 	}
+}
+
+// TestHomeNewDay: what changes with the date alone (an interest's days
+// left) changes on the cached work bench at midnight, with no write.
+func TestHomeNewDay(t *testing.T) {
+	f := newFixture(t)
+	clock := time.Date(2026, 12, 3, 23, 50, 0, 0, zhuxiang.Shanghai)
+	f.st.Now = func() time.Time { return clock }
+	homeFixture(t, f)
+	c := f.as("hejing")
+	mustContain(t, c.get("/"), "还剩 5 天")
+	mustContain(t, c.get("/"), "还剩 5 天") // now from the cache
+	clock = clock.Add(20 * time.Minute)
+	r := c.get("/")
+	mustContain(t, r, "还剩 4 天")
+	mustNotContain(t, r, "还剩 5 天")
 }
