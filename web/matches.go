@@ -76,6 +76,28 @@ func (f matchFilters) query() string {
 // Active tells the page whether to offer "清除".
 func (f matchFilters) Active() bool { return f.query() != "" }
 
+// offsetLinks builds the previous-page and next-page links of a list paged
+// by number (page from 1, size rows a page, total rows), keeping query.
+func offsetLinks(base, query string, page, size, total int) (prev, next string) {
+	link := func(p int) string {
+		v, _ := url.ParseQuery(query)
+		if p > 1 {
+			v.Set("page", strconv.Itoa(p))
+		}
+		if e := v.Encode(); e != "" {
+			return base + "?" + e
+		}
+		return base
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if page*size < total {
+		next = link(page + 1)
+	}
+	return prev, next
+}
+
 type matchListData struct {
 	F         matchFilters
 	Rows      []matchListRow
@@ -120,22 +142,7 @@ func (s *server) matchListPage(w http.ResponseWriter, r *http.Request, q *reques
 		left := zhuxiang.DaysLeft(m.CreatedAt, now)
 		d.Rows = append(d.Rows, matchListRow{Match: m, Pending: m.Status == zhuxiang.MatchPending, DaysLeft: left, Soon: left <= zhuxiang.MatchWarnDays})
 	}
-	link := func(p int) string {
-		v, _ := url.ParseQuery(f.query())
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		}
-		if e := v.Encode(); e != "" {
-			return "/matches?" + e
-		}
-		return "/matches"
-	}
-	if f.Page > 1 {
-		d.PrevURL = link(f.Page - 1)
-	}
-	if f.Page*matchPageSize < total {
-		d.NextURL = link(f.Page + 1)
-	}
+	d.PrevURL, d.NextURL = offsetLinks("/matches", f.query(), f.Page, matchPageSize, total)
 	s.render(w, r, http.StatusOK, "matches", &view{Title: "对接意向", Nav: "matches", Data: d})
 	return nil
 }

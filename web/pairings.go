@@ -102,22 +102,7 @@ func (s *server) pairingList(w http.ResponseWriter, r *http.Request, q *request)
 	d := pairingListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Sources: sourceOptions, Agrees: agreementOptions,
 		CanCreate: zhuxiang.CanCreatePairings(a) == nil, CanImport: zhuxiang.CanImport(a, zhuxiang.ImportPairings) == nil, Today: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
 	base := f.query()
-	link := func(p int) string {
-		v, _ := url.ParseQuery(base)
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		}
-		if e := v.Encode(); e != "" {
-			return "/pairings?" + e
-		}
-		return "/pairings"
-	}
-	if f.Page > 1 {
-		d.PrevURL = link(f.Page - 1)
-	}
-	if f.Page*pairingPageSize < page.Total {
-		d.NextURL = link(f.Page + 1)
-	}
+	d.PrevURL, d.NextURL = offsetLinks("/pairings", base, f.Page, pairingPageSize, page.Total)
 	d.ExportURL = "/pairings/export.xlsx"
 	if base != "" {
 		d.ExportURL += "?" + base
