@@ -9,7 +9,7 @@
 #   PG=postgres://postgres@127.0.0.1:5432/zx_home?sslmode=disable bench/home.sh 10 3
 # PG must name a UTF-8 (C.UTF-8) database; the demo is loaded into it unless
 # it already holds organizations. BIN=path uses a built binary instead of
-# building one. ENGINES="postgres" runs one engine only.
+# building one. ENGINES="postgres" runs one engine only, ROLES="admin" one account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -20,7 +20,7 @@ bin=${BIN:-$out/zhuxiang}
 if [ -z "${BIN:-}" ]; then
   go build -o "$bin" ./cmd/zhuxiang
 fi
-roles="admin hejing village org kexie"
+roles=${ROLES:-admin hejing village org kexie}
 
 # ms converts wrk's 1.23ms / 456.00us / 1.02s to milliseconds.
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.1f", n }'; }
