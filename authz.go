@@ -405,6 +405,21 @@ func ProposedOfferScope(a Actor) Scope {
 	return Scope{All: true}
 }
 
+// AnswerSide is the side the actor answers interests for across all the
+// matches in its scope (MatchScope): an organization user its
+// organization's, a county user its county's, the admin every county's
+// (ActorSides for one match says the same). Village and department users
+// answer none.
+func AnswerSide(a Actor) (Side, bool) {
+	if s := OfferScope(a); !s.All && s.Org != "" {
+		return SideOrg, true
+	}
+	if !countyScope(a).None() {
+		return SideCounty, true
+	}
+	return "", false
+}
+
 // ---- pairings ----
 
 // PairingKeys are a pairing's place, organization and the department that

@@ -227,3 +227,37 @@ func MatchActions(a Actor, m *Match) []MatchTransition {
 	}
 	return out
 }
+
+// MatchWait is a state in which a match waits for one side: its status,
+// and the side that must have initiated it ("" for either).
+type MatchWait struct {
+	Status    MatchStatus
+	Initiator Side
+}
+
+// MatchWaitsFor lists the states in which side must answer a match, read
+// from MatchTransitions: an interest the other side expressed (accept or
+// decline), and for the county an accepted match to confirm or refuse.
+// The initiator's withdrawal is a choice, not an answer anyone waits for.
+// The work bench and the list of interests awaiting an answer ask this, so
+// a new transition changes both.
+func MatchWaitsFor(side Side) []MatchWait {
+	var out []MatchWait
+	for _, t := range MatchTransitions {
+		var w MatchWait
+		switch {
+		case t.By == "other":
+			w.Initiator = side.Other()
+		case t.By == "county" && side == SideCounty:
+		default:
+			continue
+		}
+		for _, from := range t.From {
+			w.Status = from
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}

@@ -44,6 +44,36 @@ const (
 // MatchLapseDays is how long an interest waits for an answer.
 const MatchLapseDays = 30
 
+// MatchWarnDays is how many days before it lapses an interest is shown as
+// about to lapse on the work bench.
+const MatchWarnDays = 7
+
+// LapseDay is the day (in Shanghai) on which an interest expressed at
+// created lapses if nobody answers it: LapseMatches ends it during that day.
+func LapseDay(created time.Time) time.Time {
+	d := created.Add(MatchLapseDays * 24 * time.Hour).In(Shanghai)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, Shanghai)
+}
+
+// DaysLeft counts the whole days from now's day to the day the interest
+// lapses: 0 on that day itself. Counting calendar days (not hours) keeps the
+// figure the same all day, so a page cached for the day stays true.
+func DaysLeft(created, now time.Time) int {
+	n := now.In(Shanghai)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, Shanghai)
+	return max(0, int(LapseDay(created).Sub(today).Hours()+12)/24)
+}
+
+// LapsingBefore is the moment before which an interest must have been
+// expressed to lapse within MatchWarnDays days of now's day (DaysLeft at
+// most MatchWarnDays): the store's list of interests about to lapse asks
+// created_at < LapsingBefore(now).
+func LapsingBefore(now time.Time) time.Time {
+	n := now.In(Shanghai)
+	after := time.Date(n.Year(), n.Month(), n.Day()+MatchWarnDays+1, 0, 0, 0, 0, Shanghai)
+	return after.Add(-MatchLapseDays * 24 * time.Hour)
+}
+
 // Label is the status's Chinese name.
 func (s MatchStatus) Label() string {
 	switch s {

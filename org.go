@@ -204,16 +204,68 @@ func (o *Org) RatingLabel() string {
 }
 
 // RatingValid reports whether the rating is still in force on day now: a
-// grade is valid five years from its date.
+// grade is valid five years from its date (RatingLapsedBy).
 func (o *Org) RatingValid(now time.Time) bool {
 	if o.Rating == 0 || o.RatingDate == "" {
 		return false
 	}
-	d, err := time.Parse(DateLayout, o.RatingDate)
-	if err != nil {
+	if _, err := time.Parse(DateLayout, o.RatingDate); err != nil {
 		return false
 	}
-	return now.Before(d.AddDate(RatingValidYears, 0, 0))
+	return o.RatingDate > RatingLapsedBy(now)
+}
+
+// RatingLapsedBy returns the last rating date whose grade is no longer in
+// force on day now: a grade given on or before it has lapsed. Dates compare
+// as text (YYYY-MM-DD), so the store asks the same question in SQL with
+// this one value, and a list of lapsed ratings cannot disagree with an
+// organization's page.
+func RatingLapsedBy(now time.Time) string {
+	n := now.In(Shanghai)
+	d := time.Date(n.Year()-RatingValidYears, n.Month(), n.Day(), 0, 0, 0, 0, Shanghai)
+	if d.Month() != n.Month() { // 29 February in a year that has none
+		d = time.Date(n.Year()-RatingValidYears, n.Month()+1, 0, 0, 0, 0, 0, Shanghai)
+	}
+	return d.Format(DateLayout)
+}
+
+// DueSoonDays is how far ahead the work bench warns of a deadline: a
+// rating about to lapse, an annual inspection about to fall due.
+const DueSoonDays = 60
+
+// InspectionDueMonth and InspectionDueDay are the day by which a year's
+// annual inspection (年度检查) is concluded in the following year: the
+// civil-affairs authorities hold it from 1 January to 31 May.
+const (
+	InspectionDueMonth = time.May
+	InspectionDueDay   = 31
+)
+
+// InspectionDeadline is the last day of the inspection of the year before
+// now's (days are Shanghai days, as everywhere on the platform).
+func InspectionDeadline(now time.Time) time.Time {
+	return time.Date(now.In(Shanghai).Year(), InspectionDueMonth, InspectionDueDay, 0, 0, 0, 0, Shanghai)
+}
+
+// InspectionRequiredYear is the latest year whose annual inspection every
+// organization must have concluded by day now: last year's once this
+// year's deadline has passed, the year before last until then. An
+// organization whose latest inspection is older is overdue (年检逾期).
+func InspectionRequiredYear(now time.Time) int {
+	now = now.In(Shanghai)
+	if now.Format(DateLayout) > InspectionDeadline(now).Format(DateLayout) {
+		return now.Year() - 1
+	}
+	return now.Year() - 2
+}
+
+// InspectionDueSoon reports whether last year's inspection falls due
+// within DueSoonDays of day now (its deadline not yet passed): an
+// organization without it is then about to be overdue.
+func InspectionDueSoon(now time.Time) bool {
+	today := now.In(Shanghai).Format(DateLayout)
+	deadline := InspectionDeadline(now)
+	return today <= deadline.Format(DateLayout) && today > deadline.AddDate(0, 0, -DueSoonDays).Format(DateLayout)
 }
 
 // HasFlag reports whether the organization is on list k.
@@ -235,6 +287,13 @@ func (o *Org) LatestInspection() (Inspection, bool) {
 		}
 	}
 	return best, best.Year != 0
+}
+
+// InspectionOverdue reports whether the organization lacks the annual
+// inspection it must have by day now (InspectionRequiredYear).
+func (o *Org) InspectionOverdue(now time.Time) bool {
+	latest, _ := o.LatestInspection()
+	return latest.Year < InspectionRequiredYear(now)
 }
 
 // ParseRating reads 1A..5A (or 1..5, or empty for none).

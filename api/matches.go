@@ -57,7 +57,8 @@ const maxMatches = 200
 
 func (s *server) listMatches(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
 	q := newQuery(r)
-	f := store.MatchFilter{NeedID: q.str("need_id"), OfferID: q.str("offer_id"), Live: q.boolean("live")}
+	f := store.MatchFilter{NeedID: q.str("need_id"), OfferID: q.str("offer_id"), County: q.county("county"), Live: q.boolean("live"),
+		Waiting: q.boolean("waiting"), Lapsing: q.boolean("lapsing")}
 	if v := q.str("status"); v != "" {
 		f.Status = zhuxiang.MatchStatus(v)
 		known := false

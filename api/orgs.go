@@ -114,12 +114,20 @@ func (s *server) listOrgs(w http.ResponseWriter, r *http.Request, a zhuxiang.Act
 	case "":
 	case "none", "0":
 		f.Rating = -1
+	case "lapsed", "expiring":
+		f.RatingState = v
 	default:
 		n, err := zhuxiang.ParseRating(v)
 		if err != nil || n == 0 {
-			q.fail("rating", "rating应为1至5或none")
+			q.fail("rating", "rating应为1至5、none、lapsed或expiring")
 		}
 		f.Rating = n
+	}
+	switch v := q.str("inspection"); v {
+	case "", "overdue", "due":
+		f.Inspection = v
+	default:
+		q.fail("inspection", "inspection应为overdue或due")
 	}
 	switch v := q.str("flag"); v {
 	case "", "abnormal", "dishonest", "any", "none":

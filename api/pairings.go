@@ -68,6 +68,12 @@ func (s *server) listPairings(w http.ResponseWriter, r *http.Request, a zhuxiang
 	default:
 		q.fail("source", "来源“%s”无效（可选：match、direct、import）", v)
 	}
+	switch v := q.str("agreement"); v {
+	case "", "has", "none":
+		f.Agreement = v
+	default:
+		q.fail("agreement", "agreement应为has或none")
+	}
 	f.Offset = q.offsetCursor()
 	f.Limit = q.limit(50, 500)
 	if q.err != nil {

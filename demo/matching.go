@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"zhuxiang"
 	"zhuxiang/match"
@@ -141,6 +142,57 @@ func loadMatching(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		if _, err := st.CreateOffer(ctx, sys, o); err != nil {
 			return fmt.Errorf("演示资源: %w", err)
 		}
+	}
+	return loadInterests(ctx, st, mine, own)
+}
+
+// loadInterests gives every demo account something on its work bench: the
+// organization's interest in the village's own need, accepted and
+// confirmed by the county (a pairing without an agreement file, a need the
+// village confirms done); another interest of the organization the county
+// must answer; and one the county expressed 25 days ago that the
+// organization must answer before it lapses.
+func loadInterests(ctx context.Context, st *store.Store, mine *zhuxiang.Offer, own *zhuxiang.Need) error {
+	actor := func(name string) (zhuxiang.Actor, error) {
+		u, err := st.UserByName(ctx, name)
+		if err != nil {
+			return zhuxiang.Actor{}, err
+		}
+		return u.Actor(), nil
+	}
+	org, err := actor("org")
+	if err != nil {
+		return err
+	}
+	county, err := actor("hejing")
+	if err != nil {
+		return err
+	}
+	id, err := st.ExpressInterest(ctx, org, own.ID, mine.ID, "演示：我会可组织会员企业包销。")
+	if err != nil {
+		return fmt.Errorf("演示对接: %w", err)
+	}
+	for _, step := range []string{"accept", "confirm"} {
+		if err := st.TransitionMatch(ctx, county, id, step, ""); err != nil {
+			return fmt.Errorf("演示对接: %w", err)
+		}
+	}
+	page, err := st.ListNeeds(ctx, zhuxiang.SystemActor, store.NeedFilter{County: own.CountyCode, Action: mine.Action, Status: zhuxiang.NeedOpen, Limit: 2})
+	if err != nil {
+		return err
+	}
+	if len(page.Needs) < 2 {
+		return nil // nothing more that fits in this county
+	}
+	if _, err := st.ExpressInterest(ctx, org, page.Needs[0].ID, mine.ID, "演示：希望对接。"); err != nil {
+		return fmt.Errorf("演示对接: %w", err)
+	}
+	clock := st.Now
+	st.Now = func() time.Time { return clock().Add(-25 * 24 * time.Hour) }
+	_, err = st.ExpressInterest(ctx, county, page.Needs[1].ID, mine.ID, "演示：县里推荐贵会的资源。")
+	st.Now = clock
+	if err != nil {
+		return fmt.Errorf("演示对接: %w", err)
 	}
 	return nil
 }

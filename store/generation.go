@@ -12,17 +12,20 @@ import (
 // pairings, regions and settings, in this process or any other on the same
 // database, so a value derived from data read under one Gen may be reused
 // for as long as the Gen stays the same. It says nothing about users,
-// sessions or notifications, which are not counted.
+// sessions or notifications, which are not counted. interests counts the
+// writes to interests (matches), which no derived input reads but the work
+// bench counts.
 type Gen struct {
-	orgs, match int64
+	orgs, match, interests int64
 }
 
-// genColumns reads a Gen as two columns of a larger statement.
-const genColumns = `(SELECT value FROM counters WHERE name = 'orgs_gen'), (SELECT value FROM counters WHERE name = 'match_gen')`
+// genColumns reads a Gen as three columns of a larger statement.
+const genColumns = `(SELECT value FROM counters WHERE name = 'orgs_gen'), (SELECT value FROM counters WHERE name = 'match_gen'),
+	(SELECT value FROM counters WHERE name = 'interests_gen')`
 
 // String spells the generation for a cache key.
 func (g Gen) String() string {
-	return strconv.FormatInt(g.orgs, 10) + "." + strconv.FormatInt(g.match, 10)
+	return strconv.FormatInt(g.orgs, 10) + "." + strconv.FormatInt(g.match, 10) + "." + strconv.FormatInt(g.interests, 10)
 }
 
 // genCache keeps the last generation read on SQLite with the data version
@@ -52,7 +55,7 @@ func (s *Store) Generation(ctx context.Context) (Gen, error) {
 		}
 	}
 	var g Gen
-	if err := s.queryRow(ctx, `SELECT `+genColumns).Scan(&g.orgs, &g.match); err != nil {
+	if err := s.queryRow(ctx, `SELECT `+genColumns).Scan(&g.orgs, &g.match, &g.interests); err != nil {
 		return Gen{}, err
 	}
 	if cacheable {

@@ -17,9 +17,18 @@ import (
 type MatchFilter struct {
 	NeedID  string
 	OfferID string
+	County  string
 	Status  zhuxiang.MatchStatus
 	Live    bool // only those waiting for someone
+	// Waiting keeps those that wait for the actor's own answer
+	// (zhuxiang.AnswerSide, zhuxiang.MatchWaitsFor); an actor that answers
+	// for no side gets none.
+	Waiting bool
+	// Lapsing keeps the interests still unanswered that lapse within
+	// zhuxiang.MatchWarnDays days (zhuxiang.LapsingBefore).
+	Lapsing bool
 	Limit   int
+	Offset  int
 }
 
 const matchCols = `m.id, m.need_id, m.offer_id, m.org_id, m.county_code, m.village_code, m.initiator, m.status, m.score, m.reasons, m.note, m.reason,
@@ -58,25 +67,16 @@ func (s *Store) ListMatches(ctx context.Context, a zhuxiang.Actor, f MatchFilter
 	if err := signedIn(a); err != nil {
 		return nil, err
 	}
-	cond, args := matchScope(a, 1)
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if f.NeedID != "" {
-		cond += " AND m.need_id = " + arg(f.NeedID)
-	}
-	if f.OfferID != "" {
-		cond += " AND m.offer_id = " + arg(f.OfferID)
-	}
-	if f.Status != "" {
-		cond += " AND m.status = " + arg(string(f.Status))
-	}
-	if f.Live {
-		cond += " AND m.status IN ('pending', 'accepted')"
-	}
+	cond, args := matchWhere(a, f, s.Now())
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.query(ctx, `SELECT `+matchCols+matchFrom+` WHERE `+cond+` ORDER BY m.created_at DESC, m.id LIMIT `+strconv.Itoa(limit), args...)
+	order := ` ORDER BY m.created_at DESC, m.id`
+	if f.Lapsing {
+		order = ` ORDER BY m.created_at, m.id` // the first to lapse first
+	}
+	rows, err := s.query(ctx, `SELECT `+matchCols+matchFrom+` WHERE `+cond+order+` LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +90,59 @@ func (s *Store) ListMatches(ctx context.Context, a zhuxiang.Actor, f MatchFilter
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// CountMatches counts, up to CountCap, the matches ListMatches lists for f.
+func (s *Store) CountMatches(ctx context.Context, a zhuxiang.Actor, f MatchFilter) (int, error) {
+	if err := signedIn(a); err != nil {
+		return 0, err
+	}
+	cond, args := matchWhere(a, f, s.Now())
+	return s.countWhere(ctx, ` FROM matches m`, cond, args)
+}
+
+// matchWhere is the condition of the matches list for f (on matches m; the
+// joins of matchFrom add no condition), the actor's scope included; the
+// work bench counts with it too (store/todo.go).
+func matchWhere(a zhuxiang.Actor, f MatchFilter, now time.Time) (string, []any) {
+	cond, args := matchScope(a, 1)
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if f.NeedID != "" {
+		cond += " AND m.need_id = " + arg(f.NeedID)
+	}
+	if f.OfferID != "" {
+		cond += " AND m.offer_id = " + arg(f.OfferID)
+	}
+	if f.County != "" {
+		cond += " AND m.county_code = " + arg(f.County)
+	}
+	if f.Status != "" {
+		cond += " AND m.status = " + arg(string(f.Status))
+	}
+	if f.Live {
+		cond += " AND m.status IN ('pending', 'accepted')"
+	}
+	if f.Waiting {
+		side, ok := zhuxiang.AnswerSide(a)
+		var alts []string
+		if ok {
+			for _, w := range zhuxiang.MatchWaitsFor(side) {
+				alt := "m.status = " + arg(string(w.Status))
+				if w.Initiator != "" {
+					alt = "(" + alt + " AND m.initiator = " + arg(string(w.Initiator)) + ")"
+				}
+				alts = append(alts, alt)
+			}
+		}
+		if len(alts) == 0 {
+			alts = []string{"1=0"}
+		}
+		cond += " AND (" + strings.Join(alts, " OR ") + ")"
+	}
+	if f.Lapsing {
+		cond += " AND m.status = 'pending' AND m.created_at < " + arg(ts(zhuxiang.LapsingBefore(now)))
+	}
+	return cond, args
 }
 
 // Match returns one match the actor is party to or oversees.

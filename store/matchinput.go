@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"zhuxiang"
@@ -233,4 +235,64 @@ func (s *Store) ProposalsForOffer(ctx context.Context, a zhuxiang.Actor, offerID
 		return nil, err
 	}
 	return in.ForOffer(o, limit), nil
+}
+
+// ProposalsForOrg returns the best limit open needs for the open offers of
+// the actor's own organization, each need once (with the offer that fits
+// it best), leaving out the pairs that already have an interest under way
+// or a pairing: what its work bench recommends. Other actors get none.
+func (s *Store) ProposalsForOrg(ctx context.Context, a zhuxiang.Actor, limit int) ([]match.Candidate, error) {
+	org := zhuxiang.OwnOrg(a)
+	if org == "" {
+		return nil, nil
+	}
+	taken := map[[2]string]bool{}
+	rows, err := s.query(ctx, `SELECT need_id, offer_id FROM matches WHERE org_id = $1 AND status IN ('pending', 'accepted', 'confirmed')`, org)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		taken[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	in, err := s.MatchInput(ctx)
+	if err != nil {
+		return nil, err
+	}
+	best := map[string]match.Candidate{}
+	for _, o := range in.Offers {
+		if o.OrgID != org || o.Status != zhuxiang.OfferOpen {
+			continue
+		}
+		for _, c := range in.ForOffer(o, 0) {
+			if taken[[2]string{c.NeedID, c.OfferID}] {
+				continue
+			}
+			if b, ok := best[c.NeedID]; !ok || c.Score > b.Score || c.Score == b.Score && c.OfferID < b.OfferID {
+				best[c.NeedID] = c
+			}
+		}
+	}
+	out := make([]match.Candidate, 0, len(best))
+	for _, c := range best {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(x, y match.Candidate) int {
+		if x.Score != y.Score {
+			return y.Score - x.Score
+		}
+		return strings.Compare(x.NeedID, y.NeedID)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }

@@ -92,6 +92,24 @@ func needScope(a zhuxiang.Actor, next int) (string, []any) {
 // (open, matched, done) for everyone, the others only in scope. Contact
 // details are stripped from needs outside the actor's scope.
 func (s *Store) ListNeeds(ctx context.Context, a zhuxiang.Actor, f NeedFilter) (*NeedPage, error) {
+	cond, args := needWhere(a, f)
+	items, next, total, err := seqPage(ctx, s, seqQuery{cols: needCols, from: needFrom, alias: "n", cond: cond, args: args,
+		cursor: f.Cursor, limit: f.Limit}, s.scanNeed, func(n *zhuxiang.Need) int64 { return n.Seq })
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range items {
+		if !zhuxiang.CanSeePhone(a, n) {
+			items[i] = n.Public()
+		}
+	}
+	return &NeedPage{Needs: items, Next: next, Total: total}, nil
+}
+
+// needWhere is the condition of the needs list for f (on needFrom), the
+// actor's scope included; the work bench counts with it too
+// (store/todo.go), so a count and the list behind it cannot differ.
+func needWhere(a zhuxiang.Actor, f NeedFilter) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
@@ -127,18 +145,7 @@ func (s *Store) ListNeeds(ctx context.Context, a zhuxiang.Actor, f NeedFilter) (
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, "n.title LIKE "+arg(like(q)))
 	}
-	cond := strings.Join(where, " AND ")
-	items, next, total, err := seqPage(ctx, s, seqQuery{cols: needCols, from: needFrom, alias: "n", cond: cond, args: args,
-		cursor: f.Cursor, limit: f.Limit}, s.scanNeed, func(n *zhuxiang.Need) int64 { return n.Seq })
-	if err != nil {
-		return nil, err
-	}
-	for i, n := range items {
-		if !zhuxiang.CanSeePhone(a, n) {
-			items[i] = n.Public()
-		}
-	}
-	return &NeedPage{Needs: items, Next: next, Total: total}, nil
+	return strings.Join(where, " AND "), args
 }
 
 // Need returns one need the actor may see. Outside the actor's scope the

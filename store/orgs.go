@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhuxiang"
 	"zhuxiang/search"
@@ -24,9 +25,16 @@ type OrgFilter struct {
 	Rating     int    // 0 any, 1..5, -1 none
 	Flag       string // "", "abnormal", "dishonest", "any", "none"
 	Department string
-	Q          string
-	Cursor     string // opaque: continue after this position
-	Limit      int
+	// RatingState keeps the organizations whose rating has lapsed
+	// ("lapsed") or lapses within zhuxiang.DueSoonDays ("expiring"), and
+	// Inspection those whose annual inspection is overdue ("overdue") or,
+	// while last year's falls due within zhuxiang.DueSoonDays, not yet
+	// recorded ("due"); both as of the store's clock.
+	RatingState string
+	Inspection  string
+	Q           string
+	Cursor      string // opaque: continue after this position
+	Limit       int
 }
 
 // OrgPage is one page of a list.
@@ -116,68 +124,17 @@ func orgScope(a zhuxiang.Actor, next int) (string, []any, error) {
 // cursor (keyset pagination), so page 500 costs what page 1 costs. Pages
 // are not kept here: web's response cache keeps the rendered page.
 func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*OrgPage, error) {
-	scope, args, err := orgScope(a, 1)
+	where, args, facets, err := orgWhere(a, f, s.Now())
 	if err != nil {
 		return nil, err
-	}
-	where := []string{scope}
-	// facets are the same conditions as facet groups of the search index
-	// (SQLite): every group must hold one of its facets. Counting in the
-	// index is what keeps a filtered count cheap; the WHERE conditions stay
-	// the authority on scope, the index only narrows.
-	var facets [][]string
-	switch sc := zhuxiang.OrgScope(a); {
-	case sc.County != "":
-		facets = append(facets, []string{facetCounty(sc.County)})
-	case sc.Department != "":
-		facets = append(facets, []string{facetDepartment(sc.Department)})
 	}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	if f.County != "" {
-		if f.County == "outside" {
-			where = append(where, "o.reg_county = ''")
-		} else {
-			add("o.reg_county = $%d", f.County)
-		}
-		facets = append(facets, []string{facetCounty(strings.TrimPrefix(f.County, "outside"))})
-	}
-	if f.Kind != "" {
-		add("o.kinds LIKE $%d", "%,"+string(f.Kind)+",%")
-		facets = append(facets, []string{facetKind(f.Kind)})
-	}
-	if f.LegalForm != "" {
-		add("o.legal_form = $%d", string(f.LegalForm))
-		facets = append(facets, []string{facetLegalForm(f.LegalForm)})
-	}
-	switch {
-	case f.Rating > 0:
-		add("o.rating = $%d", f.Rating)
-		facets = append(facets, []string{facetRating(f.Rating)})
-	case f.Rating < 0:
-		where = append(where, "o.rating = 0")
-		facets = append(facets, []string{facetRating(0)})
-	}
-	switch f.Flag {
-	case "abnormal":
-		where = append(where, "o.flag_abnormal = 1")
-		facets = append(facets, []string{facetFlag(zhuxiang.FlagAbnormal)})
-	case "dishonest":
-		where = append(where, "o.flag_dishonest = 1")
-		facets = append(facets, []string{facetFlag(zhuxiang.FlagDishonest)})
-	case "any":
-		where = append(where, "(o.flag_abnormal = 1 OR o.flag_dishonest = 1)")
-		facets = append(facets, []string{facetFlag(zhuxiang.FlagAbnormal), facetFlag(zhuxiang.FlagDishonest)})
-	case "none":
-		where = append(where, "o.flag_abnormal = 0 AND o.flag_dishonest = 0")
-		facets = append(facets, []string{facetNoFlag})
-	}
-	if f.Department != "" {
-		add("o.department_id = $%d", f.Department)
-		facets = append(facets, []string{facetDepartment(f.Department)})
-	}
+	// A condition on dates has no facet in the search index: its counts
+	// come from SQL.
+	dated := f.RatingState != "" || f.Inspection != ""
 	limit := f.Limit
 	switch {
 	case limit <= 0:
@@ -205,7 +162,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		before = c.seq
 	}
 	// An organization user sees one organization: nothing to narrow.
-	useIndex := s.dialect == SQLite && zhuxiang.OrgScope(a).Org == "" && (q != "" || len(facets) > 0) && !phoneLookup
+	useIndex := s.dialect == SQLite && zhuxiang.OrgScope(a).Org == "" && (q != "" || len(facets) > 0) && !phoneLookup && !dated
 	counted := false
 	if useIndex {
 		gen, err := s.Generation(ctx)
@@ -323,6 +280,98 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 		page.Next = encodeCursor(cursor{search: q != "", seq: last.Seq, name: last.Name, id: last.ID})
 	}
 	return page, nil
+}
+
+// orgWhere is the condition of the organization list for f (on orgs o),
+// the actor's scope included, without the search text and the cursor, as
+// conditions to join with AND; facets are the same conditions as facet
+// groups of the search index (SQLite). The work bench counts with it too
+// (store/todo.go).
+func orgWhere(a zhuxiang.Actor, f OrgFilter, now time.Time) ([]string, []any, [][]string, error) {
+	scope, args, err := orgScope(a, 1)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	where := []string{scope}
+	// facets are the same conditions as facet groups of the search index
+	// (SQLite): every group must hold one of its facets. Counting in the
+	// index is what keeps a filtered count cheap; the WHERE conditions stay
+	// the authority on scope, the index only narrows.
+	var facets [][]string
+	switch sc := zhuxiang.OrgScope(a); {
+	case sc.County != "":
+		facets = append(facets, []string{facetCounty(sc.County)})
+	case sc.Department != "":
+		facets = append(facets, []string{facetDepartment(sc.Department)})
+	}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.County != "" {
+		if f.County == "outside" {
+			where = append(where, "o.reg_county = ''")
+		} else {
+			add("o.reg_county = $%d", f.County)
+		}
+		facets = append(facets, []string{facetCounty(strings.TrimPrefix(f.County, "outside"))})
+	}
+	if f.Kind != "" {
+		add("o.kinds LIKE $%d", "%,"+string(f.Kind)+",%")
+		facets = append(facets, []string{facetKind(f.Kind)})
+	}
+	if f.LegalForm != "" {
+		add("o.legal_form = $%d", string(f.LegalForm))
+		facets = append(facets, []string{facetLegalForm(f.LegalForm)})
+	}
+	switch {
+	case f.Rating > 0:
+		add("o.rating = $%d", f.Rating)
+		facets = append(facets, []string{facetRating(f.Rating)})
+	case f.Rating < 0:
+		where = append(where, "o.rating = 0")
+		facets = append(facets, []string{facetRating(0)})
+	}
+	switch f.Flag {
+	case "abnormal":
+		where = append(where, "o.flag_abnormal = 1")
+		facets = append(facets, []string{facetFlag(zhuxiang.FlagAbnormal)})
+	case "dishonest":
+		where = append(where, "o.flag_dishonest = 1")
+		facets = append(facets, []string{facetFlag(zhuxiang.FlagDishonest)})
+	case "any":
+		where = append(where, "(o.flag_abnormal = 1 OR o.flag_dishonest = 1)")
+		facets = append(facets, []string{facetFlag(zhuxiang.FlagAbnormal), facetFlag(zhuxiang.FlagDishonest)})
+	case "none":
+		where = append(where, "o.flag_abnormal = 0 AND o.flag_dishonest = 0")
+		facets = append(facets, []string{facetNoFlag})
+	}
+	if f.Department != "" {
+		add("o.department_id = $%d", f.Department)
+		facets = append(facets, []string{facetDepartment(f.Department)})
+	}
+	switch f.RatingState {
+	case "lapsed":
+		add("o.rating > 0 AND o.rating_date <> '' AND o.rating_date <= $%d", zhuxiang.RatingLapsedBy(now))
+	case "expiring":
+		add("o.rating > 0 AND o.rating_date > $%d", zhuxiang.RatingLapsedBy(now))
+		add("o.rating_date <= $%d", zhuxiang.RatingLapsedBy(now.AddDate(0, 0, zhuxiang.DueSoonDays)))
+	}
+	// Inspections are stored newest first as "2025:合格;…", so the text
+	// sorts below "YYYY" exactly when the latest year is older (or there is
+	// none).
+	switch f.Inspection {
+	case "overdue":
+		add("o.inspections < $%d", strconv.Itoa(zhuxiang.InspectionRequiredYear(now)))
+	case "due":
+		if !zhuxiang.InspectionDueSoon(now) {
+			where = append(where, "1=0")
+			break
+		}
+		add("o.inspections < $%d", strconv.Itoa(zhuxiang.InspectionRequiredYear(now)+1))
+		add("o.inspections >= $%d", strconv.Itoa(zhuxiang.InspectionRequiredYear(now)))
+	}
+	return where, args, facets, nil
 }
 
 // EachOrg calls fn for every organization matching f in the actor's scope,

@@ -17,9 +17,12 @@ type PairingFilter struct {
 	Org    string
 	Action zhuxiang.Action
 	Source zhuxiang.PairingSource
-	Q      string // a fragment of the organization's or the village's name
-	Limit  int
-	Offset int
+	// Agreement keeps the pairings with ("has") or without ("none") an
+	// agreement file.
+	Agreement string
+	Q         string // a fragment of the organization's or the village's name
+	Limit     int
+	Offset    int
 }
 
 // PairingPage is one page of pairings.
@@ -64,24 +67,7 @@ func (s *Store) ListPairings(ctx context.Context, a zhuxiang.Actor, f PairingFil
 	if err := signedIn(a); err != nil {
 		return nil, err
 	}
-	cond, args := pairingScope(a, 1)
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if f.County != "" {
-		cond += " AND p.county_code = " + arg(f.County)
-	}
-	if f.Org != "" {
-		cond += " AND p.org_id = " + arg(f.Org)
-	}
-	if f.Action != "" {
-		cond += " AND p.action = " + arg(string(f.Action))
-	}
-	if f.Source != "" {
-		cond += " AND p.source = " + arg(string(f.Source))
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		x := arg(like(q))
-		cond += " AND (o.name LIKE " + x + " OR v.name LIKE " + x + ")"
-	}
+	cond, args := pairingWhere(a, f)
 	page := &PairingPage{}
 	if err := s.queryRow(ctx, `SELECT COUNT(*)`+pairingFrom+` WHERE `+cond, args...).Scan(&page.Total); err != nil {
 		return nil, err
@@ -103,6 +89,37 @@ func (s *Store) ListPairings(ctx context.Context, a zhuxiang.Actor, f PairingFil
 		page.Pairings = append(page.Pairings, p)
 	}
 	return page, rows.Err()
+}
+
+// pairingWhere is the condition of the pairings list for f (on
+// pairingFrom), the actor's scope included; the work bench counts with it
+// too (store/todo.go).
+func pairingWhere(a zhuxiang.Actor, f PairingFilter) (string, []any) {
+	cond, args := pairingScope(a, 1)
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if f.County != "" {
+		cond += " AND p.county_code = " + arg(f.County)
+	}
+	if f.Org != "" {
+		cond += " AND p.org_id = " + arg(f.Org)
+	}
+	if f.Action != "" {
+		cond += " AND p.action = " + arg(string(f.Action))
+	}
+	if f.Source != "" {
+		cond += " AND p.source = " + arg(string(f.Source))
+	}
+	switch f.Agreement {
+	case "has":
+		cond += " AND p.file_sha <> ''"
+	case "none":
+		cond += " AND p.file_sha = ''"
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		x := arg(like(q))
+		cond += " AND (o.name LIKE " + x + " OR v.name LIKE " + x + ")"
+	}
+	return cond, args
 }
 
 // Pairing returns one pairing in the actor's scope.

@@ -474,7 +474,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, error)
 	u, err := scanUser(s.queryRow(ctx, `SELECT u.id, u.name, u.display_name, u.role, u.region_code, u.county_code, COALESCE(u.org_id, ''), COALESCE(u.department_id, ''), u.must_change, u.failed_logins, u.locked_until, u.disabled, u.created_at, u.version, s.last_seen, s.csrf,
 		(SELECT COUNT(*) FROM (SELECT 1 FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at = '' LIMIT `+strconv.Itoa(UnreadCap)+`) x),
 		`+genColumns+`
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread, &gen.orgs, &gen.match)
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, digest), &lastSeen, &csrf, &unread, &gen.orgs, &gen.match, &gen.interests)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhuxiang.Errorf(zhuxiang.EUnauthorized, "", "请先登录")
 	}

@@ -38,13 +38,16 @@ const (
 	// genOrgs covers organizations and the department names shown with
 	// them: web's response cache and the search index (store/orgindex.go).
 	genOrgs
+	// genInterests covers interests (matches) and their answers, which the
+	// work bench counts (store/todo.go) and web's response cache keeps.
+	genInterests
 )
 
 // genCounters names each generation's row in counters.
 var genCounters = []struct {
 	g    gens
 	name string
-}{{genMatch, "match_gen"}, {genOrgs, "orgs_gen"}}
+}{{genMatch, "match_gen"}, {genOrgs, "orgs_gen"}, {genInterests, "interests_gen"}}
 
 // entityGens says, for every entity the audit log names, which generations a
 // write to it changes. An audit entry for an entity missing here is an error:
@@ -57,9 +60,11 @@ var entityGens = map[string]gens{
 	"pairing":    genMatch,
 	"region":     genMatch,
 	"settings":   genMatch,
-	"match":      0, // an interest changes no input: eligibility is re-checked in its own transaction
-	"plan":       0,
-	"user":       0,
+	// An interest changes no match input (eligibility is re-checked in its
+	// own transaction), but the work bench counts interests.
+	"match": genInterests,
+	"plan":  0,
+	"user":  0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,

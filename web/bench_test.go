@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/demo"
 	"zhuxiang/store"
 	"zhuxiang/store/storetest"
 )
@@ -98,5 +99,58 @@ func BenchmarkOrgList(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkHome measures the work bench of every demo account inside the
+// process: "hit" is the page kept in the response cache (what a request
+// costs between writes), "miss" builds it afresh each time (a parameter the
+// page ignores keys a new entry), as the first request after a write does.
+// ZHUXIANG_BENCH_SCALE=region loads the 100 000-organization demo (default
+// prefecture). Figures belong in docs/PERFORMANCE.md.
+func BenchmarkHome(b *testing.B) {
+	scale := os.Getenv("ZHUXIANG_BENCH_SCALE")
+	if scale == "" {
+		scale = "prefecture"
+	}
+	st := storetest.Open(b, "sqlite")
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, st, scale, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+	h, err := New(st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var miss atomic.Int64
+	for _, name := range []string{"admin", "hejing", "village", "org", "kexie"} {
+		u, err := st.UserByName(ctx, name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := st.CreateSession(ctx, u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, kind := range []string{"hit", "miss"} {
+			b.Run(name+"/"+kind, func(b *testing.B) {
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						path := "/"
+						if kind == "miss" {
+							path += "?n=" + strconv.FormatInt(miss.Add(1), 10)
+						}
+						req := httptest.NewRequest(http.MethodGet, path, nil)
+						req.AddCookie(&http.Cookie{Name: sessionCookie, Value: s.Token})
+						w := httptest.NewRecorder()
+						h.ServeHTTP(w, req)
+						if w.Code != http.StatusOK {
+							b.Fatalf("%s: %d", name, w.Code)
+						}
+					}
+				})
+			})
+		}
 	}
 }

@@ -209,8 +209,10 @@ func selectOptions(opts []option, selected string) selectList {
 var (
 	kindOptions   []option
 	formOptions   []option
-	ratingOptions = []option{{"1", "1A"}, {"2", "2A"}, {"3", "3A"}, {"4", "4A"}, {"5", "5A"}, {"none", "未评估"}}
-	flagOptions   = []option{{"abnormal", "活动异常"}, {"dishonest", "严重违法失信"}, {"any", "任一名录"}, {"none", "未列入"}}
+	ratingOptions = []option{{"1", "1A"}, {"2", "2A"}, {"3", "3A"}, {"4", "4A"}, {"5", "5A"}, {"none", "未评估"},
+		{"lapsed", "等级已过期"}, {"expiring", "等级即将到期"}}
+	inspectionOptions = []option{{"overdue", "年检逾期"}, {"due", "上年度年检待完成"}}
+	flagOptions       = []option{{"abnormal", "活动异常"}, {"dishonest", "严重违法失信"}, {"any", "任一名录"}, {"none", "未列入"}}
 )
 
 func init() {

@@ -19,7 +19,8 @@ type orgFilters struct {
 	County string
 	Kind   string
 	Form   string
-	Rating string // "", "1".."5", "none"
+	Rating string // "", "1".."5", "none", "lapsed", "expiring"
+	Insp   string // "", "overdue", "due": the annual inspection
 	Flag   string
 	Dept   string
 	Q      string
@@ -36,7 +37,7 @@ func deptFilter(a zhuxiang.Actor) bool {
 }
 
 func readOrgFilters(qs url.Values, a zhuxiang.Actor) orgFilters {
-	f := orgFilters{County: qs.Get("county"), Kind: qs.Get("kind"), Form: qs.Get("form"), Rating: qs.Get("rating"),
+	f := orgFilters{County: qs.Get("county"), Kind: qs.Get("kind"), Form: qs.Get("form"), Rating: qs.Get("rating"), Insp: qs.Get("inspection"),
 		Flag: qs.Get("flag"), Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
 	if deptFilter(a) {
 		f.Dept = qs.Get("dept")
@@ -52,8 +53,11 @@ func readOrgFilters(qs url.Values, a zhuxiang.Actor) orgFilters {
 	default:
 		f.Flag = ""
 	}
-	if n, err := strconv.Atoi(f.Rating); f.Rating != "none" && (err != nil || n < 1 || n > 5) {
+	if n, err := strconv.Atoi(f.Rating); f.Rating != "none" && f.Rating != "lapsed" && f.Rating != "expiring" && (err != nil || n < 1 || n > 5) {
 		f.Rating = ""
+	}
+	if f.Insp != "overdue" && f.Insp != "due" {
+		f.Insp = ""
 	}
 	if len([]rune(f.Q)) > 100 {
 		f.Q = string([]rune(f.Q)[:100])
@@ -64,10 +68,14 @@ func readOrgFilters(qs url.Values, a zhuxiang.Actor) orgFilters {
 // store converts the filters for ListOrgs and the export.
 func (f orgFilters) store() store.OrgFilter {
 	sf := store.OrgFilter{County: f.County, Kind: zhuxiang.OrgKind(f.Kind), LegalForm: zhuxiang.LegalForm(f.Form),
-		Flag: f.Flag, Department: f.Dept, Q: f.Q, Cursor: f.Cursor, Limit: 20}
-	if f.Rating == "none" {
+		Flag: f.Flag, Department: f.Dept, Inspection: f.Insp, Q: f.Q, Cursor: f.Cursor, Limit: 20}
+	switch f.Rating {
+	case "none":
 		sf.Rating = -1
-	} else if n, err := strconv.Atoi(f.Rating); err == nil {
+	case "lapsed", "expiring":
+		sf.RatingState = f.Rating
+	}
+	if n, err := strconv.Atoi(f.Rating); err == nil {
 		sf.Rating = n
 	}
 	return sf
@@ -76,7 +84,7 @@ func (f orgFilters) store() store.OrgFilter {
 // query renders the filters (without the cursor) for links that keep them.
 func (f orgFilters) query() string {
 	v := url.Values{}
-	for k, x := range map[string]string{"county": f.County, "kind": f.Kind, "form": f.Form, "rating": f.Rating, "flag": f.Flag, "dept": f.Dept, "q": f.Q} {
+	for k, x := range map[string]string{"county": f.County, "kind": f.Kind, "form": f.Form, "rating": f.Rating, "inspection": f.Insp, "flag": f.Flag, "dept": f.Dept, "q": f.Q} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -96,6 +104,7 @@ type orgListData struct {
 	Kinds     []option
 	Forms     []option
 	Ratings   []option
+	Insps     []option
 	Flags     []option
 	Depts     []option // only for the admin, who may filter by department
 	FirstURL  string
@@ -148,7 +157,7 @@ func (s *server) orgListData(r *http.Request, q *request) (*orgListData, error) 
 	}
 	names, _ := q.countyNames(ctx, s.st)
 	d := &orgListData{F: f, Page: page, CanCreate: zhuxiang.CanCreateOrg(a) == nil, Cap: store.CountCap,
-		Kinds: kindOptions, Forms: formOptions, Ratings: ratingOptions, Flags: flagOptions, Rows: buildOrgRows(page, names)}
+		Kinds: kindOptions, Forms: formOptions, Ratings: ratingOptions, Insps: inspectionOptions, Flags: flagOptions, Rows: buildOrgRows(page, names)}
 	for _, c := range counties {
 		d.Counties = append(d.Counties, option{c.Code, c.Name})
 	}

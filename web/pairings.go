@@ -19,14 +19,21 @@ type pairingFilters struct {
 	County string
 	Action string
 	Source string
+	Agree  string // "has" or "none": with or without an agreement file
 	Q      string
 	Page   int // from 1; pairings are few enough per scope for offsets
 }
 
 const pairingPageSize = 50
 
+// agreementOptions filter pairings by their agreement file.
+var agreementOptions = []option{{"has", "已上传"}, {"none", "未上传"}}
+
 func readPairingFilters(qs url.Values) pairingFilters {
-	f := pairingFilters{County: qs.Get("county"), Action: qs.Get("action"), Source: qs.Get("source"), Q: strings.TrimSpace(qs.Get("q"))}
+	f := pairingFilters{County: qs.Get("county"), Action: qs.Get("action"), Source: qs.Get("source"), Agree: qs.Get("agreement"), Q: strings.TrimSpace(qs.Get("q"))}
+	if f.Agree != "has" && f.Agree != "none" {
+		f.Agree = ""
+	}
 	if _, ok := zhuxiang.ParseAction(f.Action); !ok {
 		f.Action = ""
 	}
@@ -49,13 +56,13 @@ func readPairingFilters(qs url.Values) pairingFilters {
 }
 
 func (f pairingFilters) store() store.PairingFilter {
-	return store.PairingFilter{County: f.County, Action: zhuxiang.Action(f.Action), Source: zhuxiang.PairingSource(f.Source), Q: f.Q,
+	return store.PairingFilter{County: f.County, Action: zhuxiang.Action(f.Action), Source: zhuxiang.PairingSource(f.Source), Agreement: f.Agree, Q: f.Q,
 		Limit: pairingPageSize, Offset: (f.Page - 1) * pairingPageSize}
 }
 
 func (f pairingFilters) query() string {
 	v := url.Values{}
-	for k, x := range map[string]string{"county": f.County, "action": f.Action, "source": f.Source, "q": f.Q} {
+	for k, x := range map[string]string{"county": f.County, "action": f.Action, "source": f.Source, "agreement": f.Agree, "q": f.Q} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -72,6 +79,7 @@ type pairingListData struct {
 	Counties  []option
 	Actions   []option
 	Sources   []option
+	Agrees    []option
 	PrevURL   string
 	NextURL   string
 	ExportURL string
@@ -91,25 +99,10 @@ func (s *server) pairingList(w http.ResponseWriter, r *http.Request, q *request)
 	if err != nil {
 		return err
 	}
-	d := pairingListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Sources: sourceOptions,
+	d := pairingListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Sources: sourceOptions, Agrees: agreementOptions,
 		CanCreate: zhuxiang.CanCreatePairings(a) == nil, CanImport: zhuxiang.CanImport(a, zhuxiang.ImportPairings) == nil, Today: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
 	base := f.query()
-	link := func(p int) string {
-		v, _ := url.ParseQuery(base)
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		}
-		if e := v.Encode(); e != "" {
-			return "/pairings?" + e
-		}
-		return "/pairings"
-	}
-	if f.Page > 1 {
-		d.PrevURL = link(f.Page - 1)
-	}
-	if f.Page*pairingPageSize < page.Total {
-		d.NextURL = link(f.Page + 1)
-	}
+	d.PrevURL, d.NextURL = offsetLinks("/pairings", base, f.Page, pairingPageSize, page.Total)
 	d.ExportURL = "/pairings/export.xlsx"
 	if base != "" {
 		d.ExportURL += "?" + base

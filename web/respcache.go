@@ -13,9 +13,9 @@ import (
 )
 
 // respCache keeps the rendered content of GET pages that many people ask
-// for between writes (the organization list is the one the load test
-// hits). An entry is keyed by the data generation read with the session,
-// the actor's scope and the URL: a write anywhere, in any process, moves
+// for between writes (the organization list, the work bench). An entry is
+// keyed by the data generation read with the session, the day, the actor's
+// scope and the URL: a write anywhere, in any process, moves
 // the generation and so makes every entry unreachable; a page is never
 // shared across scopes; and the entry holds only the content, rendered by
 // html/template from a view that carries nothing about the user. The layout
@@ -178,9 +178,16 @@ func (s *server) cachedContent(r *http.Request, q *request, page string, load fu
 		return cachedPage{HTML: h}, err
 	}
 	// The generation was read with the session, before anything the page
-	// shows: an entry may hold data newer than its key, never older.
-	key := q.sess.Gen.String() + "\x00" + scopeKey(q.actor) + "\x00" + page + "\x00" + r.URL.Path + "?" + r.URL.RawQuery
+	// shows: an entry may hold data newer than its key, never older. The
+	// day is part of the key too, for what changes with the date alone
+	// (ratings lapse, interests near their end, "还剩 3 天").
+	key := q.sess.Gen.String() + "\x00" + s.today() + "\x00" + scopeKey(q.actor) + "\x00" + page + "\x00" + r.URL.Path + "?" + r.URL.RawQuery
 	return s.cache.doPage(key, build)
+}
+
+// today is the store clock's day in Shanghai, the day pages count in.
+func (s *server) today() string {
+	return s.st.Now().In(zhuxiang.Shanghai).Format(zhuxiang.DateLayout)
 }
 
 // fragment renders the template name of page with data, or takes it from

@@ -82,6 +82,8 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /offers/{id}/matches/{mid}", s.auth(s.offerMatch))
 	mux.Handle("GET /offers/{id}/matches/{mid}/confirm", s.auth(s.offerMatchConfirm))
 
+	mux.Handle("GET /matches", s.auth(s.matchListPage))
+
 	mux.Handle("GET /plan", s.auth(s.allocationList))
 	mux.Handle("POST /plan", s.auth(s.allocationRun))
 	mux.Handle("GET /plan/weights", s.auth(s.weightsPage))

@@ -467,33 +467,67 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 // organization, department or village the account works for.
 func (s *server) scopeName(ctx context.Context, q *request) string {
 	a := q.actor
+	fallback := map[zhuxiang.Role]string{zhuxiang.RoleCounty: a.CountyCode, zhuxiang.RoleVillage: a.RegionCode}[a.Role]
+	if q.sess == nil {
+		name, err := s.lookupScopeName(ctx, q)
+		if err != nil {
+			return fallback
+		}
+		return name
+	}
+	// The name is read from the village, organization or department once
+	// per data generation and scope: every page of these users shows it,
+	// and reading it (an organization's row with its sealed phone) was most
+	// of what a page served from the cache cost them. The cache keeps
+	// template.HTML; the name goes back to being a string, which the layout
+	// escapes. A failed read is not kept.
+	name, err := s.cache.do(q.sess.Gen.String()+"\x00scope\x00"+scopeKey(a), func() (template.HTML, error) {
+		name, err := s.lookupScopeName(ctx, q)
+		return template.HTML(name), err
+	})
+	if err != nil {
+		return fallback
+	}
+	return string(name)
+}
+
+// lookupScopeName reads the name of the actor's scope.
+func (s *server) lookupScopeName(ctx context.Context, q *request) (string, error) {
+	a := q.actor
 	switch a.Role {
 	case zhuxiang.RoleAdmin:
-		return "全州"
+		return "全州", nil
 	case zhuxiang.RoleCounty:
-		if c, err := q.counties(ctx, s.st); err == nil {
-			for _, r := range c {
-				if r.Code == a.CountyCode {
-					return r.Name
-				}
+		c, err := q.counties(ctx, s.st)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range c {
+			if r.Code == a.CountyCode {
+				return r.Name, nil
 			}
 		}
-		return a.CountyCode
+		return a.CountyCode, nil
 	case zhuxiang.RoleVillage:
-		if v, err := s.st.Region(ctx, a, a.RegionCode); err == nil {
-			return v.Name
+		v, err := s.st.Region(ctx, a, a.RegionCode)
+		if err != nil {
+			return "", err
 		}
-		return a.RegionCode
+		return v.Name, nil
 	case zhuxiang.RoleOrg:
-		if o, err := s.st.Org(ctx, a, a.OrgID); err == nil {
-			return o.Name
+		o, err := s.st.Org(ctx, a, a.OrgID)
+		if err != nil {
+			return "", err
 		}
+		return o.Name, nil
 	case zhuxiang.RoleDepartment:
-		if d, err := s.st.Department(ctx, a, a.DepartmentID); err == nil {
-			return d.Name
+		d, err := s.st.Department(ctx, a, a.DepartmentID)
+		if err != nil {
+			return "", err
 		}
+		return d.Name, nil
 	}
-	return ""
+	return "", nil
 }
 
 // healthz answers load balancers: 200 when the database answers.
