@@ -60,6 +60,7 @@ var phoneRoutes = map[string]phoneRoute{
 		}
 		return out
 	}},
+	"GET /matches":       {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
 	"GET /pick/villages": {notPage: "JSON for the picker's script"},
 	"GET /pick/orgs":     {notPage: "JSON for the picker's script"},
 	"GET /static/{name}": {notPage: "stylesheet and script"},

@@ -181,6 +181,8 @@ func (v *view) Can(area string) bool {
 		return zhuxiang.CanImport(a, "") == nil
 	case "plan":
 		return zhuxiang.CanSeeAllocations(a) == nil
+	case "matches":
+		return !zhuxiang.MatchScope(a).None()
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil
 	case "audit":
