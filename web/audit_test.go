@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"zhuxiang"
 	"zhuxiang/match"
+	"zhuxiang/store"
 )
 
 // visibleText is what a person reads on a page: the text between tags of
@@ -169,4 +171,30 @@ func TestAuditLogReadsInChinese(t *testing.T) {
 			t.Errorf("the organization's history names its actor %v, want 系统", got)
 		}
 	})
+}
+
+// TestAuditPageVerifiesCheckpoints: the audit page's 校验 asks what the
+// server was given (serve passes its checkpointer, which checks the chain
+// against the signed checkpoints), and says so when they agree and when
+// they cannot be checked.
+func TestAuditPageVerifiesCheckpoints(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		res  store.AuditVerifyResult
+		want string
+	}{
+		{"agree", store.AuditVerifyResult{Entries: 12, Checkpoints: 3}, "与 <span class=\"num\">3</span> 个签名检查点相符"},
+		{"file gone", store.AuditVerifyResult{Entries: 12, Reason: "检查点文件 z.db.checkpoints 不存在"}, "检查点无法核对"},
+		{"rewritten", store.AuditVerifyResult{Entries: 12, BrokenAt: 7, Reason: "第7条记录被改写"}, "第7条起被篡改"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newServedEnv(t, "sqlite", Options{VerifyAudit: func(context.Context) (store.AuditVerifyResult, error) { return c.res, nil }})
+			e.user("admin1", zhuxiang.RoleAdmin, "")
+			cl := e.client()
+			cl.signIn("admin1")
+			r := cl.get("/audit?verify=1")
+			mustStatus(t, r, http.StatusOK)
+			mustContain(t, r, c.want)
+		})
+	}
 }

@@ -51,6 +51,11 @@ type Options struct {
 	// must be absolute are built from it, never from the request's Host
 	// or X-Forwarded-* headers, which any client can forge.
 	BaseURL *url.URL
+	// VerifyAudit checks the audit log for the audit page's 校验 button:
+	// the server passes one that checks the chain against its signed
+	// checkpoints (the key and the file are the server's, not the
+	// database's). Nil means the chain alone (store.VerifyAudit).
+	VerifyAudit func(context.Context) (store.AuditVerifyResult, error)
 
 	// jobHook, for tests only, is called on a job's goroutine after each
 	// of its progress reports (jobRegistry.hook).
@@ -60,16 +65,17 @@ type Options struct {
 // server holds what every handler shares. It keeps no per-user state: the
 // database is the only memory, so several processes can serve one site.
 type server struct {
-	st     *store.Store
-	log    *slog.Logger
-	secure bool
-	base   *url.URL // nil when Options.BaseURL is empty
-	pages  map[string]*template.Template
-	assets map[string]*asset
-	loc    *time.Location
-	nav    sync.Map // nav cache key → template.HTML
-	cache  *respCache
-	jobs   *jobRegistry // long work running in this process (jobs.go)
+	st          *store.Store
+	verifyAudit func(context.Context) (store.AuditVerifyResult, error)
+	log         *slog.Logger
+	secure      bool
+	base        *url.URL // nil when Options.BaseURL is empty
+	pages       map[string]*template.Template
+	assets      map[string]*asset
+	loc         *time.Location
+	nav         sync.Map // nav cache key → template.HTML
+	cache       *respCache
+	jobs        *jobRegistry // long work running in this process (jobs.go)
 }
 
 // New returns the handler for every page, the static files and /healthz,
@@ -78,6 +84,10 @@ func New(st *store.Store, opts Options) (http.Handler, error) {
 	s := &server{st: st, log: opts.Logger, loc: shanghai(), cache: newRespCache(respCacheBytes)}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	s.verifyAudit = opts.VerifyAudit
+	if s.verifyAudit == nil {
+		s.verifyAudit = st.VerifyAudit
 	}
 	s.jobs = newJobRegistry(s.log)
 	s.jobs.hook = opts.jobHook

@@ -92,6 +92,11 @@ func TestAuditCheckpointCommands(t *testing.T) {
 	if _, wrote, err := cp.write(context.Background(), false); err != nil || wrote {
 		t.Errorf("unchanged head: wrote %v, %v", wrote, err)
 	}
+	// The audit page's 校验 asks the server's checkpointer, which checks
+	// the chain against the signed checkpoints as the command does.
+	if res, err := cp.verify(context.Background()); err != nil || !res.OK() || res.Checkpoints == 0 {
+		t.Errorf("the audit page's check of an intact log: %+v %v", res, err)
+	}
 	st.Close()
 
 	// Each tampering, on a copy of the database, as someone with the file
@@ -127,6 +132,14 @@ func TestAuditCheckpointCommands(t *testing.T) {
 			out, status := cli(t, "", "audit", "verify", "--db", cdb)
 			if status != 1 || !strings.Contains(out, c.want) || strings.Contains(out, "sql:") {
 				t.Errorf("verify: %d %s; want %q", status, out, c.want)
+			}
+			cst, err := open(context.Background(), cdb, "", false, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cst.Close()
+			if res, err := (&checkpointer{st: cst, key: key, path: cdb + ".checkpoints"}).verify(context.Background()); err != nil || res.OK() {
+				t.Errorf("the audit page's check: %+v %v; want it broken", res, err)
 			}
 		})
 	}

@@ -486,7 +486,7 @@ func serve(ctx context.Context, st *store.Store, db, addr string, base *url.URL,
 			fmt.Fprintln(stdout, "数据库已有数据，未重复加载演示数据")
 		}
 	}
-	srv, err := web.NewServer(st, web.Options{Logger: logger, BaseURL: base})
+	srv, err := web.NewServer(st, web.Options{Logger: logger, BaseURL: base, VerifyAudit: cp.verify})
 	if err != nil {
 		return err
 	}
