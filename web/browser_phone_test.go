@@ -110,6 +110,7 @@ var phoneRoutes = map[string]phoneRoute{
 	"GET /pairings/{id}":                 {paths: func(f *phoneFixture, _ string) []string { return prefix("/pairings/", f.pairings...) }},
 	"GET /pairings/{id}/agreement":       {notPage: "the agreement file"},
 	"GET /notifications":                 {paths: same("/notifications")},
+	"GET /public":                        {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public") }},
 	"GET /public/needs":                  {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public/needs") }},
 	"GET /public/needs/{id}":             {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public/needs/"+f.open) }},
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"zhuxiang"
 	"zhuxiang/store"
@@ -47,7 +49,8 @@ func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := publicNeedsData{F: f, Page: page, Counties: s.publicCounties(r), Actions: actionOptions}
 	d.FirstURL, d.NextURL = pageLinks("/public/needs", f.query(), page.Next)
-	s.render(w, r, http.StatusOK, "public_needs", &view{Title: "公开的帮扶需求", Public: true, Data: d})
+	s.render(w, r, http.StatusOK, "public_needs", &view{Title: "公开的帮扶需求", Public: true, Data: d,
+		Description: "巴音郭楞蒙古自治州各村经县市审核后公开的帮扶需求：社会组织可登录助乡平台表达对接意向。"})
 	return nil
 }
 
@@ -59,6 +62,34 @@ func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) error {
 	// Public() again, whatever the store did: this page must never show
 	// contact, phone or review notes.
 	n = n.Public()
-	s.render(w, r, http.StatusOK, "public_need", &view{Title: n.Title, Public: true, Data: n})
+	s.render(w, r, http.StatusOK, "public_need", &view{Title: n.Title, Public: true, Data: n, Description: shareText(n.Place() + "：" + n.Description)})
 	return nil
+}
+
+// publicHomeData is what the public home page shows.
+type publicHomeData struct {
+	F store.PublicFigures
+}
+
+// publicHome is the programme's public front page: what it is, its
+// headline figures and where to see the needs, for anyone, on a phone
+// first. It shows only counts, never a person's name or number.
+func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.st.PublicFigures(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "public_home", &view{Title: "社会组织助力乡村振兴专项行动", Public: true, Data: publicHomeData{F: f},
+		Description: "巴音郭楞蒙古自治州社会组织助力乡村振兴：" + strconv.Itoa(f.Orgs) + "个社会组织参与，结对帮扶" + strconv.Itoa(f.Pairings) + "对，重点帮扶村已结对" + strconv.Itoa(f.KeyReached) + "个。"})
+	return nil
+}
+
+// shareText is a public page's description: one line, short enough for a
+// shared link's card.
+func shareText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:79]) + "…"
+	}
+	return s
 }

@@ -110,6 +110,7 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /notifications/{id}/open", s.auth(s.notificationOpen))
 
 	// Open needs for anyone, without an account (DESIGN §3: public).
+	mux.Handle("GET /public", s.anon(s.publicHome))
 	mux.Handle("GET /public/needs", s.anon(s.publicNeeds))
 	mux.Handle("GET /public/needs/{id}", s.anon(s.publicNeed))
 

@@ -255,6 +255,9 @@ type view struct {
 	// Public marks a page for visitors without an account: the plain
 	// layout, but as wide as a list needs.
 	Public bool
+	// Description is a public page's one-line summary, for search engines
+	// and for the card WeChat and other apps show when the link is shared.
+	Description string
 	// NavHTML is the navigation, rendered once per role and page and
 	// reused, because it is the same for every request that shares them.
 	NavHTML template.HTML
@@ -285,12 +288,17 @@ type chrome struct {
 	Warn        string
 	Public      bool
 	Refresh     int
+	// Description and ShareURL describe a public page to apps that show a
+	// shared link as a card; ShareURL is absolute only when the server
+	// knows its address (--base-url).
+	Description string
+	ShareURL    string
 }
 
 // chrome is what the layout shows for v.
 func (s *server) chrome(v *view) chrome {
 	c := chrome{Title: v.Title, Scope: v.Scope, Year: v.Year, Unread: v.Unread, UnreadLabel: v.UnreadLabel, CSRF: v.CSRF,
-		Flash: v.Flash, Warn: v.Warn, Public: v.Public, Refresh: v.Refresh}
+		Flash: v.Flash, Warn: v.Warn, Public: v.Public, Refresh: v.Refresh, Description: v.Description}
 	if u := v.User; u != nil {
 		c.Nav = s.navKey(v)
 		c.SignedIn, c.UserName, c.Role, c.MustChange = true, u.DisplayName, u.Role.Label(), u.MustChangePassword
@@ -379,7 +387,13 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		}
 	}()
 	h.Add("Vary", "Accept-Encoding")
-	head, tail, err := s.layout(s.chrome(v), v.NavHTML)
+	c := s.chrome(v)
+	if v.Public && s.base != nil {
+		// A shared public page names its address, which only --base-url
+		// knows: the request's Host is whatever the client said.
+		c.ShareURL = strings.TrimSuffix(s.base.String(), "/") + r.URL.RequestURI()
+	}
+	head, tail, err := s.layout(c, v.NavHTML)
 	var start, end int
 	cached, isCached := v.Data.(cachedPage)
 	if err == nil {
