@@ -38,6 +38,11 @@ weigh hejing /matches; weigh org /matches
 weigh hejing /pairings
 weigh admin /plan
 weigh admin /audit
+for p in /public /public/needs "${open/needs/public/needs}"; do # signed out
+  gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://$addr$p")
+  raw=$(curl -s -o /dev/null -w '%{size_download}' "http://$addr$p")
+  printf '| (signed out) | `%s` | %s | %s |\n' "$p" "$gz" "$raw"
+done
 css=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' http://$addr/static/app.css)
 js=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' http://$addr/static/app.js)
 echo "static (once, then cached): app.css $css, app.js $js gzip bytes"
