@@ -49,7 +49,7 @@ func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := publicNeedsData{F: f, Page: page, Counties: s.publicCounties(r), Actions: actionOptions}
 	d.FirstURL, d.NextURL = pageLinks("/public/needs", f.query(), page.Next)
-	s.render(w, r, http.StatusOK, "public_needs", &view{Title: "公开的帮扶需求", Public: true, Data: d,
+	s.render(w, r, http.StatusOK, "public_needs", &view{Title: "公开的帮扶需求", Public: true, Nav: "public-needs", Data: d,
 		Description: "巴音郭楞蒙古自治州各村经县市审核后公开的帮扶需求：社会组织可登录助乡平台表达对接意向。"})
 	return nil
 }
@@ -62,7 +62,7 @@ func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) error {
 	// Public() again, whatever the store did: this page must never show
 	// contact, phone or review notes.
 	n = n.Public()
-	s.render(w, r, http.StatusOK, "public_need", &view{Title: n.Title, Public: true, Data: n, Description: shareText(n.Place() + "：" + n.Description)})
+	s.render(w, r, http.StatusOK, "public_need", &view{Title: n.Title, Public: true, Nav: "public-needs", Data: n, Description: shareText(n.Place() + "：" + n.Description)})
 	return nil
 }
 
@@ -79,7 +79,7 @@ func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "public_home", &view{Title: "社会组织助力乡村振兴专项行动", Public: true, Data: publicHomeData{F: f},
+	s.render(w, r, http.StatusOK, "public_home", &view{Title: "社会组织助力乡村振兴专项行动", Public: true, Nav: "public", Data: publicHomeData{F: f},
 		Description: "巴音郭楞蒙古自治州社会组织助力乡村振兴：" + strconv.Itoa(f.Orgs) + "个社会组织参与，结对帮扶" + strconv.Itoa(f.Pairings) + "对，重点帮扶村已结对" + strconv.Itoa(f.KeyReached) + "个。"})
 	return nil
 }

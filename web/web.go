@@ -299,6 +299,9 @@ type chrome struct {
 func (s *server) chrome(v *view) chrome {
 	c := chrome{Title: v.Title, Scope: v.Scope, Year: v.Year, Unread: v.Unread, UnreadLabel: v.UnreadLabel, CSRF: v.CSRF,
 		Flash: v.Flash, Warn: v.Warn, Public: v.Public, Refresh: v.Refresh, Description: v.Description}
+	if v.Public {
+		c.Nav = v.Nav // the public site's own two entries
+	}
 	if u := v.User; u != nil {
 		c.Nav = s.navKey(v)
 		c.SignedIn, c.UserName, c.Role, c.MustChange = true, u.DisplayName, u.Role.Label(), u.MustChangePassword
