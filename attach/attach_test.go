@@ -330,12 +330,12 @@ func TestServe(t *testing.T) {
 		disp     string
 		filename string
 	}{
-		{Served{Name: "合影.jpg", Type: JPEG, SHA: "ab", Data: []byte("jpegdata")}, JPEG, "inline", `filename="file.jpg"; filename*=UTF-8''%E5%90%88%E5%BD%B1.jpg`},
-		{Served{Name: "logo.png", Type: PNG, Data: []byte("png")}, PNG, "inline", `filename="logo.png"`},
-		{Served{Name: "报告.pdf", Type: PDF, Data: []byte("%PDF-")}, PDF, "attachment", `filename="file.pdf"`},
-		{Served{Name: "协议.jpg", Type: JPEG, Data: []byte("x"), Download: true}, JPEG, "attachment", `filename="file.jpg"`},
-		{Served{Name: "x.html", Type: "text/html", Data: []byte("<script>")}, "application/octet-stream", "attachment", `filename="x.html"`},
-		{Served{Name: `a"; b.jpg`, Type: JPEG, Data: []byte("x")}, JPEG, "inline", `filename="ab.jpg"; filename*=UTF-8''a%22%3B%20b.jpg`},
+		{Served{Name: "合影.jpg", Type: JPEG, SHA: "ab", Data: []byte("jpegdata")}, JPEG, "inline", `inline; filename*=utf-8''%E5%90%88%E5%BD%B1.jpg`},
+		{Served{Name: "logo.png", Type: PNG, Data: []byte("png")}, PNG, "inline", `inline; filename=logo.png`},
+		{Served{Name: "报告.pdf", Type: PDF, Data: []byte("%PDF-")}, PDF, "attachment", `attachment; filename*=utf-8''%E6%8A%A5%E5%91%8A.pdf`},
+		{Served{Name: "协议.jpg", Type: JPEG, Data: []byte("x"), Download: true}, JPEG, "attachment", `attachment; filename*=utf-8''%E5%8D%8F%E8%AE%AE.jpg`},
+		{Served{Name: "x.html", Type: "text/html", Data: []byte("<script>")}, "application/octet-stream", "attachment", `attachment; filename=x.html`},
+		{Served{Name: `a"; b.jpg`, Type: JPEG, Data: []byte("x")}, JPEG, "inline", `inline; filename="a\"; b.jpg"`},
 	} {
 		rec := httptest.NewRecorder()
 		Serve(rec, httptest.NewRequest("GET", "/x", nil), c.f)
@@ -353,6 +353,14 @@ func TestServe(t *testing.T) {
 	Serve(rec, req, Served{Name: "a.jpg", Type: JPEG, SHA: "ab", Data: []byte("x")})
 	if rec.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d, want 304", rec.Code)
+	}
+}
+
+func TestThumbName(t *testing.T) {
+	for in, want := range map[string]string{"合影.png": "合影-缩略图.jpg", "IMG_1.JPG": "IMG_1-缩略图.jpg", "2024.12 照片": "2024.12 照片-缩略图.jpg"} {
+		if got := ThumbName(in); got != want {
+			t.Errorf("ThumbName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -2,9 +2,8 @@ package attach
 
 import (
 	"bytes"
+	"mime"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -45,7 +44,14 @@ func Serve(w http.ResponseWriter, r *http.Request, f Served) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", disp+`; filename="`+asciiName(name, ctype)+`"; filename*=UTF-8''`+url.PathEscape(name))
+	// FormatMediaType quotes an ASCII name and encodes any other per RFC
+	// 2231 (filename*=utf-8''…), and gives up ("") rather than emit a
+	// broken header on a name it cannot encode.
+	cd := mime.FormatMediaType(disp, map[string]string{"filename": name})
+	if cd == "" {
+		cd = disp + "; filename=file" + Ext(ctype)
+	}
+	h.Set("Content-Disposition", cd)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", CSP)
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
@@ -56,18 +62,11 @@ func Serve(w http.ResponseWriter, r *http.Request, f Served) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.Data))
 }
 
-// asciiName is the fallback name for browsers without filename*: the
-// name's ASCII letters, digits, dots, dashes and underscores, or "file".
-func asciiName(name, ctype string) string {
-	var b strings.Builder
-	for _, c := range name {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
-			b.WriteRune(c)
-		}
+// ThumbName is the name a thumbnail is offered under: the original's stem,
+// marked, as a JPEG ("合影.png" → "合影-缩略图.jpg").
+func ThumbName(name string) string {
+	if ext := nameExt(name); ext != "" {
+		name = name[:len(name)-len(ext)]
 	}
-	s := strings.Trim(b.String(), ".")
-	if s == "" || s == strings.TrimPrefix(Ext(ctype), ".") {
-		return "file" + Ext(ctype)
-	}
-	return s
+	return name + "-缩略图.jpg"
 }

@@ -46,9 +46,16 @@ func (s *Store) DropTestFile(ctx context.Context, a zhuxiang.Actor, id, sha stri
 }
 
 // FileData reads a kept file.
-func (s *Store) FileData(ctx context.Context, sha string) ([]byte, error) { return s.fileData(ctx, sha) }
+func (s *Store) FileData(ctx context.Context, sha string) ([]byte, error) {
+	return s.fileData(ctx, sha)
+}
 
 // UnreferencedFiles lists the files nothing keeps.
 func (s *Store) UnreferencedFiles(ctx context.Context) ([]string, error) {
 	return s.unreferencedFiles(ctx)
+}
+
+// Served reads an attachment or its thumbnail for serving.
+func (s *Store) Served(ctx context.Context, a zhuxiang.Attachment, thumb bool) (*attach.Served, error) {
+	return s.served(ctx, a, thumb)
 }

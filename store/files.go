@@ -152,3 +152,25 @@ func (s *Store) unreferencedFiles(ctx context.Context) ([]string, error) {
 	}
 	return shas, rows.Err()
 }
+
+// served reads an attachment a record refers to, or its thumbnail, ready
+// for attach.Serve. A record's getter (say ReportPhoto(ctx, actor, id, n,
+// thumb)) checks the actor's scope, then returns this; a PDF has no
+// thumbnail, so asking for one is not found.
+func (s *Store) served(ctx context.Context, a zhuxiang.Attachment, thumb bool) (*attach.Served, error) {
+	if thumb {
+		if a.ThumbSHA == "" {
+			return nil, notFound("缩略图")
+		}
+		data, err := s.fileData(ctx, a.ThumbSHA)
+		if err != nil {
+			return nil, err
+		}
+		return &attach.Served{Name: attach.ThumbName(a.Name), Type: attach.JPEG, SHA: a.ThumbSHA, Data: data}, nil
+	}
+	data, err := s.fileData(ctx, a.SHA)
+	if err != nil {
+		return nil, err
+	}
+	return &attach.Served{Name: a.Name, Type: a.Type, SHA: a.SHA, Data: data}, nil
+}

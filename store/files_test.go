@@ -70,6 +70,15 @@ func TestAttachmentFiles(t *testing.T) {
 		if left, err := st.UnreferencedFiles(ctx); err != nil || len(left) != 0 {
 			t.Fatalf("unreferenced: %v %v", left, err)
 		}
+		if s, err := st.Served(ctx, a1, true); err != nil || s.Type != attach.JPEG || s.Name != "合影-缩略图.jpg" || !bytes.Equal(s.Data, thumb) || s.SHA != a1.ThumbSHA {
+			t.Fatalf("thumbnail served: %v %+v", err, s)
+		}
+		if s, err := st.Served(ctx, a1, false); err != nil || s.Type != attach.JPEG || s.Name != "合影.jpg" || !bytes.Equal(s.Data, data) {
+			t.Fatalf("photo served: %v %+v", err, s)
+		}
+		if _, err := st.Served(ctx, zhuxiang.Attachment{SHA: a1.SHA, Type: attach.PDF}, true); zhuxiang.ErrorCodeOf(err) != zhuxiang.ENotFound {
+			t.Fatalf("thumbnail of a PDF: %v", err)
+		}
 		// One record lets go: the other still keeps it.
 		if err := st.DropTestFile(ctx, zhuxiang.SystemActor, "p1", a1.SHA); err != nil {
 			t.Fatal(err)
