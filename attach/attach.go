@@ -152,6 +152,12 @@ func Vet(name string, data []byte) (*File, error) {
 	}
 }
 
+// decoding bounds how many images are decoded at once: a 30-megapixel
+// photo takes some 100 MB while it is shrunk, and uploads do not wait in
+// the server's admission queue, so ten phones uploading at once must not
+// take a gigabyte.
+var decoding = make(chan struct{}, 2)
+
 // image checks the stored image's dimensions from its header, then decodes
 // it (proving it is whole) and makes its thumbnail.
 func (f *File) image(orient int) error {
@@ -162,6 +168,8 @@ func (f *File) image(orient int) error {
 	if err := CheckSize(cfg); err != nil {
 		return err
 	}
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	img, _, err := image.Decode(bytes.NewReader(f.Data))
 	if err != nil {
 		return broken(f.Type)
