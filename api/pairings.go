@@ -2,12 +2,12 @@ package api
 
 import (
 	"encoding/base64"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/store"
 )
 
@@ -192,21 +192,9 @@ func (s *server) getPairingAgreement(w http.ResponseWriter, r *http.Request, a z
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	// The type was recognised from the file's content when it was stored,
-	// so it can be trusted; nosniff keeps a browser from guessing another.
-	h.Set("Content-Type", ag.Type)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.Itoa(len(ag.Data)))
-	// FormatMediaType encodes a Chinese name per RFC 2231 and gives up (""),
-	// rather than emit a broken header, on a name it cannot encode.
-	cd := mime.FormatMediaType("attachment", map[string]string{"filename": ag.Name})
-	if cd == "" {
-		cd = "attachment"
-	}
-	h.Set("Content-Disposition", cd)
-	w.WriteHeader(http.StatusOK)
-	w.Write(ag.Data)
+	// The type was recognised from the file's content when it was stored;
+	// attach.Serve sends it as a download that nothing sniffs or runs.
+	attach.Serve(w, r, attach.Served{Name: ag.Name, Type: ag.Type, SHA: ag.SHA, Data: ag.Data, Download: true})
 	return nil
 }
 

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"strings"
 
@@ -45,17 +43,8 @@ func keepAgreement(ctx context.Context, tx *writeTx, file *Agreement) (*agreemen
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(file.Data)
-	f := &agreementFile{Name: name, Type: typ, SHA: hex.EncodeToString(sum[:]), Size: int64(len(file.Data))}
-	var one int
-	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM files WHERE sha = $1`, f.SHA).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO files (sha, data) VALUES ($1, $2)`, f.SHA, file.Data); err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	return f, nil
+	f := &agreementFile{Name: name, Type: typ, SHA: shaOf(file.Data), Size: int64(len(file.Data))}
+	return f, putFile(ctx, tx, f.SHA, file.Data, "")
 }
 
 // pairingToChange reads a pairing in the actor's scope inside a write,
@@ -246,11 +235,11 @@ func (s *Store) AgreementFile(ctx context.Context, a zhuxiang.Actor, id string, 
 	}
 	for _, v := range vs {
 		if n == v.N || n == 0 && v.Current() {
-			ag := &Agreement{Name: v.Name, Type: v.Type}
-			if err := s.queryRow(ctx, `SELECT data FROM files WHERE sha = $1`, v.SHA).Scan(&ag.Data); err != nil {
+			data, err := s.fileData(ctx, v.SHA)
+			if err != nil {
 				return nil, notFound("协议文件")
 			}
-			return ag, nil
+			return &Agreement{Name: v.Name, Type: v.Type, SHA: v.SHA, Data: data}, nil
 		}
 	}
 	return nil, notFound("协议文件")

@@ -35,6 +35,7 @@ type PairingPage struct {
 type Agreement struct {
 	Name string
 	Type string
+	SHA  string // set when read back, the file's SHA-256
 	Data []byte
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/match"
 	"zhuxiang/store"
 )
@@ -559,6 +560,7 @@ func TestPairingEntryAndAgreement(t *testing.T) {
 		r = c.get("/pairings/" + id + "/agreement")
 		mustStatus(t, r, http.StatusOK)
 		if r.Body != string(agreementPDF) || r.Header.Get("Content-Type") != "application/pdf" || r.Header.Get("X-Content-Type-Options") != "nosniff" ||
+			r.Header.Get("Content-Security-Policy") != attach.CSP ||
 			!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") || !strings.Contains(r.Header.Get("Content-Disposition"), url.PathEscape("结对协议.pdf")) {
 			t.Fatalf("agreement download: %q %v", r.Body, r.Header)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/sheet"
 	"zhuxiang/store"
 )
@@ -504,9 +505,9 @@ func sizeText(n int64) string {
 // pairingAgreement sends the current agreement, or with ?version=N an
 // earlier one (so that every agreement download is a path ending in
 // /agreement, which admission lets through at a slow phone's pace), as a
-// download with the type found from its content when it was stored: never
-// rendered inline, never sniffed, so an uploaded file cannot run as a page
-// of this site.
+// download with the type found from its content when it was stored
+// (attach.Serve: never rendered inline, never sniffed, sandboxed), so an
+// uploaded file cannot run as a page of this site.
 func (s *server) pairingAgreement(w http.ResponseWriter, r *http.Request, q *request) error {
 	n := 0
 	if v := r.URL.Query().Get("version"); v != "" {
@@ -523,23 +524,6 @@ func (s *server) sendAgreement(w http.ResponseWriter, r *http.Request, q *reques
 	if err != nil {
 		return err
 	}
-	ctype, ext := ag.Type, ""
-	switch ctype {
-	case "application/pdf":
-		ext = ".pdf"
-	case "image/jpeg":
-		ext = ".jpg"
-	case "image/png":
-		ext = ".png"
-	default:
-		ctype = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", "attachment; filename=\"agreement"+ext+"\"; filename*=UTF-8''"+url.PathEscape(ag.Name))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.Itoa(len(ag.Data)))
-	w.Write(ag.Data)
+	attach.Serve(w, r, attach.Served{Name: ag.Name, Type: ag.Type, SHA: ag.SHA, Data: ag.Data, Download: true})
 	return nil
 }
