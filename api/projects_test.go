@@ -105,7 +105,9 @@ func TestProjectRoleMatrix(t *testing.T) {
 					t.Errorf("put = %s", r.body)
 				}
 			}},
-			{"submit", func(t *testing.T, role string) request { return step(f.newProject(t, zhuxiang.ProjectDraft), "submit", nil) }, nil},
+			{"submit", func(t *testing.T, role string) request {
+				return step(f.newProject(t, zhuxiang.ProjectDraft), "submit", nil)
+			}, nil},
 			{"approve", func(t *testing.T, role string) request {
 				return step(f.newProject(t, zhuxiang.ProjectSubmitted), "approve", map[string]any{"version": 2})
 			}, func(t *testing.T, role string, r response) {
@@ -113,7 +115,9 @@ func TestProjectRoleMatrix(t *testing.T) {
 					t.Errorf("approve = %s", r.body)
 				}
 			}},
-			{"complete", func(t *testing.T, role string) request { return step(f.newProject(t, zhuxiang.ProjectAwaiting), "complete", nil) }, nil},
+			{"complete", func(t *testing.T, role string) request {
+				return step(f.newProject(t, zhuxiang.ProjectAwaiting), "complete", nil)
+			}, nil},
 			{"mark key", func(t *testing.T, role string) request {
 				return request{method: "PUT", path: "/api/v1/projects/" + f.newProject(t, zhuxiang.ProjectRunning).ID + "/key", body: map[string]any{"key": true}}
 			}, func(t *testing.T, role string, r response) {
