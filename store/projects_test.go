@@ -186,7 +186,7 @@ func TestProjectNotifications(t *testing.T) {
 					t.Fatal(err)
 				}
 				found := slices.ContainsFunc(ns, func(n zhuxiang.Notification) bool {
-					return strings.Contains(n.Text, tr.Label) && n.Link == "/projects/"+p.ID
+					return strings.Contains(n.Text, tr.Label) && strings.Contains(n.Text, p.Name)
 				})
 				if !found {
 					t.Errorf("%s: %s was not told (%+v)", s.step, u.Name, ns)
