@@ -280,12 +280,9 @@ func (s *server) putProject(w http.ResponseWriter, r *http.Request, a zhuxiang.A
 
 func (s *server) transitionProject(name string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
-		var in transitionInput
-		if err := decodeOptional(r, &in); err != nil {
+		in, err := readStep(r)
+		if err != nil {
 			return err
-		}
-		if in.Version < 0 {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "version", "version应为正整数")
 		}
 		id := r.PathValue("id")
 		if err := s.st.TransitionProject(r.Context(), a, id, name, in.Reason, in.Version); err != nil {

@@ -480,6 +480,20 @@ func projectDisputes(ctx context.Context, q querier, id string) (int, error) {
 	return n, err
 }
 
+// stepInput checks what a person sends with a lifecycle step (needs',
+// projects'): the reason, trimmed, required when the step says so, and the
+// version read.
+func stepInput(label string, required bool, reason string, version int) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if required && reason == "" {
+		return "", zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", label)
+	}
+	if err := zhuxiang.CheckText("reason", "理由", reason, zhuxiang.MaxReasonRunes); err != nil {
+		return "", err
+	}
+	return reason, zhuxiang.CheckVersion(version)
+}
+
 // TransitionProject applies a lifecycle step (zhuxiang.ProjectTransitions)
 // to a project. version, when not zero, must match the one the user saw.
 // Completing marks the project's needs that are paired (matched) done, each
@@ -489,14 +503,8 @@ func (s *Store) TransitionProject(ctx context.Context, a zhuxiang.Actor, id, nam
 	if !ok {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "未知的操作")
 	}
-	reason = strings.TrimSpace(reason)
-	if t.Reason && reason == "" {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
-	}
-	if err := zhuxiang.CheckText("reason", "理由", reason, zhuxiang.MaxReasonRunes); err != nil {
-		return err
-	}
-	if err := zhuxiang.CheckVersion(version); err != nil {
+	reason, err := stepInput(t.Label, t.Reason, reason, version)
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, a, func(tx *writeTx) error {
