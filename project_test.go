@@ -156,3 +156,47 @@ func TestProjectAuthz(t *testing.T) {
 		t.Error("create rules")
 	}
 }
+
+// TestProjectActions reads the lifecycle table for every status and side:
+// which steps each may take, as the API's "actions" and later the buttons
+// show them.
+func TestProjectActions(t *testing.T) {
+	lead := Actor{UserID: "o", Role: RoleOrg, OrgID: "o1"}
+	county := Actor{UserID: "c", Role: RoleCounty, RegionCode: "652827", CountyCode: "652827"}
+	dept := Actor{UserID: "d", Role: RoleDepartment, DepartmentID: "d1"}
+	village := Actor{UserID: "v", Role: RoleVillage, RegionCode: "652827100201", CountyCode: "652827"}
+	admin := Actor{UserID: "a", Role: RoleAdmin}
+	cases := []struct {
+		status                           ProjectStatus
+		lead, county, dept, admin, other string
+	}{
+		{ProjectDraft, "submit", "", "", "submit", ""},
+		{ProjectSubmitted, "", "approve return", "approve return", "approve return", ""},
+		{ProjectReturned, "submit", "", "", "submit", ""},
+		{ProjectApproved, "start", "stop", "", "start stop", ""},
+		{ProjectRunning, "request_acceptance", "stop", "", "request_acceptance stop", ""},
+		{ProjectAwaiting, "", "complete stop", "", "complete stop", ""},
+		{ProjectCompleted, "", "", "", "", ""},
+		{ProjectStopped, "", "", "", "", ""},
+	}
+	names := func(a Actor, p *Project) string {
+		var out []string
+		for _, tr := range ProjectActions(a, p) {
+			out = append(out, tr.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, c := range cases {
+		p := &Project{CountyCode: "652827", Villages: []string{"652827100201"}, Action: ActionIndustry, Status: c.status,
+			Parties: []ProjectParty{{OrgID: "o1", Role: PartyLead}}, LeadDepartments: []string{"d1"}}
+		for _, x := range []struct {
+			who  string
+			a    Actor
+			want string
+		}{{"lead", lead, c.lead}, {"county", county, c.county}, {"lead department", dept, c.dept}, {"admin", admin, c.admin}, {"village", village, c.other}} {
+			if got := names(x.a, p); got != x.want {
+				t.Errorf("%s, %s: %q, want %q", c.status, x.who, got, x.want)
+			}
+		}
+	}
+}
