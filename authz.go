@@ -470,6 +470,123 @@ func CanEditPairing(a Actor, p *Pairing) error {
 	return forbiddenf("", "只有结对的社会组织、村和所在县市可以上传协议或更正结对信息")
 }
 
+// ---- projects ----
+
+// ProjectScope is the projects the actor sees: the admin all, a county its
+// county's, a village those in its village, an organization those it
+// takes part in (lead, partner or donor), a department those of the
+// actions it leads (it reviews them) and those of the organizations it
+// supervises. A project has several villages and organizations, so it is
+// asked with ProjectInScope, not Scope.Has; the store spells the same
+// rule in SQL (store/projects.go, projectScopeSQL).
+func ProjectScope(a Actor) Scope {
+	return roleScope(a, RoleCounty, RoleVillage, RoleOrg, RoleDepartment)
+}
+
+// ProjectInScope reports whether the project is in the actor's scope.
+func ProjectInScope(a Actor, p *Project) bool {
+	s := ProjectScope(a)
+	switch {
+	case s.All:
+		return true
+	case s.County != "":
+		return s.County == p.CountyCode
+	case s.Village != "":
+		return slices.Contains(p.Villages, s.Village)
+	case s.Org != "":
+		return slices.Contains(p.OrgIDs(), s.Org)
+	case s.Department != "":
+		if slices.Contains(p.LeadDepartments, s.Department) {
+			return true
+		}
+		for _, pt := range p.Parties {
+			if pt.Department == s.Department {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CanSeeProject reports whether the actor may read the project. Projects
+// are not public yet: the public site (a later layer) will show completed
+// ones without internal fields.
+func CanSeeProject(a Actor, p *Project) bool { return ProjectInScope(a, p) }
+
+// CanCreateProjects says whether the actor may start projects at all: an
+// organization's staff, as its lead, and the admin.
+func CanCreateProjects(a Actor) error {
+	if OfferScope(a).None() {
+		return forbiddenf("", "只有社会组织（作为牵头单位）和州级管理员可以创建帮扶项目")
+	}
+	return nil
+}
+
+// CanCreateProject says whether the actor may start project p: an
+// organization user only with its own organization as the lead.
+func CanCreateProject(a Actor, p *Project) error {
+	if err := CanCreateProjects(a); err != nil {
+		return err
+	}
+	return canLeadProject(a, p)
+}
+
+// canLeadProject is whether the actor speaks for the project's lead
+// organization: its staff, or the admin.
+func canLeadProject(a Actor, p *Project) error {
+	if !OfferScope(a).Has(Keys{Org: p.LeadOrgID()}) {
+		return forbiddenf("parties", "只有牵头单位可以维护该项目")
+	}
+	return nil
+}
+
+// CanEditProject says whether the actor may change the project's content:
+// the lead organization, while it is a draft or has been returned.
+func CanEditProject(a Actor, p *Project) error {
+	if err := canLeadProject(a, p); err != nil {
+		return err
+	}
+	if p.Status != ProjectDraft && p.Status != ProjectReturned {
+		return Errorf(EConflict, "status", "项目“%s”，只有草稿或已退回的项目可以修改", p.Status.Label())
+	}
+	return nil
+}
+
+// CanReviewProject says whether the actor may approve or return the
+// project: its county, the department that leads its action (牵头部门),
+// or the admin.
+func CanReviewProject(a Actor, p *Project) error {
+	if countyScope(a).Has(Keys{County: p.CountyCode}) {
+		return nil
+	}
+	if s := roleScope(a, RoleDepartment); s.Department != "" && slices.Contains(p.LeadDepartments, s.Department) {
+		return nil
+	}
+	return forbiddenf("", "只有项目所在县市、该行动的牵头部门或州级管理员可以审批项目")
+}
+
+// CanSpendProject says whether the actor may record the project's
+// spending: the lead organization, while the project runs.
+func CanSpendProject(a Actor, p *Project) error {
+	if err := canLeadProject(a, p); err != nil {
+		return err
+	}
+	if !slices.Contains(ProjectLive, p.Status) {
+		return Errorf(EConflict, "status", "项目“%s”，只有批准后、完成前的项目可以登记支出", p.Status.Label())
+	}
+	return nil
+}
+
+// CanMarkKeyProject says whether the actor may mark projects as key
+// projects (重点项目): a prefecture decision, counted against the plan's
+// target of at least ten.
+func CanMarkKeyProject(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("key", "仅州级管理员可以设定重点项目")
+	}
+	return nil
+}
+
 // ---- picking a party on a form ----
 
 // VillagePickScope is the villages an actor may pick as a party of a record

@@ -261,3 +261,85 @@ func MatchWaitsFor(side Side) []MatchWait {
 	}
 	return out
 }
+
+// ProjectTransition is one allowed change of a project's status.
+type ProjectTransition struct {
+	Name  string // submit, approve, return, start, request_acceptance, complete, stop
+	Label string
+	From  []ProjectStatus
+	To    ProjectStatus
+	// By is who takes the step: "lead" the lead organization's staff (and
+	// the admin), "review" those who approve projects (the project's
+	// county, the action's lead department, the admin: CanReviewProject),
+	// "county" the project's county and the admin.
+	By     string
+	Reason bool
+	// Tell is who store.TransitionProject notifies: "county" the county's
+	// users, "lead" the lead organization's, "villages" its villages'.
+	Tell []string
+}
+
+// ProjectTransitions is the project lifecycle (issue 11): draft →
+// submitted → approved or returned (and returned → submitted again) →
+// running → awaiting acceptance → completed; stopped, with a reason, from
+// any state in which it runs (ProjectLive). Completing is refused while a
+// progress report is disputed, and marks the project's matched needs done
+// (store.TransitionProject).
+var ProjectTransitions = []ProjectTransition{
+	{Name: "submit", Label: "提交审批", From: []ProjectStatus{ProjectDraft, ProjectReturned}, To: ProjectSubmitted, By: "lead", Tell: []string{"county"}},
+	{Name: "approve", Label: "批准立项", From: []ProjectStatus{ProjectSubmitted}, To: ProjectApproved, By: "review", Tell: []string{"lead", "villages"}},
+	{Name: "return", Label: "退回修改", From: []ProjectStatus{ProjectSubmitted}, To: ProjectReturned, By: "review", Reason: true, Tell: []string{"lead"}},
+	{Name: "start", Label: "开始实施", From: []ProjectStatus{ProjectApproved}, To: ProjectRunning, By: "lead", Tell: []string{"county", "villages"}},
+	{Name: "request_acceptance", Label: "申请验收", From: []ProjectStatus{ProjectRunning}, To: ProjectAwaiting, By: "lead", Tell: []string{"county"}},
+	{Name: "complete", Label: "验收完成", From: []ProjectStatus{ProjectAwaiting}, To: ProjectCompleted, By: "county", Tell: []string{"lead", "villages"}},
+	{Name: "stop", Label: "终止项目", From: ProjectLive, To: ProjectStopped, By: "county", Reason: true, Tell: []string{"lead", "villages"}},
+}
+
+// FindProjectTransition returns the transition called name.
+func FindProjectTransition(name string) (ProjectTransition, bool) {
+	for _, t := range ProjectTransitions {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return ProjectTransition{}, false
+}
+
+// CanProject says whether the actor may apply transition name to the
+// project, and if not, why. Whether the actor may see the project at all
+// is asked first (CanSeeProject); the store answers "not found" otherwise.
+func CanProject(a Actor, p *Project, name string) error {
+	t, ok := FindProjectTransition(name)
+	if !ok {
+		return Errorf(EInvalid, "action", "未知的操作")
+	}
+	var err error
+	switch t.By {
+	case "lead":
+		err = canLeadProject(a, p)
+	case "review":
+		err = CanReviewProject(a, p)
+	default:
+		if !countyScope(a).Has(Keys{County: p.CountyCode}) {
+			err = forbiddenf("", "只有项目所在县市或州级管理员可以“%s”", t.Label)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(t.From, p.Status) {
+		return Errorf(EConflict, "status", "项目当前为“%s”，不能“%s”", p.Status.Label(), t.Label)
+	}
+	return nil
+}
+
+// ProjectActions lists the transitions the actor may apply now.
+func ProjectActions(a Actor, p *Project) []ProjectTransition {
+	var out []ProjectTransition
+	for _, t := range ProjectTransitions {
+		if CanProject(a, p, t.Name) == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -94,6 +94,13 @@ var routes = []route{
 	{"GET", Prefix + "/pairings/{id}/agreement", false, func(s *server) handlerFunc { return s.getPairingAgreement }},
 	{"PUT", Prefix + "/pairings/{id}/agreement", false, func(s *server) handlerFunc { return s.putPairingAgreement }},
 	{"GET", Prefix + "/pairings/{id}/agreements", false, func(s *server) handlerFunc { return s.listPairingAgreements }},
+
+	{"GET", Prefix + "/projects", false, func(s *server) handlerFunc { return s.listProjects }},
+	{"POST", Prefix + "/projects", false, func(s *server) handlerFunc { return s.createProject }},
+	{"GET", Prefix + "/projects/{id}", false, func(s *server) handlerFunc { return s.getProject }},
+	{"PUT", Prefix + "/projects/{id}", false, func(s *server) handlerFunc { return s.putProject }},
+	{"PUT", Prefix + "/projects/{id}/key", false, func(s *server) handlerFunc { return s.putProjectKey }},
+	{"POST", Prefix + "/projects/{id}/spending", false, func(s *server) handlerFunc { return s.addProjectSpending }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -109,6 +116,10 @@ func init() {
 	for _, t := range zhuxiang.MatchTransitions {
 		name := t.Name
 		routes = append(routes, route{"POST", Prefix + "/matches/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionMatch(name) }})
+	}
+	for _, t := range zhuxiang.ProjectTransitions {
+		name := t.Name
+		routes = append(routes, route{"POST", Prefix + "/projects/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionProject(name) }})
 	}
 }
 

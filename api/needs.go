@@ -265,14 +265,23 @@ type transitionInput struct {
 	Version int    `json:"version"`
 }
 
+// readStep reads a lifecycle step's optional body (needs', projects').
+func readStep(r *http.Request) (transitionInput, error) {
+	var in transitionInput
+	if err := decodeOptional(r, &in); err != nil {
+		return in, err
+	}
+	if in.Version < 0 {
+		return in, zhuxiang.Errorf(zhuxiang.EInvalid, "version", "version应为正整数")
+	}
+	return in, nil
+}
+
 func (s *server) transitionNeed(name string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
-		var in transitionInput
-		if err := decodeOptional(r, &in); err != nil {
+		in, err := readStep(r)
+		if err != nil {
 			return err
-		}
-		if in.Version < 0 {
-			return zhuxiang.Errorf(zhuxiang.EInvalid, "version", "version应为正整数")
 		}
 		id := r.PathValue("id")
 		if err := s.st.TransitionNeed(r.Context(), a, id, name, in.Reason, in.Version); err != nil {

@@ -51,6 +51,13 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/pairings/{id}":            {"get", "patch"},
 		"/pairings/{id}/agreement":  {"get", "put"},
 		"/pairings/{id}/agreements": {"get"},
+		"/projects":                 {"get", "post"},
+		"/projects/{id}":            {"get", "put"},
+		"/projects/{id}/key":        {"put"},
+		"/projects/{id}/spending":   {"post"},
+	}
+	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
+		want["/projects/{id}/"+step] = []string{"post"}
 	}
 	for _, step := range []string{"submit", "approve", "reject", "done", "close"} {
 		want["/needs/{id}/"+step] = []string{"post"}
@@ -242,12 +249,15 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"Candidate": candidateJSON{}, "Plan": allocationJSON{}, "PlanItem": allocationItemJSON{}, "Pairing": pairingJSON{}, "Agreement": agreementJSON{},
 		"Transition": transitionInput{}, "MatchInput": matchInput{}, "MatchTransition": matchTransitionInput{},
 		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}, "PairingPatch": pairingPatch{},
-		"AgreementInput": agreementInput{}, "AgreementVersion": agreementVersionJSON{}} {
+		"AgreementInput": agreementInput{}, "AgreementVersion": agreementVersionJSON{},
+		"Project": projectJSON{}, "ProjectParty": projectPartyJSON{}, "ProjectBudget": projectBudgetJSON{}, "ProjectPeople": projectPeopleJSON{},
+		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.
 	same("Need (body)", jsonFields(needInput{}), props("Need"))
 	same("Offer (body)", jsonFields(offerInput{}), props("Offer"))
+	same("Project (body)", jsonFields(projectInput{}), props("Project"))
 	agreement := schemas["PairingInput"].(map[string]any)["properties"].(map[string]any)["agreement"].(map[string]any)["properties"].(map[string]any)
 	got := map[string]bool{}
 	for k := range agreement {

@@ -283,7 +283,8 @@ var auditObjectQueries = map[string]string{
 	"pairing": `SELECT p.id, o.name || ' ↔ ' || COALESCE(v.name, c.name, p.county_code), '' FROM pairings p
 		JOIN orgs o ON o.id = p.org_id LEFT JOIN regions c ON c.code = p.county_code
 		LEFT JOIN regions v ON v.code = p.village_code WHERE p.id IN (%s)`,
-	"plan": `SELECT id, created_at, '' FROM plans WHERE id IN (%s)`,
+	"plan":    `SELECT id, created_at, '' FROM plans WHERE id IN (%s)`,
+	"project": `SELECT id, name, '' FROM projects WHERE id IN (%s)`,
 }
 
 // AuditObjects names the objects one page of the audit log points at: ids

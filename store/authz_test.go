@@ -90,6 +90,21 @@ func TestListsAgreeWithAuthz(t *testing.T) {
 			}
 		}
 
+		for _, p := range []*zhuxiang.Project{
+			{Name: "一村项目", Action: zhuxiang.ActionIndustry, Villages: []string{f.village1}, Parties: []zhuxiang.ProjectParty{{OrgID: f.org1.ID, Role: zhuxiang.PartyLead}}},
+			{Name: "二村项目", Action: zhuxiang.ActionCulture, Villages: []string{f.village2}, Parties: []zhuxiang.ProjectParty{{OrgID: f.org2.ID, Role: zhuxiang.PartyLead}, {OrgID: f.org1.ID, Role: zhuxiang.PartyDonor}}},
+			{Name: "二村另一项目", Action: zhuxiang.ActionWelfare, Villages: []string{f.village2}, Parties: []zhuxiang.ProjectParty{{OrgID: f.org2.ID, Role: zhuxiang.PartyLead}}},
+		} {
+			p.StartDate = "2026-01-01"
+			if _, err := st.CreateProject(ctx, f.admin, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		projects, err := st.ListProjects(ctx, f.admin, store.ProjectFilter{})
+		if err != nil || len(projects.Projects) != 3 {
+			t.Fatalf("projects: %v", err)
+		}
+
 		orgs, err := st.ListOrgs(ctx, sys, store.OrgFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
@@ -193,6 +208,19 @@ func TestListsAgreeWithAuthz(t *testing.T) {
 						}
 					}
 				}
+
+				ids, listed = nil, nil
+				for _, p := range projects.Projects {
+					ids = append(ids, p.ID)
+				}
+				prj, err := st.ListProjects(ctx, a, store.ProjectFilter{})
+				if err == nil {
+					for _, p := range prj.Projects {
+						listed = append(listed, p.ID)
+					}
+				}
+				compare("project", ids, listed, err, func(i int) bool { return zhuxiang.CanSeeProject(a, projects.Projects[i]) },
+					func(id string) error { _, err := st.Project(ctx, a, id); return err })
 
 				ids, listed = nil, nil
 				for _, o := range offers.Offers {

@@ -324,14 +324,8 @@ func (s *Store) TransitionNeed(ctx context.Context, a zhuxiang.Actor, id, name, 
 	if !ok {
 		return zhuxiang.Errorf(zhuxiang.EInvalid, "action", "未知的操作")
 	}
-	reason = strings.TrimSpace(reason)
-	if t.Reason && reason == "" {
-		return zhuxiang.Errorf(zhuxiang.EInvalid, "reason", "请填写“%s”的理由", t.Label)
-	}
-	if err := zhuxiang.CheckText("reason", "理由", reason, zhuxiang.MaxReasonRunes); err != nil {
-		return err
-	}
-	if err := zhuxiang.CheckVersion(version); err != nil {
+	reason, err := stepInput(t.Label, t.Reason, reason, version)
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, a, func(tx *writeTx) error {

@@ -117,6 +117,15 @@ func needRoles(name string) []zhuxiang.Role {
 var answerRoles = []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxiang.RoleOrg}
 
 // todoKinds is every kind of to-do, in the order the work bench shows them.
+//
+// Projects (issue 11) bring three kinds, to be added here together with
+// the /projects list page they link to (the first layer has the store and
+// the API only, and a to-do must not link to a page that does not exist):
+// for the county, projects awaiting approval (status=submitted, the
+// county's projects; the lead department's too) and projects awaiting
+// acceptance (status=awaiting_acceptance); for the organization, its
+// returned projects (status=returned). Each counts projectWhere (store/
+// projects.go) with that status, as the list does.
 var todoKinds = []todoKind{
 	{key: "review", label: "待审核的需求", hint: "审核通过后需求才会公开，退回须说明理由",
 		link: "/needs?mine=1&status=submitted", roles: needRoles("approve"), county: true,

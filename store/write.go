@@ -63,8 +63,12 @@ var entityGens = map[string]gens{
 	// An interest changes no match input (eligibility is re-checked in its
 	// own transaction), but the work bench counts interests.
 	"match": genInterests,
-	"plan":  0,
-	"user":  0,
+	// A project is no match input either (completing one writes its needs,
+	// which are audited as needs); what counts and shows projects is keyed
+	// on interests_gen, as the work bench's interests are.
+	"project": genInterests,
+	"plan":    0,
+	"user":    0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,
