@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -685,5 +686,36 @@ func TestPanicBecomesErrorPage(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "secret detail") {
 		t.Error("panic not logged")
+	}
+}
+
+// TestStylesheetBlocksClosed: every block of app.css is closed. A block
+// left open (a merge that drops a "}") swallows every later rule into a
+// media query: the phone still looks right, the desktop loses them all.
+func TestStylesheetBlocksClosed(t *testing.T) {
+	b, err := staticFS.ReadFile("static/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	css := regexp.MustCompile(`(?s)/\*.*?\*/`).ReplaceAllString(string(b), "")
+	depth, line := 0, 1
+	for _, r := range css {
+		switch r {
+		case '\n':
+			line++
+		case '{':
+			depth++
+		case '}':
+			depth--
+		}
+		if depth < 0 {
+			t.Fatalf("app.css: a } without its { near line %d (comments removed)", line)
+		}
+		if depth > 2 {
+			t.Fatalf("app.css: a block opened inside a rule near line %d: an earlier block is not closed", line)
+		}
+	}
+	if depth != 0 {
+		t.Fatalf("app.css ends with %d block(s) still open", depth)
 	}
 }
