@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -717,5 +719,22 @@ func TestStylesheetBlocksClosed(t *testing.T) {
 	}
 	if depth != 0 {
 		t.Fatalf("app.css ends with %d block(s) still open", depth)
+	}
+}
+
+// TestScriptParses: app.js is valid JavaScript, checked by Node where it
+// is installed (CI installs it for the OpenAPI linter). A syntax error
+// would leave every page without its script, which they survive, so no
+// other test would notice.
+func TestScriptParses(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node is not installed (.ci/run installs it)")
+		}
+		t.Skip("node is not installed")
+	}
+	if out, err := exec.Command(node, "--check", "static/app.js").CombinedOutput(); err != nil {
+		t.Fatalf("app.js: %v\n%s", err, out)
 	}
 }
