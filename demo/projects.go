@@ -139,10 +139,11 @@ func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		}
 		made++
 		for _, step := range projectSteps[status] {
-			a := lead
-			reason := ""
-			switch step {
-			case "approve", "return", "complete", "stop":
+			// Who takes the step, as the lifecycle table says: the lead,
+			// or the county (the admin where the demo has no county
+			// account).
+			a, reason := lead, ""
+			if t, _ := zhuxiang.FindProjectTransition(step); t.By != "lead" {
 				a = reviewer(p.CountyCode)
 			}
 			switch step {
@@ -163,7 +164,7 @@ func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		// Key projects: approved or further, in key villages, at most two
 		// per county until there are twelve, so that they spread.
 		live := status != zhuxiang.ProjectDraft && status != zhuxiang.ProjectSubmitted && status != zhuxiang.ProjectReturned
-		if live && isKey[pr.VillageCode] && (keys < 12 && keyCounties[p.CountyCode] < 2 || rng.IntN(12) == 0) {
+		if live && isKey[pr.VillageCode] && ((keys < 12 && keyCounties[p.CountyCode] < 2) || rng.IntN(12) == 0) {
 			if err := st.SetProjectKey(ctx, actors["admin"], p.ID, true); err != nil {
 				return made, fmt.Errorf("演示重点项目: %w", err)
 			}
