@@ -37,6 +37,7 @@ type Result struct {
 	Villages  int
 	Needs     int
 	Offers    int
+	Projects  int
 	Townships int // real townships, from the built-in regions file
 }
 
@@ -87,15 +88,19 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	if err != nil {
 		return nil, err
 	}
-	needs, offers := 150, 80
+	needs, offers, projects := 200, 80, 40
 	if scale == "region" {
-		needs, offers = 3000, 1200
+		needs, offers, projects = 3000, 1200, 300
 	}
 	if err := loadMatching(ctx, st, villages, needs, offers, home, rng); err != nil {
 		return nil, err
 	}
 	res.Needs, res.Offers = needs+2, offers+1
 	fmt.Fprintf(log, "演示数据：%d 条需求、%d 条资源（虚构）\n", res.Needs, res.Offers)
+	if res.Projects, err = loadProjects(ctx, st, villages, projects, home, rng); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "演示数据：%d 个帮扶项目（虚构，均标注“演示”）\n", res.Projects)
 	return res, nil
 }
 

@@ -13,8 +13,14 @@ import (
 )
 
 func TestLoadPrefecture(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng, func(t *testing.T) { testLoadPrefecture(t, eng) })
+	}
+}
+
+func testLoadPrefecture(t *testing.T, eng string) {
 	ctx := context.Background()
-	st := storetest.Open(t, "sqlite")
+	st := storetest.Open(t, eng)
 	res, err := demo.Load(ctx, st, "prefecture", io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -77,10 +83,88 @@ func TestLoadPrefecture(t *testing.T) {
 	if err != nil || r.Matched == 0 || r.KeyReached == 0 || r.KeyReached > r.KeyVillages {
 		t.Errorf("plan on demo data: %+v, %v", r, err)
 	}
+	checkProjects(ctx, t, st, res)
 	if _, err := demo.Load(ctx, st, "prefecture", io.Discard); err == nil {
 		t.Error("loading demo data twice must be refused")
 	}
 	if r, err := st.VerifyAudit(ctx); err != nil || r.BrokenAt != 0 {
 		t.Errorf("audit after demo: %+v %v", r, err)
+	}
+}
+
+// checkProjects checks the demo's projects: every status, ten key
+// projects or more, the needs of completed projects done, the villages of
+// each project in one county, money and people filled in.
+func checkProjects(ctx context.Context, t *testing.T, st *store.Store, res *demo.Result) {
+	t.Helper()
+	sys := zhuxiang.SystemActor
+	page, err := st.ListProjects(ctx, sys, store.ProjectFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != res.Projects || page.Total < 30 {
+		t.Errorf("projects: %d listed, %d reported", page.Total, res.Projects)
+	}
+	statuses := map[zhuxiang.ProjectStatus]int{}
+	keys, keyCounties, completedNeeds, spent, partners := 0, map[string]bool{}, 0, 0, 0
+	regions, err := st.ListRegions(ctx, sys, store.RegionFilter{Level: zhuxiang.LevelVillage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	countyOf := map[string]string{}
+	for _, v := range regions {
+		countyOf[v.Code] = v.CountyCode
+	}
+	for _, listed := range page.Projects {
+		p, err := st.Project(ctx, sys, listed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses[p.Status]++
+		if p.Key {
+			keys++
+			keyCounties[p.CountyCode] = true
+		}
+		if !strings.Contains(p.Name, "演示") || !strings.Contains(p.Description, "演示") {
+			t.Errorf("project %q is not marked demo", p.Name)
+		}
+		for _, v := range p.Villages {
+			if countyOf[v] != p.CountyCode {
+				t.Errorf("project %q: village %s lies in %s, the project in %s", p.Name, v, countyOf[v], p.CountyCode)
+			}
+		}
+		if p.LeadOrgID() == "" || len(p.Budget) == 0 || len(p.People) == 0 || p.StartDate < "2025" || p.EndDate > "2026-12-31" {
+			t.Errorf("project %q: lead %q, budget %v, people %v, dates %s–%s", p.Name, p.LeadOrgID(), p.Budget, p.People, p.StartDate, p.EndDate)
+		}
+		if (p.Status == zhuxiang.ProjectReturned || p.Status == zhuxiang.ProjectStopped) && p.Reason == "" {
+			t.Errorf("project %q %s without a reason", p.Name, p.Status)
+		}
+		if len(p.Spending) > 0 {
+			spent++
+		}
+		if len(p.Parties) > 1 {
+			partners++
+		}
+		if p.Status == zhuxiang.ProjectCompleted {
+			for _, id := range p.NeedIDs {
+				n, err := st.Need(ctx, sys, id)
+				if err != nil || n.Status != zhuxiang.NeedDone {
+					t.Errorf("completed project %q: need %s is %v (%v)", p.Name, id, n, err)
+				} else {
+					completedNeeds++
+				}
+			}
+		}
+	}
+	for _, s := range zhuxiang.ProjectStatuses {
+		if statuses[s] == 0 {
+			t.Errorf("no demo project is %s (%v)", s, statuses)
+		}
+	}
+	if keys < 10 || len(keyCounties) < 5 {
+		t.Errorf("key projects: %d in %d counties", keys, len(keyCounties))
+	}
+	if completedNeeds == 0 || spent == 0 || partners == 0 {
+		t.Errorf("completed projects' needs done: %d; projects with spending: %d, with partners or donors: %d", completedNeeds, spent, partners)
 	}
 }
