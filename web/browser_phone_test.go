@@ -60,9 +60,11 @@ var phoneRoutes = map[string]phoneRoute{
 		}
 		return out
 	}},
-	"GET /matches":       {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
-	"GET /projects":      {paths: same("/projects", "/projects?status=submitted&key=1")},
-	"GET /projects/{id}": {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.project} }},
+	"GET /matches":            {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
+	"GET /projects":           {paths: same("/projects", "/projects?status=submitted&key=1")},
+	"GET /projects/{id}":      {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.project} }},
+	"GET /projects/new":       {paths: same("/projects/new")},
+	"GET /projects/{id}/edit": {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.draftProject + "/edit"} }},
 	"GET /projects/{id}/confirm": {paths: func(f *phoneFixture, _ string) []string {
 		return []string{"/projects/" + f.project + "/confirm?action=approve"}
 	}},
@@ -181,6 +183,7 @@ type phoneFixture struct {
 	submitted, pending  string // a need awaiting review; the interest waiting on open
 	offer               string
 	project             string // a submitted project of the demo organization
+	draftProject        string // a draft of the demo organization
 	pairings            []string
 	firstPlan           string
 	jobs                map[string][]string // per role
@@ -329,6 +332,10 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 		t.Fatal(err)
 	}
 	if err := e.st.TransitionProject(ctx, f.orgActor, f.project, "submit", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	proj.ID, proj.NeedIDs, proj.PairingID = "", nil, ""
+	if f.draftProject, err = e.st.CreateProject(ctx, f.orgActor, proj); err != nil {
 		t.Fatal(err)
 	}
 

@@ -83,14 +83,15 @@ func projectBadge(s zhuxiang.ProjectStatus) string {
 }
 
 type projectListData struct {
-	F        projectFilters
-	Page     *store.ProjectPage
-	Counties []option
-	Actions  []option
-	Statuses []option
-	FirstURL string
-	NextURL  string
-	Cap      int
+	F         projectFilters
+	Page      *store.ProjectPage
+	Counties  []option
+	Actions   []option
+	Statuses  []option
+	FirstURL  string
+	NextURL   string
+	Cap       int
+	CanCreate bool
 }
 
 // projectList lists the projects in the user's scope (the store scopes it).
@@ -112,7 +113,8 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request)
 	if err != nil {
 		return err
 	}
-	d := projectListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Statuses: projectStatusOptions, Cap: store.CountCap}
+	d := projectListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Statuses: projectStatusOptions, Cap: store.CountCap,
+		CanCreate: zhuxiang.CanCreateProjects(a) == nil}
 	d.FirstURL, d.NextURL = pageLinks("/projects", f.query(), page.Next)
 	s.render(w, r, http.StatusOK, "projects", &view{Title: "帮扶项目", Nav: "projects", Data: d})
 	return nil
@@ -130,13 +132,14 @@ type projectDetailData struct {
 	Actions []zhuxiang.ProjectTransition
 	Needs   []projectNeed
 	CanKey  bool
+	CanEdit bool
 	Errors  formErrors
 }
 
 // projectDone are the flash messages after a step, by its name.
 var projectDone = map[string]string{
 	"submit": "已提交审批。", "approve": "已批准立项。", "return": "已退回修改。", "start": "已开始实施。",
-	"request_acceptance": "已申请验收。", "complete": "已验收完成。", "stop": "已终止项目。", "key": "已更新重点项目标记。",
+	"request_acceptance": "已申请验收。", "complete": "已验收完成。", "stop": "已终止项目。", "key": "已更新重点项目标记。", "saved": "已保存。",
 }
 
 func (s *server) projectDetail(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -151,7 +154,8 @@ func (s *server) projectDetail(w http.ResponseWriter, r *http.Request, q *reques
 // parties, money and people (DESIGN §5a: state and next action first).
 func (s *server) renderProject(w http.ResponseWriter, r *http.Request, q *request, status int, v *view, p *zhuxiang.Project, errs formErrors) error {
 	a := q.actor
-	d := projectDetailData{Project: p, Actions: zhuxiang.ProjectActions(a, p), CanKey: zhuxiang.CanMarkKeyProject(a) == nil, Errors: errs}
+	d := projectDetailData{Project: p, Actions: zhuxiang.ProjectActions(a, p), CanKey: zhuxiang.CanMarkKeyProject(a) == nil,
+		CanEdit: zhuxiang.CanEditProject(a, p) == nil, Errors: errs}
 	for _, id := range p.NeedIDs {
 		pn := projectNeed{ID: id}
 		if n, err := s.st.Need(r.Context(), a, id); err == nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/store"
 )
 
 // project creates a project led by org through the store, as its staff
@@ -216,5 +217,67 @@ func TestProjectStepsThroughPages(t *testing.T) {
 		r = admin.post(base+"/key", url.Values{"key": {"1"}})
 		mustStatus(t, r, http.StatusSeeOther)
 		mustContain(t, admin.follow(r), "取消重点项目", "badge-key")
+	})
+}
+
+// TestProjectForm: the lead organization's form shows every problem at
+// once beside its field and keeps what was typed; a good form saves a
+// draft or submits; a returned project is edited and resubmitted; a
+// village cannot start projects.
+func TestProjectForm(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		org := f.as("orguser")
+		r := org.get("/projects/new")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `name="name"`, `name="village"`, `name="budget_own"`, "低收入人口", "保存草稿", "提交审批", "和静县电子商务促进会")
+		mustNotContain(t, r, `name="lead"`) // an organization leads its own projects
+		mustStatus(t, f.as("cun").get("/projects/new"), http.StatusForbidden)
+
+		r = org.post("/projects/new", url.Values{"name": {""}, "budget_own": {"十万"}, "people_1": {"-3"}, "end_date": {"2026-13-01"},
+			"description": {"保留的简介"}, "op": {"draft"}})
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "项目名称不能为空", "请选择五项行动之一", "请选择项目所在的村", "请填写开始日期", "自有资金：金额", "目标人数应为不小于0的整数",
+			"保留的简介", `value="十万"`, `class="field-error"`)
+
+		form := url.Values{"name": {"红枣加工车间建设"}, "action": {string(zhuxiang.ActionIndustry)}, "village": {"测试一村"},
+			"budget_own": {"5000"}, "budget_special": {"1234.5"}, "people_1": {"120"}, "start_date": {"2026-03-01"}, "end_date": {"2026-12-31"}, "op": {"submit"}}
+		r = org.post("/projects/new", form)
+		mustStatus(t, r, http.StatusSeeOther)
+		r = org.follow(r)
+		mustContain(t, r, "已提交审批。", "待审批", "红枣加工车间建设", "测试一村", "¥5,000.00", "¥1,234.50", "120")
+		page, err := f.st.ListProjects(context.Background(), f.actor("hejing"), store.ProjectFilter{})
+		if err != nil || len(page.Projects) != 1 {
+			t.Fatalf("projects: %v %v", page, err)
+		}
+		p := page.Projects[0]
+		if p.LeadOrgID() != f.org.ID || p.Status != zhuxiang.ProjectSubmitted {
+			t.Fatalf("saved lead %s status %s", p.LeadOrgID(), p.Status)
+		}
+		if err := f.st.TransitionProject(context.Background(), f.actor("hejing"), p.ID, "return", "请写明加工规模", 0); err != nil {
+			t.Fatal(err)
+		}
+		r = org.get("/projects/" + p.ID + "/edit")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `value="红枣加工车间建设"`, `value="5000"`, `value="120"`)
+		form.Set("name", "红枣加工车间建设（年产500吨）")
+		form.Set("version", strconv.Itoa(p.Version+1))
+		form.Set("village_id", f.village)
+		r = org.post("/projects/"+p.ID+"/edit", form)
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, org.follow(r), "红枣加工车间建设（年产500吨）", "待审批")
+		// The county may not edit it.
+		mustStatus(t, f.as("hejing").get("/projects/"+p.ID+"/edit"), http.StatusForbidden)
+
+		// The admin names the lead.
+		admin := f.as("admin1")
+		mustContain(t, admin.get("/projects/new"), `name="lead"`)
+		form.Del("version")
+		form.Del("csrf") // the organization's
+		form.Set("lead", "和静县电子商务促进会")
+		form.Set("op", "draft")
+		r = admin.post("/projects/new", form)
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, admin.follow(r), "已保存。", "草稿")
 	})
 }

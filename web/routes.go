@@ -102,7 +102,11 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /pairings/{id}/agreement", s.auth(s.pairingUpload, agreementUpload))
 
 	mux.Handle("GET /projects", s.auth(s.projectList))
+	mux.Handle("GET /projects/new", s.auth(s.projectNew))
+	mux.Handle("POST /projects/new", s.auth(s.projectCreate))
 	mux.Handle("GET /projects/{id}", s.auth(s.projectDetail))
+	mux.Handle("GET /projects/{id}/edit", s.auth(s.projectEdit))
+	mux.Handle("POST /projects/{id}/edit", s.auth(s.projectUpdate))
 	mux.Handle("GET /projects/{id}/confirm", s.auth(s.projectConfirm))
 	mux.Handle("POST /projects/{id}/transition", s.auth(s.projectTransition))
 	mux.Handle("POST /projects/{id}/key", s.auth(s.projectKey))
