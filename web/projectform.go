@@ -123,7 +123,19 @@ func (s *server) projectEdit(w http.ResponseWriter, r *http.Request, q *request)
 	if err := zhuxiang.CanEditProject(q.actor, p); err != nil {
 		return err
 	}
-	s.renderProjectForm(w, r, http.StatusOK, newProjectForm(p, false, zhuxiang.OwnOrg(q.actor) == ""))
+	d := newProjectForm(p, false, zhuxiang.OwnOrg(q.actor) == "")
+	// The village is named as the picker names it (with its county and
+	// township), so that the form sent back unchanged keeps it.
+	if d.Village.ID != "" {
+		v, err := s.st.PickVillage(r.Context(), q.actor, d.Village.ID)
+		if err != nil && zhuxiang.ErrorCodeOf(err) != zhuxiang.ENotFound {
+			return err
+		}
+		if v != nil {
+			d.Village.Text = pickVillages.label(v)
+		}
+	}
+	s.renderProjectForm(w, r, http.StatusOK, d)
 	return nil
 }
 
