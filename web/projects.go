@@ -128,18 +128,21 @@ type projectNeed struct {
 }
 
 type projectDetailData struct {
-	Project *zhuxiang.Project
-	Actions []zhuxiang.ProjectTransition
-	Needs   []projectNeed
-	CanKey  bool
-	CanEdit bool
-	Errors  formErrors
+	Project  *zhuxiang.Project
+	Actions  []zhuxiang.ProjectTransition
+	Needs    []projectNeed
+	CanKey   bool
+	CanEdit  bool
+	CanSpend bool
+	Spend    spendInput // the spending form as typed, kept across an error
+	Sources  []zhuxiang.FundSource
+	Errors   formErrors
 }
 
 // projectDone are the flash messages after a step, by its name.
 var projectDone = map[string]string{
 	"submit": "已提交审批。", "approve": "已批准立项。", "return": "已退回修改。", "start": "已开始实施。",
-	"request_acceptance": "已申请验收。", "complete": "已验收完成。", "stop": "已终止项目。", "key": "已更新重点项目标记。", "saved": "已保存。",
+	"request_acceptance": "已申请验收。", "complete": "已验收完成。", "stop": "已终止项目。", "key": "已更新重点项目标记。", "saved": "已保存。", "spend": "已登记支出。",
 }
 
 func (s *server) projectDetail(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -147,15 +150,18 @@ func (s *server) projectDetail(w http.ResponseWriter, r *http.Request, q *reques
 	if err != nil {
 		return err
 	}
-	return s.renderProject(w, r, q, http.StatusOK, &view{Flash: projectDone[r.URL.Query().Get("done")]}, p, nil)
+	return s.renderProject(w, r, q, http.StatusOK, &view{Flash: projectDone[r.URL.Query().Get("done")]}, p, nil, nil)
 }
 
 // renderProject shows a project's state and next steps first, then its
 // parties, money and people (DESIGN §5a: state and next action first).
-func (s *server) renderProject(w http.ResponseWriter, r *http.Request, q *request, status int, v *view, p *zhuxiang.Project, errs formErrors) error {
+func (s *server) renderProject(w http.ResponseWriter, r *http.Request, q *request, status int, v *view, p *zhuxiang.Project, errs formErrors, spend *spendInput) error {
 	a := q.actor
 	d := projectDetailData{Project: p, Actions: zhuxiang.ProjectActions(a, p), CanKey: zhuxiang.CanMarkKeyProject(a) == nil,
-		CanEdit: zhuxiang.CanEditProject(a, p) == nil, Errors: errs}
+		CanEdit: zhuxiang.CanEditProject(a, p) == nil, CanSpend: zhuxiang.CanSpendProject(a, p) == nil, Sources: zhuxiang.FundSources, Errors: errs}
+	if spend != nil {
+		d.Spend = *spend
+	}
 	for _, id := range p.NeedIDs {
 		pn := projectNeed{ID: id}
 		if n, err := s.st.Need(r.Context(), a, id); err == nil {
@@ -193,7 +199,7 @@ func (s *server) projectConfirm(w http.ResponseWriter, r *http.Request, q *reque
 	}
 	if err := zhuxiang.CanProject(q.actor, p, name); err != nil {
 		if code := zhuxiang.ErrorCodeOf(err); code == zhuxiang.EConflict {
-			return s.renderProject(w, r, q, code.HTTPStatus(), &view{}, p, formErrors{"transition": zhuxiang.ErrorMessage(err)})
+			return s.renderProject(w, r, q, code.HTTPStatus(), &view{}, p, formErrors{"transition": zhuxiang.ErrorMessage(err)}, nil)
 		}
 		return err
 	}
@@ -237,7 +243,7 @@ func (s *server) projectTransition(w http.ResponseWriter, r *http.Request, q *re
 			s.renderConfirm(w, r, code.HTTPStatus(), "projects", d)
 			return nil
 		}
-		return s.renderProject(w, r, q, code.HTTPStatus(), &view{}, p, formErrors{"transition": zhuxiang.ErrorMessage(err)})
+		return s.renderProject(w, r, q, code.HTTPStatus(), &view{}, p, formErrors{"transition": zhuxiang.ErrorMessage(err)}, nil)
 	}
 	return err
 }
@@ -251,3 +257,48 @@ func (s *server) projectKey(w http.ResponseWriter, r *http.Request, q *request) 
 	redirect(w, r, "/projects/"+url.PathEscape(id)+"?done=key")
 	return nil
 }
+
+// spendInput is the spending form as typed.
+type spendInput struct{ Date, Source, Amount, Note string }
+
+// projectSpend records one spending entry of a running project from the
+// form on its page; a problem comes back beside its field, with what was
+// typed kept.
+func (s *server) projectSpend(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx, a, f := r.Context(), q.actor, r.PostForm
+	id := r.PathValue("id")
+	in := spendInput{Date: strings.TrimSpace(f.Get("date")), Source: f.Get("source"), Amount: f.Get("amount"), Note: f.Get("note")}
+	e := &zhuxiang.ProjectSpending{Date: in.Date, Source: zhuxiang.FundSource(in.Source), Note: in.Note}
+	errs, status := formErrors{}, http.StatusUnprocessableEntity
+	fen, err := parseYuan("amount", in.Amount)
+	if err != nil {
+		errs.add(err, spendFields...)
+		fen = 1 // checked above; the other fields are still checked below
+	}
+	e.AmountFen = fen
+	if len(errs) > 0 {
+		errs.add(e.Validate(), spendFields...)
+	} else {
+		err = s.st.AddProjectSpending(ctx, a, id, e)
+		switch code := zhuxiang.ErrorCodeOf(err); code {
+		case "":
+			redirect(w, r, "/projects/"+url.PathEscape(id)+"?done=spend#spending")
+			return nil
+		case zhuxiang.EInvalid:
+			errs.add(err, spendFields...)
+		case zhuxiang.EConflict:
+			// The project is not running (any more): said by its state.
+			status, errs = code.HTTPStatus(), formErrors{"transition": zhuxiang.ErrorMessage(err)}
+		default:
+			return err
+		}
+	}
+	p, err := s.st.Project(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	return s.renderProject(w, r, q, status, &view{}, p, errs, &in)
+}
+
+// spendFields are the spending form's fields, as the domain names them.
+var spendFields = []string{"date", "source", "amount", "note"}

@@ -283,3 +283,30 @@ func TestProjectForm(t *testing.T) {
 		mustContain(t, admin.follow(r), "已保存。", "草稿")
 	})
 }
+
+// TestProjectSpending: the lead organization records what a running
+// project spent from its page; every problem comes back beside its field
+// with what was typed kept; the county sees the entry and no form.
+func TestProjectSpending(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		p := f.project("orguser", f.org.ID, "红枣加工车间建设", zhuxiang.ProjectRunning)
+		draft := f.project("orguser", f.org.ID, "香梨冷库建设", zhuxiang.ProjectDraft)
+		org := f.as("orguser")
+		mustContain(t, org.get("/projects/"+p.ID), "登记支出", `action="/projects/`+p.ID+`/spending"`)
+		mustNotContain(t, org.get("/projects/"+draft.ID), `/spending"`)
+		mustNotContain(t, f.as("hejing").get("/projects/"+p.ID), `/spending"`)
+
+		r := org.post("/projects/"+p.ID+"/spending", url.Values{"amount": {"一千"}, "note": {"购买设备"}})
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "请填写支出日期", "请选择资金来源", "金额“一千”格式不正确", `value="购买设备"`)
+		r = org.post("/projects/"+p.ID+"/spending", url.Values{"date": {"2026-04-02"}, "source": {"own"}, "amount": {"1200.5"}, "note": {"购买设备"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		mustContain(t, org.follow(r), "已登记支出。", "2026-04-02", "¥1,200.50", "购买设备")
+		mustContain(t, f.as("hejing").get("/projects/"+p.ID), "¥1,200.50", "购买设备")
+		// Not on a draft.
+		r = org.post("/projects/"+draft.ID+"/spending", url.Values{"date": {"2026-04-02"}, "source": {"own"}, "amount": {"10"}})
+		mustStatus(t, r, http.StatusConflict)
+		mustContain(t, r, "只有批准后、完成前的项目可以登记支出")
+	})
+}

@@ -110,6 +110,7 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /projects/{id}/confirm", s.auth(s.projectConfirm))
 	mux.Handle("POST /projects/{id}/transition", s.auth(s.projectTransition))
 	mux.Handle("POST /projects/{id}/key", s.auth(s.projectKey))
+	mux.Handle("POST /projects/{id}/spending", s.auth(s.projectSpend))
 
 	// The pickers' searches (web/pick.go), scoped to what the user may pick.
 	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
