@@ -592,9 +592,17 @@ func CanMarkKeyProject(a Actor) error {
 // VillagePickScope is the villages an actor may pick as a party of a record
 // it enters (a pairing, an account): the admin every village, a county user
 // its county's, a village user its own. Organizations and departments enter
-// nothing for a village. Village names are public facts; the scope keeps a
-// county's picker to the villages its forms accept, not the names secret.
-func VillagePickScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleVillage) }
+// nothing for a village, except an organization's staff, who pick any
+// village for a project their organization leads (the store checks that a
+// project's villages lie in one county). Village names are public facts;
+// the scope keeps a county's picker to the villages its forms accept, not
+// the names secret.
+func VillagePickScope(a Actor) Scope {
+	if SignedIn(a) && a.Role == RoleOrg && a.OrgID != "" {
+		return Scope{All: true}
+	}
+	return roleScope(a, RoleCounty, RoleVillage)
+}
 
 // CanPickVillages says whether the actor may search villages to pick one.
 func CanPickVillages(a Actor) error {

@@ -122,8 +122,8 @@ func TestAuthz(t *testing.T) {
 		{"CanCreatePairing in county", func(a Actor) bool { return ok(CanCreatePairing(a, c1)) }, "YY......Y..."},
 		{"CanEditPairing village pairing", func(a Actor) bool { return ok(CanEditPairing(a, pairing)) }, "YY..Y.Y.Y..."},
 		{"CanEditPairing county pairing", func(a Actor) bool { return ok(CanEditPairing(a, countyPairing)) }, "YY..Y...Y..."},
-		{"VillagePickScope has the village", func(a Actor) bool { return VillagePickScope(a).Has(Keys{County: c1, Village: v1}) }, "YY....Y.Y..."},
-		{"CanPickVillages", func(a Actor) bool { return ok(CanPickVillages(a)) }, "YYY...YYY..."},
+		{"VillagePickScope has the village", func(a Actor) bool { return VillagePickScope(a).Has(Keys{County: c1, Village: v1}) }, "YY..YYY.Y..."},
+		{"CanPickVillages", func(a Actor) bool { return ok(CanPickVillages(a)) }, "YYY.YYYYY..."},
 		{"HomePlace", func(a Actor) bool { c, v := HomePlace(a); return c == c1 && (v == "" || v == v1) }, ".Y....Y....."},
 
 		{"CanImport orgs", func(a Actor) bool { return ok(CanImport(a, ImportOrgs)) }, "YYY.....Y..."},

@@ -277,6 +277,10 @@ type ProjectTransition struct {
 	// Tell is who store.TransitionProject notifies: "county" the county's
 	// users, "lead" the lead organization's, "villages" its villages'.
 	Tell []string
+	// Confirm marks a step that cannot be undone: pages ask first, showing
+	// this summary of what happens and who is told. The JSON API does not
+	// ask: a client that calls has decided.
+	Confirm string
 }
 
 // ProjectTransitions is the project lifecycle (issue 11): draft →
@@ -287,12 +291,15 @@ type ProjectTransition struct {
 // (store.TransitionProject).
 var ProjectTransitions = []ProjectTransition{
 	{Name: "submit", Label: "提交审批", From: []ProjectStatus{ProjectDraft, ProjectReturned}, To: ProjectSubmitted, By: "lead", Tell: []string{"county"}},
-	{Name: "approve", Label: "批准立项", From: []ProjectStatus{ProjectSubmitted}, To: ProjectApproved, By: "review", Tell: []string{"lead", "villages"}},
+	{Name: "approve", Label: "批准立项", From: []ProjectStatus{ProjectSubmitted}, To: ProjectApproved, By: "review", Tell: []string{"lead", "villages"},
+		Confirm: "批准后项目立项，牵头单位可以开始实施；项目内容不能再修改。牵头单位和项目所在村会收到通知。"},
 	{Name: "return", Label: "退回修改", From: []ProjectStatus{ProjectSubmitted}, To: ProjectReturned, By: "review", Reason: true, Tell: []string{"lead"}},
 	{Name: "start", Label: "开始实施", From: []ProjectStatus{ProjectApproved}, To: ProjectRunning, By: "lead", Tell: []string{"county", "villages"}},
 	{Name: "request_acceptance", Label: "申请验收", From: []ProjectStatus{ProjectRunning}, To: ProjectAwaiting, By: "lead", Tell: []string{"county"}},
-	{Name: "complete", Label: "验收完成", From: []ProjectStatus{ProjectAwaiting}, To: ProjectCompleted, By: "county", Tell: []string{"lead", "villages"}},
-	{Name: "stop", Label: "终止项目", From: ProjectLive, To: ProjectStopped, By: "county", Reason: true, Tell: []string{"lead", "villages"}},
+	{Name: "complete", Label: "验收完成", From: []ProjectStatus{ProjectAwaiting}, To: ProjectCompleted, By: "county", Tell: []string{"lead", "villages"},
+		Confirm: "验收完成后项目结束，不能再登记支出；项目对接的需求标记为已完成。牵头单位和项目所在村会收到通知。"},
+	{Name: "stop", Label: "终止项目", From: ProjectLive, To: ProjectStopped, By: "county", Reason: true, Tell: []string{"lead", "villages"},
+		Confirm: "终止后项目不再实施，不能恢复，也不能再登记支出。牵头单位和项目所在村会收到通知，并看到终止理由。"},
 }
 
 // FindProjectTransition returns the transition called name.

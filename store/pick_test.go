@@ -57,7 +57,7 @@ func TestPickVillages(t *testing.T) {
 			{"a village user its own only", f.vil1, "村", []string{f.village1}, ""},
 			{"nothing typed", f.admin, "  ", []string{}, ""},
 			{"punctuation only", f.admin, "%_", []string{}, ""},
-			{"organization", f.orgU1, "一村", nil, zhuxiang.EForbidden},
+			{"an organization any, for its projects", f.orgU1, "若羌镇 一村", []string{twin}, ""},
 			{"department", f.dept, "一村", nil, zhuxiang.EForbidden},
 			{"anonymous", zhuxiang.Actor{}, "一村", nil, zhuxiang.EUnauthorized},
 		}

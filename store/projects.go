@@ -586,10 +586,7 @@ func (s *Store) completeProjectNeeds(ctx context.Context, tx *writeTx, a zhuxian
 
 // notifyProject tells the sides a step names (ProjectTransition.Tell).
 func (s *Store) notifyProject(ctx context.Context, tx *writeTx, p *zhuxiang.Project, tell []string, text string) error {
-	// The project's page comes with the next layer of issue 11; until it
-	// exists a link would lead to "not found", so the notice has none.
-	// Then: link := "/projects/" + p.ID.
-	link := ""
+	link := "/projects/" + p.ID
 	for _, who := range tell {
 		var err error
 		switch who {

@@ -98,6 +98,14 @@ func pairingTodo(f PairingFilter) func(zhuxiang.Actor, time.Time) (todoQuery, er
 	}
 }
 
+// projectTodo counts the projects list with filter f.
+func projectTodo(f ProjectFilter) func(zhuxiang.Actor, time.Time) (todoQuery, error) {
+	return func(a zhuxiang.Actor, _ time.Time) (todoQuery, error) {
+		cond, args := projectWhere(a, f)
+		return todoQuery{from: projectFrom, cond: cond, args: args, county: "p.county_code"}, nil
+	}
+}
+
 // orgTodo counts the organization list with filter f.
 func orgTodo(f OrgFilter) func(zhuxiang.Actor, time.Time) (todoQuery, error) {
 	return func(a zhuxiang.Actor, now time.Time) (todoQuery, error) {
@@ -118,14 +126,9 @@ var answerRoles = []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxi
 
 // todoKinds is every kind of to-do, in the order the work bench shows them.
 //
-// Projects (issue 11) bring three kinds, to be added here together with
-// the /projects list page they link to (the first layer has the store and
-// the API only, and a to-do must not link to a page that does not exist):
-// for the county, projects awaiting approval (status=submitted, the
-// county's projects; the lead department's too) and projects awaiting
-// acceptance (status=awaiting_acceptance); for the organization, its
-// returned projects (status=returned). Each counts projectWhere (store/
-// projects.go) with that status, as the list does.
+// The project kinds count projectWhere (store/projects.go) with one status,
+// as /projects?status=… lists them: the county approves and accepts its
+// projects (the admin too), the organization resubmits its returned ones.
 var todoKinds = []todoKind{
 	{key: "review", label: "待审核的需求", hint: "审核通过后需求才会公开，退回须说明理由",
 		link: "/needs?mine=1&status=submitted", roles: needRoles("approve"), county: true,
@@ -136,6 +139,15 @@ var todoKinds = []todoKind{
 	{key: "lapsing", label: "即将过期的对接意向", hint: "对接意向" + strconv.Itoa(zhuxiang.MatchLapseDays) + "天无人回应即过期；此处为" + strconv.Itoa(zhuxiang.MatchWarnDays) + "天内到期的",
 		link: "/matches?lapsing=1", roles: answerRoles, county: true,
 		query: matchTodo(MatchFilter{Lapsing: true}), items: lapsingItems},
+	{key: "project_review", label: "待审批的项目", hint: "批准立项或退回修改，退回须说明理由",
+		link: "/projects?status=submitted", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectSubmitted})},
+	{key: "project_acceptance", label: "待验收的项目", hint: "项目实施完毕，请组织验收",
+		link: "/projects?status=awaiting_acceptance", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectAwaiting})},
+	{key: "project_returned", label: "被退回的项目", hint: "按退回理由修改后重新提交审批",
+		link: "/projects?status=returned", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectReturned})},
 	{key: "agreement", label: "未上传协议的结对", hint: "结对协议文件请在结对页面补充",
 		link: "/pairings?agreement=none", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: pairingTodo(PairingFilter{Agreement: "none"})},

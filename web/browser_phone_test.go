@@ -60,7 +60,14 @@ var phoneRoutes = map[string]phoneRoute{
 		}
 		return out
 	}},
-	"GET /matches":       {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
+	"GET /matches":            {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
+	"GET /projects":           {paths: same("/projects", "/projects?status=submitted&key=1")},
+	"GET /projects/{id}":      {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.project} }},
+	"GET /projects/new":       {paths: same("/projects/new")},
+	"GET /projects/{id}/edit": {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.draftProject + "/edit"} }},
+	"GET /projects/{id}/confirm": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/projects/" + f.project + "/confirm?action=approve"}
+	}},
 	"GET /pick/villages": {notPage: "JSON for the picker's script"},
 	"GET /pick/orgs":     {notPage: "JSON for the picker's script"},
 	"GET /static/{name}": {notPage: "stylesheet and script"},
@@ -175,6 +182,8 @@ type phoneFixture struct {
 	open, draft         string
 	submitted, pending  string // a need awaiting review; the interest waiting on open
 	offer               string
+	project             string // a submitted project of the demo organization
+	draftProject        string // a draft of the demo organization
 	pairings            []string
 	firstPlan           string
 	jobs                map[string][]string // per role
@@ -310,6 +319,25 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 		t.Fatal(err)
 	}
 	f.pairings = append(f.pairings, pid)
+
+	// A submitted project with the longest texts, led by the demo
+	// organization with the long-named one as a partner.
+	proj := &zhuxiang.Project{Name: "香梨冷链仓储建设与农产品线上销售渠道对接及电商直播人才培训综合帮扶项目（二〇二六至二〇二七年度）", Action: zhuxiang.ActionIndustry,
+		Description: "建设冷库一座，培训电商人才。参考：" + longWord, Villages: []string{f.village}, NeedIDs: []string{paired}, PairingID: f.pairings[0],
+		Parties: []zhuxiang.ProjectParty{{OrgID: f.ownOrg, Role: zhuxiang.PartyLead, AmountFen: 123_456_789},
+			{OrgID: f.longOrg, Role: zhuxiang.PartyPartner, AmountFen: 98_765_432}},
+		Budget: []zhuxiang.ProjectBudget{{Source: zhuxiang.FundOwn, OriginalFen: 123_456_789, RevisedFen: 133_456_789}, {Source: zhuxiang.FundPurchase, OriginalFen: 98_765_432}},
+		People: []zhuxiang.ProjectPeople{{Category: "低收入人口", Target: 1200, Reached: 0}}, StartDate: "2026-03-01", EndDate: "2027-12-31"}
+	if f.project, err = e.st.CreateProject(ctx, f.orgActor, proj); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.TransitionProject(ctx, f.orgActor, f.project, "submit", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	proj.ID, proj.NeedIDs, proj.PairingID = "", nil, ""
+	if f.draftProject, err = e.st.CreateProject(ctx, f.orgActor, proj); err != nil {
+		t.Fatal(err)
+	}
 
 	// Two allocations, so that the page has changes to compare.
 	first, _, err := e.st.Allocate(ctx, f.admin)

@@ -41,12 +41,12 @@ func TestMenuShowsOnlyBuiltModules(t *testing.T) {
 		r := f.as(name).get("/")
 		mustStatus(t, r, http.StatusOK)
 		nav := regexp.MustCompile(`(?s)<nav class="nav".*?</nav>`).FindString(r.Body)
-		for _, want := range []string{`href="/needs"`, `href="/pairings"`, `href="/regions"`} {
+		for _, want := range []string{`href="/needs"`, `href="/pairings"`, `href="/regions"`, `href="/projects"`} {
 			if !strings.Contains(nav, want) {
 				t.Errorf("%s: the menu lacks %s", name, want)
 			}
 		}
-		for _, not := range []string{"建设中", "nav-todo", "帮扶项目", "评估评价", "年度报送"} {
+		for _, not := range []string{"建设中", "nav-todo", "评估评价", "年度报送"} {
 			if strings.Contains(nav, not) {
 				t.Errorf("%s: the menu offers %q", name, not)
 			}

@@ -42,6 +42,7 @@ func (s *server) funcs() template.FuncMap {
 		"yuan":                  yuan,
 		"urgency":               zhuxiang.UrgencyLabel,
 		"needBadge":             needBadge,
+		"projectBadge":          projectBadge,
 		"matchBadge":            matchBadge,
 		"offerBadge":            offerBadge,
 		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },
@@ -183,6 +184,8 @@ func (v *view) Can(area string) bool {
 		return zhuxiang.CanSeeAllocations(a) == nil
 	case "matches":
 		return !zhuxiang.MatchScope(a).None()
+	case "projects":
+		return !zhuxiang.ProjectScope(a).None()
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil
 	case "audit":

@@ -19,7 +19,8 @@ import (
 // village confirms its need done), and another village's draft; the
 // department supervises the organization, whose rating has lapsed (and
 // which has no annual inspection), and another one on the 活动异常 list. Another open need is left for the
-// organization's recommendations.
+// organization's recommendations. The organization leads three projects:
+// one awaiting approval, one awaiting acceptance, one returned.
 func homeFixture(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx, sys := context.Background(), zhuxiang.SystemActor
@@ -50,6 +51,9 @@ func homeFixture(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.project("orguser", f.org.ID, "红枣加工车间建设", zhuxiang.ProjectSubmitted)
+	f.project("orguser", f.org.ID, "香梨冷库建设", zhuxiang.ProjectAwaiting)
+	f.project("orguser", f.org.ID, "电商直播培训", zhuxiang.ProjectReturned)
 	o, err := f.st.Org(ctx, sys, f.org.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +96,8 @@ func homeTodos(t *testing.T, body string) map[string]string {
 // homeWant is what homeFixture leaves on each account's work bench: the
 // count of each to-do by the list it links to.
 func homeWant() map[string]map[string]string {
-	county := map[string]string{"/needs?mine=1&status=submitted": "1", "/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/pairings?agreement=none": "1"}
+	county := map[string]string{"/needs?mine=1&status=submitted": "1", "/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/pairings?agreement=none": "1",
+		"/projects?status=submitted": "1", "/projects?status=awaiting_acceptance": "1"}
 	admin := map[string]string{}
 	for link, n := range county {
 		admin[link] = n
@@ -104,7 +109,7 @@ func homeWant() map[string]map[string]string {
 		"ruoqiang": {},
 		"cun":      {"/needs?mine=1&status=matched": "1"},
 		"cun2":     {"/needs?mine=1&status=draft": "1"},
-		"orguser":  {"/matches?waiting=1": "1", "/matches?lapsing=1": "1"},
+		"orguser":  {"/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/projects?status=returned": "1"},
 		"kexie":    {"/orgs?rating=lapsed": "1", "/orgs?inspection=overdue": "1", "/orgs?flag=any": "1"},
 	}
 }

@@ -67,7 +67,7 @@ func TestPickEndpoints(t *testing.T) {
 			{"hejing", "villages", f.ruoqiangVillage, http.StatusOK, []string{}},          // nor by its code
 			{"admin1", "villages", "blt", http.StatusOK, []string{f.village, f.village2}}, // the township 巴伦台镇
 			{"cun", "villages", "测试", http.StatusOK, []string{f.village}},
-			{"orguser", "villages", "测试", http.StatusForbidden, nil},
+			{"orguser", "villages", "测试", http.StatusOK, []string{f.ruoqiangVillage, f.village, f.village2}}, // any, for its projects
 			{"kexie", "villages", "测试", http.StatusForbidden, nil},
 
 			{"hejing", "orgs", "dzsw", http.StatusOK, []string{f.org.ID}},       // 电子商务

@@ -101,6 +101,17 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /pairings/{id}/agreement", s.auth(s.pairingAgreement))
 	mux.Handle("POST /pairings/{id}/agreement", s.auth(s.pairingUpload, agreementUpload))
 
+	mux.Handle("GET /projects", s.auth(s.projectList))
+	mux.Handle("GET /projects/new", s.auth(s.projectNew))
+	mux.Handle("POST /projects/new", s.auth(s.projectCreate))
+	mux.Handle("GET /projects/{id}", s.auth(s.projectDetail))
+	mux.Handle("GET /projects/{id}/edit", s.auth(s.projectEdit))
+	mux.Handle("POST /projects/{id}/edit", s.auth(s.projectUpdate))
+	mux.Handle("GET /projects/{id}/confirm", s.auth(s.projectConfirm))
+	mux.Handle("POST /projects/{id}/transition", s.auth(s.projectTransition))
+	mux.Handle("POST /projects/{id}/key", s.auth(s.projectKey))
+	mux.Handle("POST /projects/{id}/spending", s.auth(s.projectSpend))
+
 	// The pickers' searches (web/pick.go), scoped to what the user may pick.
 	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
 	mux.Handle("GET /pick/orgs", s.auth(s.pickJSON(pickOrgs)))
