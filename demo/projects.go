@@ -244,7 +244,7 @@ func demoProject(pr *zhuxiang.Pairing, county []*zhuxiang.Region, orgs []*zhuxia
 	p.StartDate = fmt.Sprintf("%d-%02d-%02d", 2024+(start+11)/12, (start+11)%12+1, 1+rng.IntN(28))
 	end := min(start+6+rng.IntN(12), 24)
 	p.EndDate = fmt.Sprintf("%d-%02d-%02d", 2024+(end+11)/12, (end+11)%12+1, 28)
-	p.Description = "（演示数据，虚构）由" + pr.Org + "牵头，在" + village + "村实施，围绕" + a.Short() + "开展帮扶。"
+	p.Description = "（演示数据，虚构）由" + pr.Org + "牵头，在" + village + "实施，围绕" + a.Short() + "开展帮扶。"
 	return p
 }
 
