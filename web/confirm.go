@@ -137,3 +137,55 @@ func (s *server) matchConfirm(w http.ResponseWriter, r *http.Request, q *request
 	s.renderConfirm(w, r, http.StatusOK, nav, matchConfirmData(m, t, back, backLabel(m)))
 	return nil
 }
+
+// lifecycleStep is one step of a record's lifecycle posted from its page:
+// what applyStep needs to know of the record, so that needs and projects
+// (and the records after them) confirm, apply and report a step alike.
+type lifecycleStep[T any] struct {
+	nav, path, name string // the menu entry, the record's page, the step
+	label, confirm  string // the step's words and its Confirm (empty: none)
+	load            func() (T, error)
+	may             func(T) bool        // the actor may take the step now
+	data            func(T) confirmData // the step's confirmation page
+	apply           func() error
+	page            func(T, int, formErrors) error // the record's page with an error
+}
+
+// applyStep applies a step. An irreversible step posted without the
+// confirmation shows its confirmation instead (a step the user may not
+// take is refused by apply, with its reason). A missing reason comes back
+// beside the reason's field, a stale version or a refused step on the
+// record's page, next to the buttons.
+func applyStep[T any](s *server, w http.ResponseWriter, r *http.Request, st lifecycleStep[T]) error {
+	if st.confirm != "" && !confirmed(r) {
+		rec, err := st.load()
+		if err != nil {
+			return err
+		}
+		if st.may(rec) {
+			d := st.data(rec)
+			d.Refused = refusedUnconfirmed(st.label)
+			s.renderConfirm(w, r, http.StatusOK, st.nav, d)
+			return nil
+		}
+	}
+	err := st.apply()
+	switch code := zhuxiang.ErrorCodeOf(err); code {
+	case "":
+		redirect(w, r, st.path+"?done="+url.QueryEscape(st.name))
+		return nil
+	case zhuxiang.EInvalid, zhuxiang.EConflict:
+		rec, lerr := st.load()
+		if lerr != nil {
+			return lerr
+		}
+		if st.confirm != "" && zhuxiang.ErrorField(err) == "reason" {
+			d := st.data(rec)
+			d.Errors = formErrors{"reason": zhuxiang.ErrorMessage(err)}
+			s.renderConfirm(w, r, code.HTTPStatus(), st.nav, d)
+			return nil
+		}
+		return st.page(rec, code.HTTPStatus(), formErrors{"transition": zhuxiang.ErrorMessage(err)})
+	}
+	return err
+}

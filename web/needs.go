@@ -557,47 +557,22 @@ func (s *server) renderNeed(w http.ResponseWriter, r *http.Request, q *request, 
 	return nil
 }
 
-// needTransition applies a step of the need's lifecycle. An irreversible
-// step posted without the confirmation shows its confirmation instead
-// (confirm.go). A missing reason comes back beside the reason's field, a
-// stale version or a refused step on the need's page, next to the buttons.
+// needTransition applies a step of the need's lifecycle (applyStep).
 func (s *server) needTransition(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx, a := r.Context(), q.actor
 	id, name, reason := r.PathValue("id"), r.PostForm.Get("name"), r.PostForm.Get("reason")
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	t, _ := zhuxiang.FindNeedTransition(name)
-	if t.Confirm != "" && !confirmed(r) {
-		n, err := s.st.Need(ctx, a, id)
-		if err != nil {
-			return err
-		}
-		// A step the user may not take is refused below, with its reason.
-		if zhuxiang.CanNeed(a, n, name) == nil {
-			d := needConfirmData(n, t, reason)
-			d.Refused = refusedUnconfirmed(t.Label)
-			s.renderConfirm(w, r, http.StatusOK, "needs", d)
-			return nil
-		}
+	st := lifecycleStep[*zhuxiang.Need]{nav: "needs", path: "/needs/" + url.PathEscape(id), name: name, label: t.Label, confirm: t.Confirm,
+		load:  func() (*zhuxiang.Need, error) { return s.st.Need(ctx, a, id) },
+		may:   func(n *zhuxiang.Need) bool { return zhuxiang.CanNeed(a, n, name) == nil },
+		data:  func(n *zhuxiang.Need) confirmData { return needConfirmData(n, t, reason) },
+		apply: func() error { return s.st.TransitionNeed(ctx, a, id, name, reason, version) },
+		page: func(n *zhuxiang.Need, status int, errs formErrors) error {
+			return s.renderNeed(w, r, q, status, &view{}, n, errs, nil)
+		},
 	}
-	err := s.st.TransitionNeed(ctx, a, id, name, reason, version)
-	switch code := zhuxiang.ErrorCodeOf(err); code {
-	case "":
-		redirect(w, r, "/needs/"+url.PathEscape(id)+"?done="+url.QueryEscape(name))
-		return nil
-	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		n, nerr := s.st.Need(ctx, a, id)
-		if nerr != nil {
-			return nerr
-		}
-		if t.Confirm != "" && zhuxiang.ErrorField(err) == "reason" {
-			d := needConfirmData(n, t, reason)
-			d.Errors = formErrors{"reason": zhuxiang.ErrorMessage(err)}
-			s.renderConfirm(w, r, code.HTTPStatus(), "needs", d)
-			return nil
-		}
-		return s.renderNeed(w, r, q, code.HTTPStatus(), &view{}, n, formErrors{"transition": zhuxiang.ErrorMessage(err)}, nil)
-	}
-	return err
+	return applyStep(s, w, r, st)
 }
 
 // needInterest is the county side's "表达对接意向" on a proposed offer.

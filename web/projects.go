@@ -215,37 +215,16 @@ func (s *server) projectTransition(w http.ResponseWriter, r *http.Request, q *re
 	id, name, reason := r.PathValue("id"), r.PostForm.Get("name"), r.PostForm.Get("reason")
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	t, _ := zhuxiang.FindProjectTransition(name)
-	if t.Confirm != "" && !confirmed(r) {
-		p, err := s.st.Project(ctx, a, id)
-		if err != nil {
-			return err
-		}
-		if zhuxiang.CanProject(a, p, name) == nil {
-			d := projectConfirmData(p, t, reason)
-			d.Refused = refusedUnconfirmed(t.Label)
-			s.renderConfirm(w, r, http.StatusOK, "projects", d)
-			return nil
-		}
+	st := lifecycleStep[*zhuxiang.Project]{nav: "projects", path: "/projects/" + url.PathEscape(id), name: name, label: t.Label, confirm: t.Confirm,
+		load:  func() (*zhuxiang.Project, error) { return s.st.Project(ctx, a, id) },
+		may:   func(p *zhuxiang.Project) bool { return zhuxiang.CanProject(a, p, name) == nil },
+		data:  func(p *zhuxiang.Project) confirmData { return projectConfirmData(p, t, reason) },
+		apply: func() error { return s.st.TransitionProject(ctx, a, id, name, reason, version) },
+		page: func(p *zhuxiang.Project, status int, errs formErrors) error {
+			return s.renderProject(w, r, q, status, &view{}, p, errs, nil)
+		},
 	}
-	err := s.st.TransitionProject(ctx, a, id, name, reason, version)
-	switch code := zhuxiang.ErrorCodeOf(err); code {
-	case "":
-		redirect(w, r, "/projects/"+url.PathEscape(id)+"?done="+url.QueryEscape(name))
-		return nil
-	case zhuxiang.EInvalid, zhuxiang.EConflict:
-		p, perr := s.st.Project(ctx, a, id)
-		if perr != nil {
-			return perr
-		}
-		if t.Confirm != "" && zhuxiang.ErrorField(err) == "reason" {
-			d := projectConfirmData(p, t, reason)
-			d.Errors = formErrors{"reason": zhuxiang.ErrorMessage(err)}
-			s.renderConfirm(w, r, code.HTTPStatus(), "projects", d)
-			return nil
-		}
-		return s.renderProject(w, r, q, code.HTTPStatus(), &view{}, p, formErrors{"transition": zhuxiang.ErrorMessage(err)}, nil)
-	}
-	return err
+	return applyStep(s, w, r, st)
 }
 
 // projectKey marks or unmarks a key project (the prefecture admin alone).
