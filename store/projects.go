@@ -62,11 +62,7 @@ func encodeBudget(bs []zhuxiang.ProjectBudget) string {
 
 func decodeBudget(s string) []zhuxiang.ProjectBudget {
 	var out []zhuxiang.ProjectBudget
-	for _, part := range strings.Split(s, ";") {
-		f := strings.Split(part, ":")
-		if len(f) != 3 {
-			continue
-		}
+	for _, f := range triples(s) {
 		o, _ := strconv.ParseInt(f[1], 10, 64)
 		r, _ := strconv.ParseInt(f[2], 10, 64)
 		out = append(out, zhuxiang.ProjectBudget{Source: zhuxiang.FundSource(f[0]), OriginalFen: o, RevisedFen: r})
@@ -84,14 +80,22 @@ func encodePeople(ps []zhuxiang.ProjectPeople) string {
 
 func decodePeople(s string) []zhuxiang.ProjectPeople {
 	var out []zhuxiang.ProjectPeople
-	for _, part := range strings.Split(s, ";") {
-		f := strings.Split(part, ":")
-		if len(f) != 3 {
-			continue
-		}
+	for _, f := range triples(s) {
 		t, _ := strconv.Atoi(f[1])
 		r, _ := strconv.Atoi(f[2])
 		out = append(out, zhuxiang.ProjectPeople{Category: f[0], Target: t, Reached: r})
+	}
+	return out
+}
+
+// triples splits a column written as "a:b:c;a:b:c" (the budget, the
+// people): the names are from fixed lists, which hold neither separator.
+func triples(s string) [][3]string {
+	var out [][3]string
+	for _, part := range strings.Split(s, ";") {
+		if f := strings.Split(part, ":"); len(f) == 3 {
+			out = append(out, [3]string{f[0], f[1], f[2]})
+		}
 	}
 	return out
 }
