@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"zhuxiang"
@@ -35,6 +34,17 @@ func (s *server) publicCounties(r *http.Request) []option {
 }
 
 func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) error {
+	content, err := s.cachedContent(r, nil, "public_needs", func() (any, error) { return s.publicNeedsData(r) })
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "公开的帮扶需求", Public: true, Nav: "public-needs", Data: content,
+		Description: "巴音郭楞蒙古自治州各村经县市审核后公开的帮扶需求：社会组织可登录助乡平台表达对接意向。"})
+	return nil
+}
+
+// publicNeedsData reads one page of the public needs list.
+func (s *server) publicNeedsData(r *http.Request) (*publicNeedsData, error) {
 	qs := r.URL.Query()
 	full := readNeedFilters(qs)
 	f := needFilters{County: full.County, Action: full.Action, Cursor: full.Cursor}
@@ -45,13 +55,11 @@ func (s *server) publicNeeds(w http.ResponseWriter, r *http.Request) error {
 		page, err = s.st.ListNeeds(r.Context(), zhuxiang.Actor{}, sf)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d := publicNeedsData{F: f, Page: page, Counties: s.publicCounties(r), Actions: actionOptions}
+	d := &publicNeedsData{F: f, Page: page, Counties: s.publicCounties(r), Actions: actionOptions}
 	d.FirstURL, d.NextURL = pageLinks("/public/needs", f.query(), page.Next)
-	s.render(w, r, http.StatusOK, "public_needs", &view{Title: "公开的帮扶需求", Public: true, Nav: "public-needs", Data: d,
-		Description: "巴音郭楞蒙古自治州各村经县市审核后公开的帮扶需求：社会组织可登录助乡平台表达对接意向。"})
-	return nil
+	return d, nil
 }
 
 func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) error {
@@ -75,12 +83,15 @@ type publicHomeData struct {
 // headline figures and where to see the needs, for anyone, on a phone
 // first. It shows only counts, never a person's name or number.
 func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.st.PublicFigures(r.Context())
+	content, err := s.cachedContent(r, nil, "public_home", func() (any, error) {
+		f, err := s.st.PublicFigures(r.Context())
+		return publicHomeData{F: f}, err
+	})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "public_home", &view{Title: "社会组织助力乡村振兴专项行动", Public: true, Nav: "public", Data: publicHomeData{F: f},
-		Description: "巴音郭楞蒙古自治州社会组织助力乡村振兴：" + strconv.Itoa(f.Orgs) + "个社会组织参与，结对帮扶" + strconv.Itoa(f.Pairings) + "对，重点帮扶村已结对" + strconv.Itoa(f.KeyReached) + "个。"})
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "社会组织助力乡村振兴专项行动", Public: true, Nav: "public", Data: content,
+		Description: "巴音郭楞蒙古自治州社会组织助力乡村振兴专项行动：村里发布需求，社会组织提供帮扶，平台对接结对，成效由受帮扶的村确认。"})
 	return nil
 }
 

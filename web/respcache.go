@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"zhuxiang"
+	"zhuxiang/store"
 )
 
 // respCache keeps the rendered content of GET pages that many people ask
@@ -173,15 +174,31 @@ func (s *server) cachedContent(r *http.Request, q *request, page string, load fu
 		// kept as the safe HTML it produced.
 		return template.HTML(b.String()), nil
 	}
-	if q == nil || q.sess == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+	var gen store.Gen
+	var a zhuxiang.Actor // a public page's reader: no scope
+	switch {
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		h, err := build()
 		return cachedPage{HTML: h}, err
+	case q == nil:
+		// A public page (s.anon): the generation is read here, before
+		// anything the page shows, as a session reads it.
+		g, err := s.st.Generation(r.Context())
+		if err != nil {
+			return cachedPage{}, err
+		}
+		gen = g
+	case q.sess == nil:
+		h, err := build()
+		return cachedPage{HTML: h}, err
+	default:
+		gen, a = q.sess.Gen, q.actor
 	}
-	// The generation was read with the session, before anything the page
-	// shows: an entry may hold data newer than its key, never older. The
-	// day is part of the key too, for what changes with the date alone
-	// (ratings lapse, interests near their end, "还剩 3 天").
-	key := q.sess.Gen.String() + "\x00" + s.today() + "\x00" + scopeKey(q.actor) + "\x00" + page + "\x00" + r.URL.Path + "?" + r.URL.RawQuery
+	// The generation was read before anything the page shows: an entry may
+	// hold data newer than its key, never older. The day is part of the
+	// key too, for what changes with the date alone (ratings lapse,
+	// interests near their end, "还剩 3 天").
+	key := gen.String() + "\x00" + s.today() + "\x00" + scopeKey(a) + "\x00" + page + "\x00" + r.URL.Path + "?" + r.URL.RawQuery
 	return s.cache.doPage(key, build)
 }
 
