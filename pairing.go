@@ -128,16 +128,3 @@ func (p *Pairing) Validate() error {
 // AgreementMaxBytes bounds an agreement file.
 const AgreementMaxBytes = 10 << 20
 
-// AgreementType recognises an agreement file by its first bytes, not its
-// name: PDF, JPEG or PNG. It returns the MIME type or an error in Chinese.
-func AgreementType(head []byte) (string, error) {
-	switch {
-	case len(head) >= 5 && string(head[:5]) == "%PDF-":
-		return "application/pdf", nil
-	case len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF:
-		return "image/jpeg", nil
-	case len(head) >= 8 && string(head[:8]) == "\x89PNG\r\n\x1a\n":
-		return "image/png", nil
-	}
-	return "", Errorf(EInvalid, "file", "协议文件只能是 PDF、JPEG 或 PNG（按文件内容识别，而非文件名）")
-}

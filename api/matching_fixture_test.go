@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"testing"
 
 	"zhuxiang"
@@ -131,7 +134,7 @@ func (f *fixture) newPairing(t *testing.T, org *zhuxiang.Org, village string) *z
 // matrixPDF is the smallest file the store takes for a PDF; matrixPNG a PNG.
 var (
 	matrixPDF = []byte("%PDF-1.4\n%%EOF\n")
-	matrixPNG = []byte("\x89PNG\r\n\x1a\n signed page")
+	matrixPNG = scanPNG(160)
 )
 
 // agreementBody is the body of a PUT uploading an agreement.
@@ -203,4 +206,20 @@ func (f *fixture) currentOffer(t *testing.T, id string) *zhuxiang.Offer {
 		t.Fatal(err)
 	}
 	return o
+}
+
+// scanPNG is a real PNG (a small grey square of the given shade), as a
+// photographed agreement page would be: agreements are vetted by decoding
+// them, so the bytes must be an image, and different shades make
+// different files.
+func scanPNG(shade uint8) []byte {
+	img := image.NewGray(image.Rect(0, 0, 4, 4))
+	for i := range img.Pix {
+		img.Pix[i] = shade
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }

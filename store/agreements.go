@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 )
 
 // A pairing's agreement after the pairing was made: its sides upload it
@@ -22,29 +23,28 @@ type agreementFile struct {
 	Size            int64
 }
 
-// keepAgreement checks an uploaded agreement — its name, its size, its
-// type by content (PDF, JPEG or PNG) — and keeps its bytes in files unless
-// the same bytes are already there.
+// keepAgreement vets an uploaded agreement as every attachment is vetted
+// (attach.Vet: type by content, size, a safe name, and a photographed
+// page's location metadata stripped — such photos are often taken at
+// home) and keeps it, with an image's thumbnail, in files unless the same
+// bytes are already there.
 func keepAgreement(ctx context.Context, tx *writeTx, file *Agreement) (*agreementFile, error) {
 	if len(file.Data) == 0 {
 		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "file", "请选择协议文件")
 	}
-	if len(file.Data) > zhuxiang.AgreementMaxBytes {
-		return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "file", "协议文件不能超过 10 MB")
-	}
 	name := strings.TrimSpace(file.Name)
-	if err := zhuxiang.CheckLine("file", "协议文件名", name, zhuxiang.MaxNameRunes); err != nil {
-		return nil, err
-	}
 	if name == "" {
 		name = "协议"
 	}
-	typ, err := zhuxiang.AgreementType(file.Data)
+	f, err := attach.Vet(name, file.Data)
 	if err != nil {
 		return nil, err
 	}
-	f := &agreementFile{Name: name, Type: typ, SHA: shaOf(file.Data), Size: int64(len(file.Data))}
-	return f, putFile(ctx, tx, f.SHA, file.Data, "")
+	kept, err := keepFile(ctx, tx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &agreementFile{Name: kept.Name, Type: kept.Type, SHA: kept.SHA, Size: kept.Size}, nil
 }
 
 // pairingToChange reads a pairing in the actor's scope inside a write,

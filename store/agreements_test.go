@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -14,7 +16,7 @@ import (
 var (
 	pdfV1 = []byte("%PDF-1.4\n% first agreement\n%%EOF\n")
 	pdfV2 = []byte("%PDF-1.7\n% signed again\n%%EOF\n")
-	pngV3 = []byte("\x89PNG\r\n\x1a\n photo of the signed page")
+	pngV3 = scanPNG(200)
 )
 
 // platformPairing makes a pairing the way the platform does: org1 is
@@ -88,13 +90,16 @@ func TestAgreementUploadAndHistory(t *testing.T) {
 			name string
 			data []byte
 			msg  string
+			code zhuxiang.ErrorCode
 		}{
-			{"协议.pdf", []byte("just text, named .pdf"), "只能是 PDF、JPEG 或 PNG"},
-			{"大.pdf", append(append([]byte{}, pdfV1...), bytes.Repeat([]byte("0"), zhuxiang.AgreementMaxBytes)...), "不能超过 10 MB"},
-			{"空.pdf", nil, "请选择协议文件"},
+			{"协议.pdf", []byte("just text, named .pdf"), "只能是 JPEG、PNG 图片或 PDF", zhuxiang.EInvalid},
+			{"大.pdf", append(append([]byte{}, pdfV1...), bytes.Repeat([]byte("0"), zhuxiang.AgreementMaxBytes)...), "超过了 10 MB 的上限", zhuxiang.ETooLarge},
+			{"空.pdf", nil, "请选择协议文件", zhuxiang.EInvalid},
+			{"签字页.pdf", pngV3, "扩展名为 .pdf，但内容是", zhuxiang.EInvalid},
+			{"签字页.png", []byte("\x89PNG\r\n\x1a\n not really an image"), "已损坏", zhuxiang.EInvalid},
 		} {
 			err := st.UploadAgreement(ctx, f.county1, p.ID, &store.Agreement{Name: bad.name, Data: bad.data})
-			if zhuxiang.ErrorCodeOf(err) != zhuxiang.EInvalid || zhuxiang.ErrorField(err) != "file" || !strings.Contains(zhuxiang.ErrorMessage(err), bad.msg) {
+			if zhuxiang.ErrorCodeOf(err) != bad.code || zhuxiang.ErrorField(err) != "file" || !strings.Contains(zhuxiang.ErrorMessage(err), bad.msg) {
 				t.Errorf("%s: %v", bad.name, err)
 			}
 		}
@@ -248,4 +253,20 @@ func TestCorrectPairing(t *testing.T) {
 			t.Errorf("a village corrects its county's pairing: %v", err)
 		}
 	})
+}
+
+// scanPNG is a real PNG (a small grey square of the given shade), as a
+// photographed agreement page would be: agreements are vetted by decoding
+// them, so the bytes must be an image, and different shades make
+// different files.
+func scanPNG(shade uint8) []byte {
+	img := image.NewGray(image.Rect(0, 0, 4, 4))
+	for i := range img.Pix {
+		img.Pix[i] = shade
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }

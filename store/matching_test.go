@@ -411,7 +411,7 @@ func TestDirectPairingAndAllocation(t *testing.T) {
 		if _, err := st.CreatePairing(ctx, f.county2, p, nil); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
 			t.Fatalf("other county entered a pairing: %v", err)
 		}
-		png := []byte("\x89PNG\r\n\x1a\n rest of the image")
+		png := scanPNG(90)
 		id, err := st.CreatePairing(ctx, f.county1, p, &store.Agreement{Name: "协议.png", Data: png})
 		if err != nil {
 			t.Fatal(err)

@@ -541,7 +541,7 @@ func TestPairingEntryAndAgreement(t *testing.T) {
 		fields["end_date"] = "2028-12-31"
 		r = c.pairingUpload(fields, "协议.pdf", []byte("not a pdf at all"))
 		mustStatus(t, r, http.StatusUnprocessableEntity)
-		mustContain(t, r, "协议文件只能是 PDF、JPEG 或 PNG")
+		mustContain(t, r, "只能是 JPEG、PNG 图片或 PDF 文件")
 		r = c.pairingUpload(map[string]string{"org": "不存在的协会", "village": f.village, "start_date": "2026-03-01"}, "", nil)
 		mustStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r, "找不到与“不存在的协会”相符的社会组织")

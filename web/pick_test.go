@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -231,7 +233,7 @@ func (f *fixture) platformPairing(t *testing.T) string {
 	return page.Pairings[0].ID
 }
 
-var pngAgreement = []byte("\x89PNG\r\n\x1a\n scanned signature page")
+var pngAgreement = scanPNG(180)
 
 // TestPairingAgreementPages: the sides of a platform pairing upload and
 // replace its agreement from its page and correct its details; the page
@@ -249,7 +251,7 @@ func TestPairingAgreementPages(t *testing.T) {
 		// A file refused by its content comes back on the page.
 		r = org.formUpload(page+"/agreement", nil, "协议.pdf", []byte("plain text"))
 		mustStatus(t, r, http.StatusUnprocessableEntity)
-		mustContain(t, r, "协议文件只能是 PDF、JPEG 或 PNG", "has-error")
+		mustContain(t, r, "只能是 JPEG、PNG 图片或 PDF 文件", "has-error")
 		r = org.formUpload(page+"/agreement", nil, "结对协议.pdf", agreementPDF)
 		mustStatus(t, r, http.StatusSeeOther)
 		r = org.follow(r)
@@ -333,4 +335,20 @@ func TestPairingFormPicksWithoutScript(t *testing.T) {
 	if m := regexp.MustCompile(`data-pick="/pick/(\w+)"`).FindAllStringSubmatch(c.get("/pairings/new").Body, -1); len(m) != 2 {
 		t.Errorf("pickers on the pairing form: %v", m)
 	}
+}
+
+// scanPNG is a real PNG (a small grey square of the given shade), as a
+// photographed agreement page would be: agreements are vetted by decoding
+// them, so the bytes must be an image, and different shades make
+// different files.
+func scanPNG(shade uint8) []byte {
+	img := image.NewGray(image.Rect(0, 0, 4, 4))
+	for i := range img.Pix {
+		img.Pix[i] = shade
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }
