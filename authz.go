@@ -767,3 +767,39 @@ func PhoneFor(a Actor, rec any, phone string) string {
 	}
 	return MaskPhone(phone)
 }
+
+// ---- progress reports ----
+
+// CanWriteReport says whether the actor may submit a progress report on
+// project p: the lead organization's staff (and the admin), while the
+// project runs or awaits acceptance (ReportLive). Everyone who may see the
+// project reads its reports.
+func CanWriteReport(a Actor, p *Project) error {
+	if err := canLeadProject(a, p); err != nil {
+		return forbiddenf("", "只有牵头单位可以提交进展报告")
+	}
+	if !slices.Contains(ReportLive, p.Status) {
+		return Errorf(EConflict, "status", "项目“%s”，只有实施中或待验收的项目可以提交进展报告", p.Status.Label())
+	}
+	return nil
+}
+
+// canConfirmReport is whether the actor speaks for the village that
+// received the work: a village user of one of the project's villages; or,
+// when none of them has an account (r.VillageAccount), the project's
+// county and the admin on its behalf (ReportTransitions says why).
+func canConfirmReport(a Actor, p *Project, r *ProjectReport) error {
+	if s := roleScope(a, RoleVillage); s.Village != "" {
+		if slices.Contains(p.Villages, s.Village) {
+			return nil
+		}
+		return forbiddenf("", "只有项目所在村可以确认或对进展报告提出异议")
+	}
+	if countyScope(a).Has(Keys{County: p.CountyCode}) {
+		if r.VillageAccount {
+			return forbiddenf("", "项目所在村有账号，应由村里确认或提出异议")
+		}
+		return nil
+	}
+	return forbiddenf("", "只有项目所在村（村里没有账号时由县市代为）确认进展报告")
+}

@@ -350,3 +350,107 @@ func ProjectActions(a Actor, p *Project) []ProjectTransition {
 	}
 	return out
 }
+
+// ReportTransition is one allowed change of a progress report's status.
+type ReportTransition struct {
+	Name  string // confirm, dispute, answer
+	Label string
+	From  []ReportStatus
+	To    ReportStatus
+	// By is who takes the step: "village" the project's village (or, for
+	// a village without an account, its county: CanReport), "lead" the
+	// lead organization's staff (and the admin).
+	By string
+	// Reason marks a step that needs words: the dispute's reason, the
+	// answer to it. ReasonLabel names the field.
+	Reason      bool
+	ReasonLabel string
+	// Tell is who store.TransitionReport notifies: "lead" the lead
+	// organization's users, "villages" the project's villages' (and its
+	// county when none of them has an account).
+	Tell []string
+	// Confirm marks a step that cannot be undone, as on
+	// ProjectTransition: pages ask first, showing this summary.
+	Confirm string
+	// Live marks a step taken only while the project reports
+	// (ReportLive): a dispute on a completed project could never be
+	// settled.
+	Live bool
+}
+
+// ReportTransitions is the progress report lifecycle (issue 11, 双向确认):
+// the lead organization submits a report; the village confirms it, which
+// is final, or disputes it with a reason; the lead organization answers a
+// dispute (correcting in a new report what was wrong) and the report is
+// submitted again for the village to look at. While a report is disputed
+// the project cannot be completed (store.TransitionProject).
+//
+// The receiving village confirms: it is the one that saw the work done. A
+// village without an account (not every village has one yet) would leave
+// every report of its projects waiting forever, so the county — and the
+// admin — confirm or dispute on its behalf then, and only then: where the
+// village can speak, nobody speaks for it (CanReport).
+var ReportTransitions = []ReportTransition{
+	{Name: "confirm", Label: "确认报告", From: []ReportStatus{ReportSubmitted}, To: ReportConfirmed, By: "village", Tell: []string{"lead"},
+		Confirm: "确认后，这份进展报告记为村里认可：报告的进展、受益人数和支出不能再提出异议，确认不能撤回。牵头单位会收到通知。"},
+	{Name: "dispute", Label: "提出异议", From: []ReportStatus{ReportSubmitted}, To: ReportDisputed, By: "village", Reason: true, Live: true,
+		ReasonLabel: "异议理由（必填；牵头单位和县市能看到，异议处理前项目不能验收完成）", Tell: []string{"lead"}},
+	{Name: "answer", Label: "答复异议", From: []ReportStatus{ReportDisputed}, To: ReportSubmitted, By: "lead", Reason: true, Live: true,
+		ReasonLabel: "答复（必填；说明已如何处理或更正，村里会收到通知并重新确认）", Tell: []string{"villages"}},
+}
+
+// FindReportTransition returns the transition called name.
+func FindReportTransition(name string) (ReportTransition, bool) {
+	for _, t := range ReportTransitions {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return ReportTransition{}, false
+}
+
+// ReasonFor is the label of the step's reason.
+func (t ReportTransition) ReasonFor() string {
+	if t.ReasonLabel == "" {
+		return t.Label + "的理由（必填）"
+	}
+	return t.ReasonLabel
+}
+
+// CanReport says whether the actor may apply transition name to report r
+// of project p, and if not, why. Whether the actor may see the project is
+// asked first (CanSeeProject).
+func CanReport(a Actor, p *Project, r *ProjectReport, name string) error {
+	t, ok := FindReportTransition(name)
+	if !ok {
+		return Errorf(EInvalid, "action", "未知的操作")
+	}
+	switch t.By {
+	case "lead":
+		if err := canLeadProject(a, p); err != nil {
+			return forbiddenf("", "只有牵头单位可以“%s”", t.Label)
+		}
+	default:
+		if err := canConfirmReport(a, p, r); err != nil {
+			return err
+		}
+	}
+	if !slices.Contains(t.From, r.Status) {
+		return Errorf(EConflict, "status", "报告当前为“%s”，不能“%s”", r.Status.Label(), t.Label)
+	}
+	if t.Live && !slices.Contains(ReportLive, p.Status) {
+		return Errorf(EConflict, "status", "项目“%s”，不能再“%s”", p.Status.Label(), t.Label)
+	}
+	return nil
+}
+
+// ReportActions lists the transitions the actor may apply to r now.
+func ReportActions(a Actor, p *Project, r *ProjectReport) []ReportTransition {
+	var out []ReportTransition
+	for _, t := range ReportTransitions {
+		if CanReport(a, p, r, t.Name) == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}

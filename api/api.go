@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/store"
 )
 
@@ -101,6 +102,10 @@ var routes = []route{
 	{"PUT", Prefix + "/projects/{id}", false, func(s *server) handlerFunc { return s.putProject }},
 	{"PUT", Prefix + "/projects/{id}/key", false, func(s *server) handlerFunc { return s.putProjectKey }},
 	{"POST", Prefix + "/projects/{id}/spending", false, func(s *server) handlerFunc { return s.addProjectSpending }},
+	{"GET", Prefix + "/projects/{id}/reports", false, func(s *server) handlerFunc { return s.listReports }},
+	{"POST", Prefix + "/projects/{id}/reports", false, func(s *server) handlerFunc { return s.createReport }},
+	{"POST", Prefix + "/projects/{id}/reports/{rid}/transition", false, func(s *server) handlerFunc { return s.transitionReport }},
+	{"GET", Prefix + "/projects/{id}/reports/{rid}/files/{n}", false, func(s *server) handlerFunc { return s.getReportFile }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -129,6 +134,8 @@ func init() {
 var bodyLimits = map[string]int64{
 	"POST " + Prefix + "/pairings":               zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 	"PUT " + Prefix + "/pairings/{id}/agreement": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
+	// A progress report carries up to MaxReportFiles photos or PDFs.
+	"POST " + Prefix + "/projects/{id}/reports": zhuxiang.MaxReportFiles*attach.MaxBytes*4/3 + 64<<10,
 }
 
 // TransferTimeout is how long a request that carries a file may take to

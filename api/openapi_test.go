@@ -55,6 +55,9 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/projects/{id}":            {"get", "put"},
 		"/projects/{id}/key":        {"put"},
 		"/projects/{id}/spending":   {"post"},
+		"/projects/{id}/reports":    {"get", "post"},
+		"/projects/{id}/reports/{rid}/transition": {"post"},
+		"/projects/{id}/reports/{rid}/files/{n}":  {"get"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
@@ -251,7 +254,9 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}, "PairingPatch": pairingPatch{},
 		"AgreementInput": agreementInput{}, "AgreementVersion": agreementVersionJSON{},
 		"Project": projectJSON{}, "ProjectParty": projectPartyJSON{}, "ProjectBudget": projectBudgetJSON{}, "ProjectPeople": projectPeopleJSON{},
-		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{}} {
+		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{},
+		"Report": reportJSON{}, "ReportPeople": reportPeopleJSON{}, "ReportFile": reportFileJSON{}, "ReportInput": reportInput{},
+		"FileInput": fileInput{}, "ReportTransition": reportTransitionInput{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.

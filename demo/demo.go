@@ -38,6 +38,8 @@ type Result struct {
 	Needs     int
 	Offers    int
 	Projects  int
+	Reports   int // progress reports, Disputed of them disputed
+	Disputed  int
 	Townships int // real townships, from the built-in regions file
 }
 
@@ -97,10 +99,10 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	}
 	res.Needs, res.Offers = needs+2, offers+1
 	fmt.Fprintf(log, "演示数据：%d 条需求、%d 条资源（虚构）\n", res.Needs, res.Offers)
-	if res.Projects, err = loadProjects(ctx, st, villages, projects, home, rng); err != nil {
+	if res.Projects, err = loadProjects(ctx, st, villages, projects, home, rng, res); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(log, "演示数据：%d 个帮扶项目（虚构，均标注“演示”）\n", res.Projects)
+	fmt.Fprintf(log, "演示数据：%d 个帮扶项目（虚构，均标注“演示”），%d 份进展报告（%d 份村里有异议）\n", res.Projects, res.Reports, res.Disputed)
 	return res, nil
 }
 

@@ -115,6 +115,7 @@ func checkProjects(ctx context.Context, t *testing.T, st *store.Store, res *demo
 	for _, v := range regions {
 		countyOf[v.Code] = v.CountyCode
 	}
+	byStatus, photos := map[zhuxiang.ReportStatus]int{}, 0
 	for _, listed := range page.Projects {
 		p, err := st.Project(ctx, sys, listed.ID)
 		if err != nil {
@@ -145,6 +146,21 @@ func checkProjects(ctx context.Context, t *testing.T, st *store.Store, res *demo
 		if len(p.Parties) > 1 {
 			partners++
 		}
+		reports, err := st.ProjectReports(ctx, sys, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := p.Status == zhuxiang.ProjectRunning || p.Status == zhuxiang.ProjectAwaiting
+		if (live || p.Status == zhuxiang.ProjectCompleted) != (len(reports) > 0) || len(reports) > 3 {
+			t.Errorf("project %q (%s) has %d reports", p.Name, p.Status, len(reports))
+		}
+		for _, r := range reports {
+			byStatus[r.Status]++
+			photos += len(r.Files)
+			if r.Status == zhuxiang.ReportDisputed && (!live || r.Reason == "") {
+				t.Errorf("project %q (%s): a disputed report, reason %q", p.Name, p.Status, r.Reason)
+			}
+		}
 		if p.Status == zhuxiang.ProjectCompleted {
 			for _, id := range p.NeedIDs {
 				n, err := st.Need(ctx, sys, id)
@@ -163,6 +179,11 @@ func checkProjects(ctx context.Context, t *testing.T, st *store.Store, res *demo
 	}
 	if keys < 10 || len(keyCounties) < 5 {
 		t.Errorf("key projects: %d in %d counties", keys, len(keyCounties))
+	}
+	total := byStatus[zhuxiang.ReportSubmitted] + byStatus[zhuxiang.ReportConfirmed] + byStatus[zhuxiang.ReportDisputed]
+	if total != res.Reports || byStatus[zhuxiang.ReportDisputed] == 0 || byStatus[zhuxiang.ReportDisputed] != res.Disputed ||
+		byStatus[zhuxiang.ReportConfirmed] <= total/2 || photos == 0 {
+		t.Errorf("reports %v (%d reported), %d photos", byStatus, res.Reports, photos)
 	}
 	if completedNeeds == 0 || spent == 0 || partners == 0 {
 		t.Errorf("completed projects' needs done: %d; projects with spending: %d, with partners or donors: %d", completedNeeds, spent, partners)

@@ -62,10 +62,10 @@ var projectSteps = map[zhuxiang.ProjectStatus][]string{
 // the way; the prefecture admin marks some of them key projects, spread
 // over the counties and in key villages. Every step goes through the
 // store's public methods, so the audit log and the notices are real.
-func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Region, n int, home demoHome, rng *rand.Rand) (int, error) {
+func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Region, n int, home demoHome, rng *rand.Rand, res *Result) (int, error) {
 	sys := zhuxiang.SystemActor
 	actors := map[string]zhuxiang.Actor{}
-	for _, name := range []string{"admin", "org", "hejing", "ruoqiang", "kuerle"} {
+	for _, name := range []string{"admin", "org", "hejing", "ruoqiang", "kuerle", "village"} {
 		u, err := st.UserByName(ctx, name)
 		if err != nil {
 			return 0, err
@@ -79,6 +79,21 @@ func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 			}
 		}
 		return sys
+	}
+	photos, err := newDemoPhotos(4)
+	if err != nil {
+		return 0, err
+	}
+	reports := func(lead zhuxiang.Actor, p *zhuxiang.Project, settle bool) error {
+		// Read back: the store filled the county and the villages' order.
+		saved, err := st.Project(ctx, sys, p.ID)
+		if err != nil {
+			return err
+		}
+		made, disputed, err := demoReports(ctx, st, lead, actors["village"], reviewer(saved.CountyCode), saved, settle, photos, rng)
+		res.Reports += made
+		res.Disputed += disputed
+		return err
 	}
 	if err := pairNeeds(ctx, st, n, rng); err != nil {
 		return 0, err
@@ -107,7 +122,7 @@ func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 		isKey[v.Code] = v.IsKeyVillage()
 	}
 	var orgs []*zhuxiang.Org
-	err := st.EachOrg(ctx, sys, store.OrgFilter{Flag: "none"}, func(o *zhuxiang.Org) error {
+	err = st.EachOrg(ctx, sys, store.OrgFilter{Flag: "none"}, func(o *zhuxiang.Org) error {
 		if len(orgs) < 500 {
 			orgs = append(orgs, o)
 		}
@@ -147,6 +162,10 @@ func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 				a = reviewer(p.CountyCode)
 			}
 			switch step {
+			case "complete": // reported on, and every report confirmed, first
+				if err := reports(lead, p, true); err != nil {
+					return made, err
+				}
 			case "return":
 				reason = returnReasons[rng.IntN(len(returnReasons))]
 			case "stop":
@@ -159,6 +178,11 @@ func loadProjects(ctx context.Context, st *store.Store, villages []*zhuxiang.Reg
 				if err := spend(ctx, st, lead, p, rng); err != nil {
 					return made, err
 				}
+			}
+		}
+		if status == zhuxiang.ProjectRunning || status == zhuxiang.ProjectAwaiting {
+			if err := reports(lead, p, false); err != nil {
+				return made, err
 			}
 		}
 		// Key projects: approved or further, in key villages, at most two

@@ -34,6 +34,8 @@ type fileRef struct{ table, column string }
 var fileRefs = []fileRef{
 	{"pairings", "file_sha"},
 	{"pairing_files", "file_sha"},
+	{"report_files", "sha"},
+	{"report_files", "thumb_sha"},
 }
 
 // referenced is a condition true when some record refers to the file

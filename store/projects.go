@@ -20,6 +20,9 @@ type ProjectFilter struct {
 	Action zhuxiang.Action
 	Key    bool   // only key projects
 	Org    string // only projects this organization takes part in
+	// Report is "pending" for projects with a progress report waiting for
+	// the actor's confirmation, "disputed" for those with a disputed one.
+	Report string
 	Q      string // a fragment of the name
 	Cursor string
 	Limit  int
@@ -144,6 +147,9 @@ func projectWhere(a zhuxiang.Actor, f ProjectFilter) (string, []any) {
 	}
 	if f.Org != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM project_parties fp WHERE fp.project_id = p.id AND fp.org_id = "+arg(f.Org)+")")
+	}
+	if c := reportFilterSQL(a, f.Report); c != "" {
+		where = append(where, c)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, "p.name LIKE "+arg(like(q))+" ESCAPE '\\'")
@@ -650,12 +656,19 @@ func (s *Store) AddProjectSpending(ctx context.Context, a zhuxiang.Actor, id str
 		if err := zhuxiang.CanSpendProject(a, p); err != nil {
 			return err
 		}
-		now := s.Now()
-		e.ID, e.CreatedAt, e.CreatedBy = secure.NewID(), now, a.Name
-		if _, err := tx.ExecContext(ctx, `INSERT INTO project_spending (id, project_id, spent_on, source, amount_fen, note, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, id, e.Date, string(e.Source), e.AmountFen, e.Note, ts(now), a.Name); err != nil {
-			return err
-		}
-		return tx.audit("spend", "project", id, diff(nil, []kv{{"日期", e.Date}, {"来源", e.Source.Label()}, {"金额（分）", e.AmountFen}, {"说明", e.Note}}))
+		return s.insertSpending(ctx, tx, a, id, e, "")
 	})
+}
+
+// insertSpending records a checked spending entry of project id, by
+// itself (AddProjectSpending) or with the progress report reportID that
+// states it (CreateReport), and audits it on the project.
+func (s *Store) insertSpending(ctx context.Context, tx *writeTx, a zhuxiang.Actor, id string, e *zhuxiang.ProjectSpending, reportID string) error {
+	now := s.Now()
+	e.ID, e.CreatedAt, e.CreatedBy = secure.NewID(), now, a.Name
+	if _, err := tx.ExecContext(ctx, `INSERT INTO project_spending (id, project_id, spent_on, source, amount_fen, note, created_at, created_by, report_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.ID, id, e.Date, string(e.Source), e.AmountFen, e.Note, ts(now), a.Name, reportID); err != nil {
+		return err
+	}
+	return tx.audit("spend", "project", id, diff(nil, []kv{{"日期", e.Date}, {"来源", e.Source.Label()}, {"金额（分）", e.AmountFen}, {"说明", e.Note}}))
 }

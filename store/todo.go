@@ -129,6 +129,9 @@ var answerRoles = []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxi
 // The project kinds count projectWhere (store/projects.go) with one status,
 // as /projects?status=… lists them: the county approves and accepts its
 // projects (the admin too), the organization resubmits its returned ones.
+// The report kinds count the projects with a report waiting: for the
+// village to confirm (for the county, where the village has no account:
+// zhuxiang.CanReport), for the lead organization to answer a dispute.
 var todoKinds = []todoKind{
 	{key: "review", label: "待审核的需求", hint: "审核通过后需求才会公开，退回须说明理由",
 		link: "/needs?mine=1&status=submitted", roles: needRoles("approve"), county: true,
@@ -148,6 +151,12 @@ var todoKinds = []todoKind{
 	{key: "project_returned", label: "被退回的项目", hint: "按退回理由修改后重新提交审批",
 		link: "/projects?status=returned", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
 		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectReturned})},
+	{key: "report_pending", label: "进展报告待确认", hint: "核实项目进展后确认，或提出异议并说明理由（双向确认）",
+		link: "/projects?report=pending", roles: []zhuxiang.Role{zhuxiang.RoleVillage, zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
+		query: projectTodo(ProjectFilter{Report: "pending"})},
+	{key: "report_disputed", label: "村里有异议的进展报告", hint: "答复异议后由村里重新确认；异议处理前项目不能验收完成",
+		link: "/projects?report=disputed", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
+		query: projectTodo(ProjectFilter{Report: "disputed"})},
 	{key: "agreement", label: "未上传协议的结对", hint: "结对协议文件请在结对页面补充",
 		link: "/pairings?agreement=none", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: pairingTodo(PairingFilter{Agreement: "none"})},

@@ -75,13 +75,13 @@ func TestTodos(t *testing.T) {
 			return out
 		}
 		want := map[string]map[string]int{
-			"admin":   {"review": 2, "answer": 2, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0},
-			"county1": {"review": 1, "answer": 1, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0},
-			"county2": {"review": 1, "answer": 1, "lapsing": 0, "agreement": 0, "project_review": 0, "project_acceptance": 0},
-			"org1":    {"answer": 0, "lapsing": 0, "project_returned": 0},
-			"org2":    {"answer": 1, "lapsing": 1, "project_returned": 0},
-			"vil1":    {"done": 1, "rejected": 1, "draft": 1},
-			"vil2":    {"done": 0, "rejected": 0, "draft": 0},
+			"admin":   {"review": 2, "answer": 2, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0, "report_pending": 0},
+			"county1": {"review": 1, "answer": 1, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0, "report_pending": 0},
+			"county2": {"review": 1, "answer": 1, "lapsing": 0, "agreement": 0, "project_review": 0, "project_acceptance": 0, "report_pending": 0},
+			"org1":    {"answer": 0, "lapsing": 0, "project_returned": 0, "report_disputed": 0},
+			"org2":    {"answer": 1, "lapsing": 1, "project_returned": 0, "report_disputed": 0},
+			"vil1":    {"done": 1, "rejected": 1, "draft": 1, "report_pending": 0},
+			"vil2":    {"done": 0, "rejected": 0, "draft": 0, "report_pending": 0},
 			"dept":    {"rating_lapsed": 1, "rating_expiring": 1, "inspection_overdue": 2, "inspection_due": 0, "flagged": 1},
 		}
 		actors := map[string]zhuxiang.Actor{"admin": f.admin, "county1": f.county1, "county2": f.county2, "org1": f.orgU1, "org2": f.orgU2,

@@ -67,8 +67,11 @@ var entityGens = map[string]gens{
 	// which are audited as needs); what counts and shows projects is keyed
 	// on interests_gen, as the work bench's interests are.
 	"project": genInterests,
-	"plan":    0,
-	"user":    0,
+	// A progress report is counted on the work bench (a report to confirm)
+	// and shown on its project's page, as projects are.
+	"report": genInterests,
+	"plan":   0,
+	"user":   0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,

@@ -66,7 +66,8 @@ func admit(next http.Handler) http.Handler {
 // which may take minutes to reach a slow phone.
 func isDownload(r *http.Request) bool {
 	p := r.URL.Path
-	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && (strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/agreement"))
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && (strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/agreement") ||
+		strings.Contains(p, "/reports/") && strings.Contains(p, "/files/"))
 }
 
 func isForm(r *http.Request) bool {

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zhuxiang"
+	"zhuxiang/attach/attachtest"
 	"zhuxiang/demo"
 	"zhuxiang/store"
 )
@@ -60,11 +61,21 @@ var phoneRoutes = map[string]phoneRoute{
 		}
 		return out
 	}},
-	"GET /matches":            {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
-	"GET /projects":           {paths: same("/projects", "/projects?status=submitted&key=1")},
-	"GET /projects/{id}":      {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.project} }},
-	"GET /projects/new":       {paths: same("/projects/new")},
-	"GET /projects/{id}/edit": {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.draftProject + "/edit"} }},
+	"GET /matches":  {paths: same("/matches", "/matches?waiting=1", "/matches?lapsing=1")},
+	"GET /projects": {paths: same("/projects", "/projects?status=submitted&key=1", "/projects?report=pending")},
+	"GET /projects/{id}": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/projects/" + f.project, "/projects/" + f.runningProject}
+	}},
+	"GET /projects/new": {paths: same("/projects/new")},
+	"GET /projects/{id}/reports/new": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/projects/" + f.runningProject + "/reports/new"}
+	}},
+	"GET /projects/{id}/reports/{rid}/confirm": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/projects/" + f.runningProject + "/reports/" + f.reports[1] + "/confirm?action=confirm"}
+	}},
+	"GET /projects/{id}/reports/{rid}/files/{n}":       {notPage: "a report's photo or PDF"},
+	"GET /projects/{id}/reports/{rid}/files/{n}/thumb": {notPage: "a photo's thumbnail"},
+	"GET /projects/{id}/edit":                          {paths: func(f *phoneFixture, _ string) []string { return []string{"/projects/" + f.draftProject + "/edit"} }},
 	"GET /projects/{id}/confirm": {paths: func(f *phoneFixture, _ string) []string {
 		return []string{"/projects/" + f.project + "/confirm?action=approve"}
 	}},
@@ -182,8 +193,10 @@ type phoneFixture struct {
 	open, draft         string
 	submitted, pending  string // a need awaiting review; the interest waiting on open
 	offer               string
-	project             string // a submitted project of the demo organization
-	draftProject        string // a draft of the demo organization
+	project             string   // a submitted project of the demo organization
+	draftProject        string   // a draft of the demo organization
+	runningProject      string   // a running one, with reports
+	reports             []string // its reports: disputed, then submitted
 	pairings            []string
 	firstPlan           string
 	jobs                map[string][]string // per role
@@ -337,6 +350,32 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 	proj.ID, proj.NeedIDs, proj.PairingID = "", nil, ""
 	if f.draftProject, err = e.st.CreateProject(ctx, f.orgActor, proj); err != nil {
 		t.Fatal(err)
+	}
+	// A running project with a disputed report (a photo, a PDF, long
+	// words) and one waiting for the village.
+	proj.ID = ""
+	if f.runningProject, err = e.st.CreateProject(ctx, f.orgActor, proj); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"submit", "approve", "start"} {
+		if err := e.st.TransitionProject(ctx, f.admin, f.runningProject, step, "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, text := range []string{"冷库主体完工，完成两期电商直播培训。参考：" + longWord, "设备安装调试完毕"} {
+		r := &zhuxiang.ProjectReport{Date: "2026-06-30", Text: text, People: []zhuxiang.ReportPeople{{Category: "低收入人口", Reached: 480}, {Category: "事实无人抚养儿童", Reached: 12}},
+			Spending: []zhuxiang.ProjectSpending{{Date: "2026-06-20", Source: zhuxiang.FundOwn, AmountFen: 12_345_678, Note: "冷库设备及安装调试（含运输）"}}}
+		id, err := e.st.CreateReport(ctx, f.orgActor, f.runningProject, r, []store.ReportUpload{
+			{Name: "冷库施工现场照片（二〇二六年六月三十日）长长长长长长长长长长长长长长长长.jpg", Data: attachtest.JPEG(200, 120)}, {Name: "验收单.pdf", Data: attachtest.PDF()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.reports = append(f.reports, id)
+		if i == 0 {
+			if err := e.st.TransitionReport(ctx, f.cun, f.runningProject, id, "dispute", "冷库尚未通电，照片为施工期间所拍。"+longWord, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 
 	// Two allocations, so that the page has changes to compare.

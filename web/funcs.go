@@ -43,6 +43,7 @@ func (s *server) funcs() template.FuncMap {
 		"urgency":               zhuxiang.UrgencyLabel,
 		"needBadge":             needBadge,
 		"projectBadge":          projectBadge,
+		"reportBadge":           reportBadge,
 		"matchBadge":            matchBadge,
 		"offerBadge":            offerBadge,
 		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },

@@ -135,6 +135,9 @@ const (
 	// zhuxiang.AgreementMaxBytes): its body is cut far sooner than an
 	// import's, so a stray 50 MB video is refused before it is read.
 	agreementUpload
+	// reportUpload marks a progress report's form: several photos or PDFs
+	// of at most attach.MaxBytes each (maxReportBytes in all).
+	reportUpload
 )
 
 // maxAgreementBytes bounds a request carrying an agreement file: the file's
@@ -152,6 +155,8 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 			limit = maxUploadBytes
 		case agreementUpload:
 			limit = maxAgreementBytes
+		case reportUpload:
+			limit = maxReportBytes
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ type projectFilters struct {
 	County string
 	Action string
 	Key    bool
+	Report string // pending, disputed: projects with such a progress report
 	Q      string
 	Cursor string
 }
@@ -31,6 +32,9 @@ func readProjectFilters(qs url.Values) projectFilters {
 	if _, ok := zhuxiang.ParseAction(f.Action); !ok {
 		f.Action = ""
 	}
+	if f.Report = qs.Get("report"); f.Report != "pending" && f.Report != "disputed" {
+		f.Report = ""
+	}
 	if !zhuxiang.IsRegionCode(f.County) {
 		f.County = ""
 	}
@@ -42,12 +46,12 @@ func readProjectFilters(qs url.Values) projectFilters {
 
 func (f projectFilters) store() store.ProjectFilter {
 	return store.ProjectFilter{Status: zhuxiang.ProjectStatus(f.Status), County: f.County, Action: zhuxiang.Action(f.Action), Key: f.Key,
-		Q: f.Q, Cursor: f.Cursor, Limit: 20}
+		Report: f.Report, Q: f.Q, Cursor: f.Cursor, Limit: 20}
 }
 
 // query renders the filters without the cursor, for links that keep them.
 func (f projectFilters) query() string {
-	v := map[string]string{"status": f.Status, "county": f.County, "action": f.Action, "q": f.Q}
+	v := map[string]string{"status": f.Status, "county": f.County, "action": f.Action, "report": f.Report, "q": f.Q}
 	if f.Key {
 		v["key"] = "1"
 	}
@@ -134,15 +138,21 @@ type projectDetailData struct {
 	CanKey   bool
 	CanEdit  bool
 	CanSpend bool
-	Spend    spendInput // the spending form as typed, kept across an error
-	Sources  []zhuxiang.FundSource
-	Errors   formErrors
+	// Reports are the progress reports, newest first; CanReport offers
+	// the form for a new one.
+	Reports   []reportView
+	CanReport bool
+	Spend     spendInput // the spending form as typed, kept across an error
+	Sources   []zhuxiang.FundSource
+	Errors    formErrors
 }
 
 // projectDone are the flash messages after a step, by its name.
 var projectDone = map[string]string{
 	"submit": "已提交审批。", "approve": "已批准立项。", "return": "已退回修改。", "start": "已开始实施。",
 	"request_acceptance": "已申请验收。", "complete": "已验收完成。", "stop": "已终止项目。", "key": "已更新重点项目标记。", "saved": "已保存。", "spend": "已登记支出。",
+	"report": "进展报告已提交，等待项目所在村确认。", "report_confirm": "已确认进展报告。", "report_dispute": "已提出异议，牵头单位会收到通知。",
+	"report_answer": "已答复异议，等待村里重新确认。",
 }
 
 func (s *server) projectDetail(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -162,6 +172,12 @@ func (s *server) renderProject(w http.ResponseWriter, r *http.Request, q *reques
 	if spend != nil {
 		d.Spend = *spend
 	}
+	d.CanReport = zhuxiang.CanWriteReport(a, p) == nil
+	reports, err := s.projectReports(r, a, p)
+	if err != nil {
+		return err
+	}
+	d.Reports = reports
 	for _, id := range p.NeedIDs {
 		pn := projectNeed{ID: id}
 		if n, err := s.st.Need(r.Context(), a, id); err == nil {

@@ -111,6 +111,12 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /projects/{id}/transition", s.auth(s.projectTransition))
 	mux.Handle("POST /projects/{id}/key", s.auth(s.projectKey))
 	mux.Handle("POST /projects/{id}/spending", s.auth(s.projectSpend))
+	mux.Handle("GET /projects/{id}/reports/new", s.auth(s.reportNew))
+	mux.Handle("POST /projects/{id}/reports/new", s.auth(s.reportCreate, reportUpload))
+	mux.Handle("GET /projects/{id}/reports/{rid}/confirm", s.auth(s.reportConfirm))
+	mux.Handle("POST /projects/{id}/reports/{rid}/transition", s.auth(s.reportTransition))
+	mux.Handle("GET /projects/{id}/reports/{rid}/files/{n}", s.auth(s.reportFile))
+	mux.Handle("GET /projects/{id}/reports/{rid}/files/{n}/thumb", s.auth(s.reportThumb))
 
 	// The pickers' searches (web/pick.go), scoped to what the user may pick.
 	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
