@@ -67,8 +67,11 @@ var entityGens = map[string]gens{
 	// which are audited as needs); what counts and shows projects is keyed
 	// on interests_gen, as the work bench's interests are.
 	"project": genInterests,
-	"plan":    0,
-	"user":    0,
+	// A brand is shown with its projects' figures, on the same pages and
+	// behind the same caches (the public site's included).
+	"brand": genInterests,
+	"plan":  0,
+	"user":  0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,
