@@ -43,6 +43,7 @@ func (s *server) funcs() template.FuncMap {
 		"urgency":               zhuxiang.UrgencyLabel,
 		"needBadge":             needBadge,
 		"projectBadge":          projectBadge,
+		"brandBadge":            brandBadge,
 		"matchBadge":            matchBadge,
 		"offerBadge":            offerBadge,
 		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },
@@ -186,6 +187,8 @@ func (v *view) Can(area string) bool {
 		return !zhuxiang.MatchScope(a).None()
 	case "projects":
 		return !zhuxiang.ProjectScope(a).None()
+	case "brands":
+		return zhuxiang.SignedIn(a)
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil
 	case "audit":

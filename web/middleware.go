@@ -135,6 +135,9 @@ const (
 	// zhuxiang.AgreementMaxBytes): its body is cut far sooner than an
 	// import's, so a stray 50 MB video is refused before it is read.
 	agreementUpload
+	// attachmentUpload marks a form with one attachment that package
+	// attach vets (a brand's logo): bounded as an agreement is.
+	attachmentUpload
 )
 
 // maxAgreementBytes bounds a request carrying an agreement file: the file's
@@ -150,7 +153,7 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 		switch o {
 		case upload:
 			limit = maxUploadBytes
-		case agreementUpload:
+		case agreementUpload, attachmentUpload:
 			limit = maxAgreementBytes
 		}
 	}
