@@ -38,6 +38,7 @@ type Result struct {
 	Needs     int
 	Offers    int
 	Projects  int
+	Brands    int
 	Townships int // real townships, from the built-in regions file
 }
 
@@ -101,6 +102,9 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 		return nil, err
 	}
 	fmt.Fprintf(log, "演示数据：%d 个帮扶项目（虚构，均标注“演示”）\n", res.Projects)
+	if res.Brands, err = loadBrands(ctx, st, func(f string, a ...any) { fmt.Fprintf(log, f, a...) }); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
