@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/store"
 )
 
@@ -101,6 +102,12 @@ var routes = []route{
 	{"PUT", Prefix + "/projects/{id}", false, func(s *server) handlerFunc { return s.putProject }},
 	{"PUT", Prefix + "/projects/{id}/key", false, func(s *server) handlerFunc { return s.putProjectKey }},
 	{"POST", Prefix + "/projects/{id}/spending", false, func(s *server) handlerFunc { return s.addProjectSpending }},
+
+	{"GET", Prefix + "/brands", false, func(s *server) handlerFunc { return s.listBrands }},
+	{"POST", Prefix + "/brands", false, func(s *server) handlerFunc { return s.createBrand }},
+	{"GET", Prefix + "/brands/{id}", false, func(s *server) handlerFunc { return s.getBrand }},
+	{"PUT", Prefix + "/brands/{id}", false, func(s *server) handlerFunc { return s.putBrand }},
+	{"GET", Prefix + "/brands/{id}/logo", false, func(s *server) handlerFunc { return s.getBrandLogo }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -121,6 +128,10 @@ func init() {
 		name := t.Name
 		routes = append(routes, route{"POST", Prefix + "/projects/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionProject(name) }})
 	}
+	for _, t := range zhuxiang.BrandTransitions {
+		name := t.Name
+		routes = append(routes, route{"POST", Prefix + "/brands/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionBrand(name) }})
+	}
 }
 
 // bodyLimits raises MaxBody for the few requests that carry a file: a
@@ -129,6 +140,9 @@ func init() {
 var bodyLimits = map[string]int64{
 	"POST " + Prefix + "/pairings":               zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 	"PUT " + Prefix + "/pairings/{id}/agreement": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
+	// A brand's logo, base64 in the body like an agreement.
+	"POST " + Prefix + "/brands":     attach.MaxBytes*4/3 + 64<<10,
+	"PUT " + Prefix + "/brands/{id}": attach.MaxBytes*4/3 + 64<<10,
 }
 
 // TransferTimeout is how long a request that carries a file may take to

@@ -55,6 +55,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/projects/{id}":            {"get", "put"},
 		"/projects/{id}/key":        {"put"},
 		"/projects/{id}/spending":   {"post"},
+		"/brands":                   {"get", "post"},
+		"/brands/{id}":              {"get", "put"},
+		"/brands/{id}/logo":         {"get"},
+		"/brands/{id}/publish":      {"post"},
+		"/brands/{id}/withdraw":     {"post"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
@@ -251,13 +256,21 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}, "PairingPatch": pairingPatch{},
 		"AgreementInput": agreementInput{}, "AgreementVersion": agreementVersionJSON{},
 		"Project": projectJSON{}, "ProjectParty": projectPartyJSON{}, "ProjectBudget": projectBudgetJSON{}, "ProjectPeople": projectPeopleJSON{},
-		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{}} {
+		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{},
+		"Brand": brandJSON{}, "BrandProject": brandProjectJSON{}, "BrandFigures": brandFiguresJSON{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.
 	same("Need (body)", jsonFields(needInput{}), props("Need"))
 	same("Offer (body)", jsonFields(offerInput{}), props("Offer"))
 	same("Project (body)", jsonFields(projectInput{}), props("Project"))
+	same("Brand (body)", jsonFields(brandInput{}), props("Brand"))
+	// A logo is answered with its facts and uploaded with its bytes.
+	logo := jsonFields(brandLogoJSON{})
+	for f := range jsonFields(logoUpload{}) {
+		logo[f] = true
+	}
+	same("BrandLogo", logo, props("BrandLogo"))
 	agreement := schemas["PairingInput"].(map[string]any)["properties"].(map[string]any)["agreement"].(map[string]any)["properties"].(map[string]any)
 	got := map[string]bool{}
 	for k := range agreement {
