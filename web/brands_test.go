@@ -137,6 +137,12 @@ func TestBrandPages(t *testing.T) {
 		r = admin.post("/brands/"+id+"/transition", url.Values{"name": {"withdraw"}, "version": {"3"}})
 		mustStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r, "请填写“撤下”的理由")
+
+		// The audit log says what was done to which brand, in Chinese,
+		// linking to it.
+		r = admin.get("/audit?entity=brand")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, "项目品牌", "发布品牌", "新增", `href="/brands/`+id+`"`)
 	})
 }
 
