@@ -19,10 +19,11 @@ import (
 func brandPNG(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
-	for i := range img.Pix {
-		img.Pix[i] = 0xC0
+	for y := range 64 {
+		for x := range 64 {
+			img.Set(x, y, color.RGBA{180, 83, 9, 255})
+		}
 	}
-	img.Set(3, 3, color.RGBA{200, 30, 30, 255})
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
