@@ -159,7 +159,7 @@ func (b *Brand) Validate() error {
 	case b.Level == BrandCounty && b.CountyCode == "":
 		pr.Addf("county", "县级品牌请选择所属县市")
 	case b.Level == BrandCounty && !IsRegionCode(b.CountyCode):
-		pr.Addf("county", "县市“%s”不存在", b.CountyCode)
+		pr.Addf("county", "所选的县市不存在（区划代码无效）")
 	case b.Level == BrandPrefecture:
 		b.CountyCode = "" // a prefecture brand belongs to no county
 	}
@@ -177,7 +177,8 @@ func (b *Brand) Validate() error {
 	for _, id := range b.ProjectIDs {
 		switch {
 		case !IsID(id):
-			pr.Addf("projects", "项目“%s”不存在", id)
+			// Not echoed: it is not an id, and may not even be text.
+			pr.Addf("projects", "所选的项目不存在（项目编号无效）")
 		case seen[id]:
 			pr.Addf("projects", "项目“%s”重复", id)
 		}
