@@ -587,6 +587,23 @@ func CanMarkKeyProject(a Actor) error {
 	return nil
 }
 
+// ---- brands ----
+
+// CanManageBrands says whether the actor may create, change, publish and
+// withdraw brands (项目品牌): a prefecture decision, the admin's alone.
+// Counties, organizations and villages read them.
+func CanManageBrands(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "仅州级管理员可以认定和维护项目品牌")
+	}
+	return nil
+}
+
+// CanSeeBrand reports whether the actor may read the brand: everyone signed
+// in reads every brand, drafts included (so a county can see what is being
+// prepared about it); the public only published ones.
+func CanSeeBrand(a Actor, b *Brand) bool { return SignedIn(a) || b.Public() }
+
 // ---- picking a party on a form ----
 
 // VillagePickScope is the villages an actor may pick as a party of a record

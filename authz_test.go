@@ -63,6 +63,11 @@ func TestAuthz(t *testing.T) {
 	}{
 		//                                                                                            admin
 		//                                                                                            |cIn cOut dept oOwn oOth vOwn vOth sys anon role c0
+		{"CanManageBrands", func(a Actor) bool { return ok(CanManageBrands(a)) }, "Y.......Y..."},
+		{"CanSeeBrand draft", func(a Actor) bool { return CanSeeBrand(a, &Brand{Status: BrandDraft}) }, "YYYYYYYYY..Y"},
+		{"CanSeeBrand published", func(a Actor) bool { return CanSeeBrand(a, &Brand{Status: BrandPublished}) }, "YYYYYYYYYYYY"},
+		{"CanBrand publish draft", func(a Actor) bool { return ok(CanBrand(a, &Brand{Status: BrandDraft}, "publish")) }, "Y.......Y..."},
+		{"CanBrand withdraw draft", func(a Actor) bool { return ok(CanBrand(a, &Brand{Status: BrandDraft}, "withdraw")) }, "............"},
 		{"OrgScope has org", func(a Actor) bool { return OrgScope(a).Has(OrgKeys(org)) }, "YY.YY...Y..."},
 		{"OrgScope has org registered outside", func(a Actor) bool { return OrgScope(a).Has(OrgKeys(outsideOrg)) }, "Y.......Y..."},
 		{"CanSeeOrgs", func(a Actor) bool { return ok(CanSeeOrgs(a)) }, "YYYYYY..Y..."},

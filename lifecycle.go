@@ -454,3 +454,58 @@ func ReportActions(a Actor, p *Project, r *ProjectReport) []ReportTransition {
 	}
 	return out
 }
+
+// BrandTransition is one allowed change of a brand's status. Only the
+// prefecture admin takes any (CanManageBrands).
+type BrandTransition struct {
+	Name   string // publish, withdraw
+	Label  string
+	From   []BrandStatus
+	To     BrandStatus
+	Reason bool
+}
+
+// BrandTransitions is the brand lifecycle: a brand is prepared as a draft,
+// published to the public site, and may be withdrawn with a reason (a
+// project found wanting) and published again once put right. Nothing is
+// notified: brands are the prefecture's own publicity.
+var BrandTransitions = []BrandTransition{
+	{Name: "publish", Label: "发布", From: []BrandStatus{BrandDraft, BrandWithdrawn}, To: BrandPublished},
+	{Name: "withdraw", Label: "撤下", From: []BrandStatus{BrandPublished}, To: BrandWithdrawn, Reason: true},
+}
+
+// FindBrandTransition returns the transition called name.
+func FindBrandTransition(name string) (BrandTransition, bool) {
+	for _, t := range BrandTransitions {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return BrandTransition{}, false
+}
+
+// CanBrand says whether the actor may apply transition name to the brand.
+func CanBrand(a Actor, b *Brand, name string) error {
+	t, ok := FindBrandTransition(name)
+	if !ok {
+		return Errorf(EInvalid, "action", "未知的操作")
+	}
+	if err := CanManageBrands(a); err != nil {
+		return err
+	}
+	if !slices.Contains(t.From, b.Status) {
+		return Errorf(EConflict, "status", "品牌当前为“%s”，不能“%s”", b.Status.Label(), t.Label)
+	}
+	return nil
+}
+
+// BrandActions lists the transitions the actor may apply now.
+func BrandActions(a Actor, b *Brand) []BrandTransition {
+	var out []BrandTransition
+	for _, t := range BrandTransitions {
+		if CanBrand(a, b, t.Name) == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -127,4 +127,3 @@ func (p *Pairing) Validate() error {
 
 // AgreementMaxBytes bounds an agreement file.
 const AgreementMaxBytes = 10 << 20
-

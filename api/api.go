@@ -106,6 +106,12 @@ var routes = []route{
 	{"POST", Prefix + "/projects/{id}/reports", false, func(s *server) handlerFunc { return s.createReport }},
 	{"POST", Prefix + "/projects/{id}/reports/{rid}/transition", false, func(s *server) handlerFunc { return s.transitionReport }},
 	{"GET", Prefix + "/projects/{id}/reports/{rid}/files/{n}", false, func(s *server) handlerFunc { return s.getReportFile }},
+
+	{"GET", Prefix + "/brands", false, func(s *server) handlerFunc { return s.listBrands }},
+	{"POST", Prefix + "/brands", false, func(s *server) handlerFunc { return s.createBrand }},
+	{"GET", Prefix + "/brands/{id}", false, func(s *server) handlerFunc { return s.getBrand }},
+	{"PUT", Prefix + "/brands/{id}", false, func(s *server) handlerFunc { return s.putBrand }},
+	{"GET", Prefix + "/brands/{id}/logo", false, func(s *server) handlerFunc { return s.getBrandLogo }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -126,6 +132,10 @@ func init() {
 		name := t.Name
 		routes = append(routes, route{"POST", Prefix + "/projects/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionProject(name) }})
 	}
+	for _, t := range zhuxiang.BrandTransitions {
+		name := t.Name
+		routes = append(routes, route{"POST", Prefix + "/brands/{id}/" + name, false, func(s *server) handlerFunc { return s.transitionBrand(name) }})
+	}
 }
 
 // bodyLimits raises MaxBody for the few requests that carry a file: a
@@ -136,6 +146,9 @@ var bodyLimits = map[string]int64{
 	"PUT " + Prefix + "/pairings/{id}/agreement": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 	// A progress report carries up to MaxReportFiles photos or PDFs.
 	"POST " + Prefix + "/projects/{id}/reports": zhuxiang.MaxReportFiles*attach.MaxBytes*4/3 + 64<<10,
+	// A brand's logo, base64 in the body like an agreement.
+	"POST " + Prefix + "/brands":     attach.MaxBytes*4/3 + 64<<10,
+	"PUT " + Prefix + "/brands/{id}": attach.MaxBytes*4/3 + 64<<10,
 }
 
 // TransferTimeout is how long a request that carries a file may take to

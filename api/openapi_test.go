@@ -58,6 +58,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/projects/{id}/reports":    {"get", "post"},
 		"/projects/{id}/reports/{rid}/transition": {"post"},
 		"/projects/{id}/reports/{rid}/files/{n}":  {"get"},
+		"/brands":                                 {"get", "post"},
+		"/brands/{id}":                            {"get", "put"},
+		"/brands/{id}/logo":                       {"get"},
+		"/brands/{id}/publish":                    {"post"},
+		"/brands/{id}/withdraw":                   {"post"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
@@ -256,13 +261,21 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"Project": projectJSON{}, "ProjectParty": projectPartyJSON{}, "ProjectBudget": projectBudgetJSON{}, "ProjectPeople": projectPeopleJSON{},
 		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{},
 		"Report": reportJSON{}, "ReportPeople": reportPeopleJSON{}, "ReportFile": reportFileJSON{}, "ReportInput": reportInput{},
-		"FileInput": fileInput{}, "ReportTransition": reportTransitionInput{}} {
+		"FileInput": fileInput{}, "ReportTransition": reportTransitionInput{},
+		"Brand": brandJSON{}, "BrandProject": brandProjectJSON{}, "BrandFigures": brandFiguresJSON{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.
 	same("Need (body)", jsonFields(needInput{}), props("Need"))
 	same("Offer (body)", jsonFields(offerInput{}), props("Offer"))
 	same("Project (body)", jsonFields(projectInput{}), props("Project"))
+	same("Brand (body)", jsonFields(brandInput{}), props("Brand"))
+	// A logo is answered with its facts and uploaded with its bytes.
+	logo := jsonFields(brandLogoJSON{})
+	for f := range jsonFields(logoUpload{}) {
+		logo[f] = true
+	}
+	same("BrandLogo", logo, props("BrandLogo"))
 	agreement := schemas["PairingInput"].(map[string]any)["properties"].(map[string]any)["agreement"].(map[string]any)["properties"].(map[string]any)
 	got := map[string]bool{}
 	for k := range agreement {

@@ -38,7 +38,9 @@ weigh hejing /matches; weigh org /matches
 weigh hejing /pairings
 weigh admin /plan
 weigh admin /audit
-for p in /public /public/needs "${open/needs/public/needs}"; do # signed out
+brand=$(curl -s "http://$addr/public/brands" | grep -o 'href="/public/brands/[0-9a-f]\{16\}"' | head -1 | cut -d'"' -f2)
+weigh admin /brands; weigh village /brands; weigh admin "${brand#/public}"
+for p in /public /public/needs "${open/needs/public/needs}" /public/brands "$brand"; do # signed out
   gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://$addr$p")
   raw=$(curl -s -o /dev/null -w '%{size_download}' "http://$addr$p")
   printf '| (signed out) | `%s` | %s | %s |\n' "$p" "$gz" "$raw"

@@ -40,6 +40,7 @@ type Result struct {
 	Projects  int
 	Reports   int // progress reports, Disputed of them disputed
 	Disputed  int
+	Brands    int
 	Townships int // real townships, from the built-in regions file
 }
 
@@ -103,6 +104,9 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 		return nil, err
 	}
 	fmt.Fprintf(log, "演示数据：%d 个帮扶项目（虚构，均标注“演示”），%d 份进展报告（%d 份村里有异议）\n", res.Projects, res.Reports, res.Disputed)
+	if res.Brands, err = loadBrands(ctx, st, func(f string, a ...any) { fmt.Fprintf(log, f, a...) }); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

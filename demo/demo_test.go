@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,6 +85,7 @@ func testLoadPrefecture(t *testing.T, eng string) {
 		t.Errorf("plan on demo data: %+v, %v", r, err)
 	}
 	checkProjects(ctx, t, st, res)
+	checkBrands(ctx, t, st, res)
 	if _, err := demo.Load(ctx, st, "prefecture", io.Discard); err == nil {
 		t.Error("loading demo data twice must be refused")
 	}
@@ -187,5 +189,43 @@ func checkProjects(ctx context.Context, t *testing.T, st *store.Store, res *demo
 	}
 	if completedNeeds == 0 || spent == 0 || partners == 0 {
 		t.Errorf("completed projects' needs done: %d; projects with spending: %d, with partners or donors: %d", completedNeeds, spent, partners)
+	}
+}
+
+// checkBrands checks the demo's brands: at least six published (the
+// plan's target), both levels, recognised in 2025–2026, each with a logo
+// and its thumbnail and projects that may form a brand, a county brand's
+// in its county, and figures to show.
+func checkBrands(ctx context.Context, t *testing.T, st *store.Store, res *demo.Result) {
+	t.Helper()
+	all, err := st.ListBrands(ctx, zhuxiang.SystemActor, store.BrandFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	public, err := st.ListBrands(ctx, zhuxiang.Actor{}, store.BrandFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != res.Brands || len(public) < 6 {
+		t.Errorf("brands: %d listed, %d reported, %d published; want at least 6 published", len(all), res.Brands, len(public))
+	}
+	levels := map[zhuxiang.BrandLevel]int{}
+	for _, b := range all {
+		levels[b.Level]++
+		f := b.Figures()
+		if b.Year < 2025 || b.Year > 2026 || !b.HasLogo() || b.Logo.ThumbSHA == "" || f.Projects == 0 || f.BudgetFen == 0 || f.PeopleTarget == 0 {
+			t.Errorf("brand %q: year %d, logo %+v, figures %+v", b.Name, b.Year, b.Logo, f)
+		}
+		for _, p := range b.Projects {
+			if !slices.Contains(zhuxiang.BrandProjectStatuses, p.Status) || b.Level == zhuxiang.BrandCounty && p.CountyCode != b.CountyCode {
+				t.Errorf("brand %q has project %q (%s, %s)", b.Name, p.Name, p.Status, p.County)
+			}
+		}
+		if _, err := st.BrandLogo(ctx, zhuxiang.SystemActor, b.ID, true); err != nil {
+			t.Errorf("brand %q thumbnail: %v", b.Name, err)
+		}
+	}
+	if levels[zhuxiang.BrandCounty] == 0 || levels[zhuxiang.BrandPrefecture] == 0 {
+		t.Errorf("brand levels %v, want both", levels)
 	}
 }

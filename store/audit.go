@@ -285,6 +285,7 @@ var auditObjectQueries = map[string]string{
 		LEFT JOIN regions v ON v.code = p.village_code WHERE p.id IN (%s)`,
 	"plan":    `SELECT id, created_at, '' FROM plans WHERE id IN (%s)`,
 	"project": `SELECT id, name, '' FROM projects WHERE id IN (%s)`,
+	"brand":   `SELECT id, name, '' FROM brands WHERE id IN (%s)`,
 }
 
 // AuditObjects names the objects one page of the audit log points at: ids

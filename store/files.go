@@ -36,6 +36,7 @@ var fileRefs = []fileRef{
 	{"pairing_files", "file_sha"},
 	{"report_files", "sha"},
 	{"report_files", "thumb_sha"},
+	{"brands", "logo_sha"},
 }
 
 // referenced is a condition true when some record refers to the file

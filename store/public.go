@@ -15,6 +15,7 @@ type PublicFigures struct {
 	KeyReached  int // key villages with a pairing
 	KeyVillages int // key villages the plan lists (127)
 	OpenNeeds   int // needs open for interest, as /public/needs lists them
+	Brands      int // published brands (项目品牌), as /public/brands lists them
 }
 
 // PublicFigures counts the public site's headline figures. They are public
@@ -26,8 +27,9 @@ func (s *Store) PublicFigures(ctx context.Context) (PublicFigures, error) {
 		(SELECT COUNT(*) FROM (SELECT org_id FROM pairings UNION SELECT org_id FROM offers WHERE status = $1) t),
 		(SELECT COUNT(*) FROM pairings),
 		(SELECT COUNT(DISTINCT county_code) FROM pairings),
-		(SELECT COUNT(*) FROM needs WHERE status = $2)`, string(zhuxiang.OfferOpen), string(zhuxiang.NeedOpen)).
-		Scan(&f.Orgs, &f.Pairings, &f.Counties, &f.OpenNeeds)
+		(SELECT COUNT(*) FROM needs WHERE status = $2),
+		(SELECT COUNT(*) FROM brands WHERE status = $3)`, string(zhuxiang.OfferOpen), string(zhuxiang.NeedOpen), string(zhuxiang.BrandPublished)).
+		Scan(&f.Orgs, &f.Pairings, &f.Counties, &f.OpenNeeds, &f.Brands)
 	if err != nil {
 		return f, err
 	}

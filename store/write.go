@@ -70,8 +70,11 @@ var entityGens = map[string]gens{
 	// A progress report is counted on the work bench (a report to confirm)
 	// and shown on its project's page, as projects are.
 	"report": genInterests,
-	"plan":   0,
-	"user":   0,
+	// A brand is shown with its projects' figures, on the same pages and
+	// behind the same caches (the public site's included).
+	"brand": genInterests,
+	"plan":  0,
+	"user":  0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,

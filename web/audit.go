@@ -193,6 +193,7 @@ func auditObject(entity, id string, names map[string]map[string]store.AuditObjec
 var auditPages = map[string]string{
 	"org": "/orgs/{id}", "region": "/regions/{id}", "need": "/needs/{id}", "offer": "/offers/{id}",
 	"pairing": "/pairings/{id}", "plan": "/plan/{id}", "department": "/departments/{id}/edit",
+	"brand": "/brands/{id}",
 }
 
 // summary is an entry's JSON, read once: a list of changes, a batch of

@@ -79,9 +79,15 @@ var phoneRoutes = map[string]phoneRoute{
 	"GET /projects/{id}/confirm": {paths: func(f *phoneFixture, _ string) []string {
 		return []string{"/projects/" + f.project + "/confirm?action=approve"}
 	}},
-	"GET /pick/villages": {notPage: "JSON for the picker's script"},
-	"GET /pick/orgs":     {notPage: "JSON for the picker's script"},
-	"GET /static/{name}": {notPage: "stylesheet and script"},
+	"GET /brands":            {paths: same("/brands", "/brands?level=county&status=published")},
+	"GET /brands/new":        {paths: same("/brands/new")},
+	"GET /brands/{id}":       {paths: func(f *phoneFixture, _ string) []string { return prefix("/brands/", f.brands...) }},
+	"GET /brands/{id}/edit":  {paths: func(f *phoneFixture, _ string) []string { return []string{"/brands/" + f.brands[1] + "/edit"} }},
+	"GET /brands/{id}/logo":  {notPage: "an image"},
+	"GET /brands/{id}/thumb": {notPage: "an image"},
+	"GET /pick/villages":     {notPage: "JSON for the picker's script"},
+	"GET /pick/orgs":         {notPage: "JSON for the picker's script"},
+	"GET /static/{name}":     {notPage: "stylesheet and script"},
 	"GET /login": {paths: func(f *phoneFixture, role string) []string {
 		return onlyFor(role, "public", "/login", "/login?expired=1")
 	}},
@@ -131,6 +137,12 @@ var phoneRoutes = map[string]phoneRoute{
 	"GET /public":                        {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public") }},
 	"GET /public/needs":                  {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public/needs") }},
 	"GET /public/needs/{id}":             {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public/needs/"+f.open) }},
+	"GET /public/brands":                 {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public/brands") }},
+	"GET /public/brands/{id}": {paths: func(f *phoneFixture, role string) []string {
+		return onlyFor(role, "public", prefix("/public/brands/", f.brands...)...)
+	}},
+	"GET /public/brands/{id}/logo":  {notPage: "an image"},
+	"GET /public/brands/{id}/thumb": {notPage: "an image"},
 }
 
 func onlyFor(role, want string, paths ...string) []string {
@@ -197,6 +209,7 @@ type phoneFixture struct {
 	draftProject        string   // a draft of the demo organization
 	runningProject      string   // a running one, with reports
 	reports             []string // its reports: disputed, then submitted
+	brands              []string // a published demo brand, and one with the longest texts
 	pairings            []string
 	firstPlan           string
 	jobs                map[string][]string // per role
@@ -377,6 +390,23 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 			}
 		}
 	}
+
+	// A published demo brand, and one of the longest name and text made
+	// of the same projects, published too.
+	bs, err := e.st.ListBrands(ctx, zhuxiang.Actor{}, store.BrandFilter{})
+	if err != nil || len(bs) == 0 {
+		t.Fatalf("demo brands: %v", err)
+	}
+	longBrand := &zhuxiang.Brand{Name: strings.Repeat("库尔勒香梨", 8), Level: bs[0].Level, CountyCode: bs[0].CountyCode, Year: 2026,
+		Description: "品牌介绍。参考：" + longWord, ProjectIDs: bs[0].ProjectIDs}
+	longID, err := e.st.CreateBrand(ctx, f.admin, longBrand, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.TransitionBrand(ctx, f.admin, longID, "publish", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	f.brands = []string{bs[0].ID, longID}
 
 	// Two allocations, so that the page has changes to compare.
 	first, _, err := e.st.Allocate(ctx, f.admin)

@@ -44,6 +44,7 @@ func (s *server) funcs() template.FuncMap {
 		"needBadge":             needBadge,
 		"projectBadge":          projectBadge,
 		"reportBadge":           reportBadge,
+		"brandBadge":            brandBadge,
 		"matchBadge":            matchBadge,
 		"offerBadge":            offerBadge,
 		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },
@@ -187,6 +188,8 @@ func (v *view) Can(area string) bool {
 		return !zhuxiang.MatchScope(a).None()
 	case "projects":
 		return !zhuxiang.ProjectScope(a).None()
+	case "brands":
+		return zhuxiang.SignedIn(a)
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil
 	case "audit":

@@ -138,6 +138,9 @@ const (
 	// reportUpload marks a progress report's form: several photos or PDFs
 	// of at most attach.MaxBytes each (maxReportBytes in all).
 	reportUpload
+	// attachmentUpload marks a form with one attachment that package
+	// attach vets (a brand's logo): bounded as an agreement is.
+	attachmentUpload
 )
 
 // maxAgreementBytes bounds a request carrying an agreement file: the file's
@@ -153,7 +156,7 @@ func (s *server) auth(fn handlerFunc, opts ...routeOpt) http.Handler {
 		switch o {
 		case upload:
 			limit = maxUploadBytes
-		case agreementUpload:
+		case agreementUpload, attachmentUpload:
 			limit = maxAgreementBytes
 		case reportUpload:
 			limit = maxReportBytes

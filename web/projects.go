@@ -135,6 +135,8 @@ type projectDetailData struct {
 	Project  *zhuxiang.Project
 	Actions  []zhuxiang.ProjectTransition
 	Needs    []projectNeed
+	Brands   []*zhuxiang.Brand // the brands it forms part of
+	CanBrand bool              // the admin may start a brand from it
 	CanKey   bool
 	CanEdit  bool
 	CanSpend bool
@@ -178,6 +180,12 @@ func (s *server) renderProject(w http.ResponseWriter, r *http.Request, q *reques
 		return err
 	}
 	d.Reports = reports
+	brands, err := s.st.BrandsOfProject(r.Context(), a, p.ID)
+	if err != nil {
+		return err
+	}
+	d.Brands = brands
+	d.CanBrand = zhuxiang.CanManageBrands(a) == nil && slices.Contains(zhuxiang.BrandProjectStatuses, p.Status)
 	for _, id := range p.NeedIDs {
 		pn := projectNeed{ID: id}
 		if n, err := s.st.Need(r.Context(), a, id); err == nil {

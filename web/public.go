@@ -76,8 +76,12 @@ func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) error {
 
 // publicHomeData is what the public home page shows.
 type publicHomeData struct {
-	F store.PublicFigures
+	F      store.PublicFigures
+	Brands []*zhuxiang.Brand // a few published brands, newest first
 }
+
+// publicHomeBrands is how many brand cards the front page shows.
+const publicHomeBrands = 3
 
 // publicHome is the programme's public front page: what it is, its
 // headline figures and where to see the needs, for anyone, on a phone
@@ -85,7 +89,11 @@ type publicHomeData struct {
 func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
 	content, err := s.cachedContent(r, nil, "public_home", func() (any, error) {
 		f, err := s.st.PublicFigures(r.Context())
-		return publicHomeData{F: f}, err
+		if err != nil {
+			return nil, err
+		}
+		bs, err := s.st.ListBrands(r.Context(), zhuxiang.Actor{}, store.BrandFilter{})
+		return publicHomeData{F: f, Brands: bs[:min(len(bs), publicHomeBrands)]}, err
 	})
 	if err != nil {
 		return err

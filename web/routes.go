@@ -118,6 +118,16 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /projects/{id}/reports/{rid}/files/{n}", s.auth(s.reportFile))
 	mux.Handle("GET /projects/{id}/reports/{rid}/files/{n}/thumb", s.auth(s.reportThumb))
 
+	mux.Handle("GET /brands", s.auth(s.brandList))
+	mux.Handle("GET /brands/new", s.auth(s.brandNew))
+	mux.Handle("POST /brands/new", s.auth(s.brandSave, attachmentUpload))
+	mux.Handle("GET /brands/{id}", s.auth(s.brandDetail))
+	mux.Handle("GET /brands/{id}/edit", s.auth(s.brandEdit))
+	mux.Handle("POST /brands/{id}/edit", s.auth(s.brandSave, attachmentUpload))
+	mux.Handle("POST /brands/{id}/transition", s.auth(s.brandTransition))
+	mux.Handle("GET /brands/{id}/logo", s.auth(s.brandLogo(false)))
+	mux.Handle("GET /brands/{id}/thumb", s.auth(s.brandLogo(true)))
+
 	// The pickers' searches (web/pick.go), scoped to what the user may pick.
 	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
 	mux.Handle("GET /pick/orgs", s.auth(s.pickJSON(pickOrgs)))
@@ -130,6 +140,10 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /public", s.anon(s.publicHome))
 	mux.Handle("GET /public/needs", s.anon(s.publicNeeds))
 	mux.Handle("GET /public/needs/{id}", s.anon(s.publicNeed))
+	mux.Handle("GET /public/brands", s.anon(s.publicBrands))
+	mux.Handle("GET /public/brands/{id}", s.anon(s.publicBrand))
+	mux.Handle("GET /public/brands/{id}/logo", s.anon(s.publicBrandLogo(false)))
+	mux.Handle("GET /public/brands/{id}/thumb", s.anon(s.publicBrandLogo(true)))
 
 	// The JSON API answers every path under /api/v1 in its own error shape;
 	// it shares the security headers and the cross-origin check.

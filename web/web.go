@@ -343,7 +343,7 @@ func (s *server) layout(c chrome, nav template.HTML) (head, tail string, err err
 // the user may open.
 func (s *server) navKey(v *view) string {
 	key := v.Nav
-	for _, area := range []string{"orgs", "users", "audit", "import", "plan", "matches", "projects"} {
+	for _, area := range []string{"orgs", "users", "audit", "import", "plan", "matches", "projects", "brands"} {
 		if v.Can(area) {
 			key += "|" + area
 		}
