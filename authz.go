@@ -565,6 +565,14 @@ func CanReviewProject(a Actor, p *Project) error {
 	return forbiddenf("", "只有项目所在县市、该行动的牵头部门或州级管理员可以审批项目")
 }
 
+// ProjectReviewScope is the projects the actor may approve or return, as
+// CanReviewProject decides one: the admin all, a county its county's, a
+// department the projects of the actions it leads (Scope.Department: the
+// store asks the department's lead actions). An organization or a village
+// reviews none. The work bench's 待审批的项目 counts this, so that a
+// department supervising a partner does not see work that is not its own.
+func ProjectReviewScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleDepartment) }
+
 // CanSpendProject says whether the actor may record the project's
 // spending: the lead organization, while the project runs.
 func CanSpendProject(a Actor, p *Project) error {

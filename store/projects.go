@@ -20,6 +20,14 @@ type ProjectFilter struct {
 	Action zhuxiang.Action
 	Key    bool   // only key projects
 	Org    string // only projects this organization takes part in
+	// Mine keeps the projects the actor's own organization leads (not
+	// those it is a partner or donor of): what it must keep up itself.
+	// For an actor with no organization of its own it keeps none.
+	Mine bool
+	// Review keeps the projects the actor may approve or return
+	// (zhuxiang.ProjectReviewScope): for a department, those of the
+	// actions it leads, not those of the organizations it supervises.
+	Review bool
 	Q      string // a fragment of the name
 	Cursor string
 	Limit  int
@@ -144,6 +152,24 @@ func projectWhere(a zhuxiang.Actor, f ProjectFilter) (string, []any) {
 	}
 	if f.Org != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM project_parties fp WHERE fp.project_id = p.id AND fp.org_id = "+arg(f.Org)+")")
+	}
+	if f.Mine {
+		if org := zhuxiang.OwnOrg(a); org != "" {
+			where = append(where, "p.lead_org_id = "+arg(org))
+		} else {
+			where = append(where, "1=0")
+		}
+	}
+	if f.Review {
+		switch rs := zhuxiang.ProjectReviewScope(a); {
+		case rs.All:
+		case rs.County != "":
+			where = append(where, "p.county_code = "+arg(rs.County))
+		case rs.Department != "":
+			where = append(where, "EXISTS (SELECT 1 FROM department_actions ra WHERE ra.department_id = "+arg(rs.Department)+" AND ra.action = p.action AND ra.lead = 1)")
+		default:
+			where = append(where, "1=0")
+		}
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, "p.name LIKE "+arg(like(q))+" ESCAPE '\\'")

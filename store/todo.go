@@ -128,7 +128,10 @@ var answerRoles = []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxi
 //
 // The project kinds count projectWhere (store/projects.go) with one status,
 // as /projects?status=… lists them: the county approves and accepts its
-// projects (the admin too), the organization resubmits its returned ones.
+// projects (the admin too), the department leading a project's action
+// approves it as well (review=1 keeps those it may approve, not those of
+// the organizations it supervises), and the organization resubmits the
+// returned projects it leads (mine=1: a partner or donor cannot edit them).
 var todoKinds = []todoKind{
 	{key: "review", label: "待审核的需求", hint: "审核通过后需求才会公开，退回须说明理由",
 		link: "/needs?mine=1&status=submitted", roles: needRoles("approve"), county: true,
@@ -140,14 +143,14 @@ var todoKinds = []todoKind{
 		link: "/matches?lapsing=1", roles: answerRoles, county: true,
 		query: matchTodo(MatchFilter{Lapsing: true}), items: lapsingItems},
 	{key: "project_review", label: "待审批的项目", hint: "批准立项或退回修改，退回须说明理由",
-		link: "/projects?status=submitted", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
-		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectSubmitted})},
+		link: "/projects?review=1&status=submitted", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxiang.RoleDepartment}, county: true,
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true})},
 	{key: "project_acceptance", label: "待验收的项目", hint: "项目实施完毕，请组织验收",
 		link: "/projects?status=awaiting_acceptance", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectAwaiting})},
 	{key: "project_returned", label: "被退回的项目", hint: "按退回理由修改后重新提交审批",
-		link: "/projects?status=returned", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
-		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectReturned})},
+		link: "/projects?mine=1&status=returned", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectReturned, Mine: true})},
 	{key: "agreement", label: "未上传协议的结对", hint: "结对协议文件请在结对页面补充",
 		link: "/pairings?agreement=none", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: pairingTodo(PairingFilter{Agreement: "none"})},

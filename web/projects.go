@@ -18,13 +18,15 @@ type projectFilters struct {
 	County string
 	Action string
 	Key    bool
+	Mine   bool // only those the user's organization leads (the work bench's returned projects)
+	Review bool // only those the user may approve (the work bench's projects to approve)
 	Q      string
 	Cursor string
 }
 
 func readProjectFilters(qs url.Values) projectFilters {
 	f := projectFilters{Status: qs.Get("status"), County: qs.Get("county"), Action: qs.Get("action"), Key: qs.Get("key") != "",
-		Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
+		Mine: qs.Get("mine") != "", Review: qs.Get("review") != "", Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
 	if !slices.Contains(zhuxiang.ProjectStatuses, zhuxiang.ProjectStatus(f.Status)) {
 		f.Status = ""
 	}
@@ -42,14 +44,16 @@ func readProjectFilters(qs url.Values) projectFilters {
 
 func (f projectFilters) store() store.ProjectFilter {
 	return store.ProjectFilter{Status: zhuxiang.ProjectStatus(f.Status), County: f.County, Action: zhuxiang.Action(f.Action), Key: f.Key,
-		Q: f.Q, Cursor: f.Cursor, Limit: 20}
+		Mine: f.Mine, Review: f.Review, Q: f.Q, Cursor: f.Cursor, Limit: 20}
 }
 
 // query renders the filters without the cursor, for links that keep them.
 func (f projectFilters) query() string {
 	v := map[string]string{"status": f.Status, "county": f.County, "action": f.Action, "q": f.Q}
-	if f.Key {
-		v["key"] = "1"
+	for name, on := range map[string]bool{"key": f.Key, "mine": f.Mine, "review": f.Review} {
+		if on {
+			v[name] = "1"
+		}
 	}
 	return filterQuery(v, false)
 }
@@ -92,6 +96,8 @@ type projectListData struct {
 	NextURL   string
 	Cap       int
 	CanCreate bool
+	OwnOrg    bool // the user speaks for an organization: offer "只看本组织牵头的"
+	Dept      bool // a department: offer "只看待我审批的"
 }
 
 // projectList lists the projects in the user's scope (the store scopes it).
@@ -114,7 +120,7 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request)
 		return err
 	}
 	d := projectListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Statuses: projectStatusOptions, Cap: store.CountCap,
-		CanCreate: zhuxiang.CanCreateProjects(a) == nil}
+		CanCreate: zhuxiang.CanCreateProjects(a) == nil, OwnOrg: zhuxiang.OwnOrg(a) != "", Dept: zhuxiang.ProjectReviewScope(a).Department != ""}
 	d.FirstURL, d.NextURL = pageLinks("/projects", f.query(), page.Next)
 	s.render(w, r, http.StatusOK, "projects", &view{Title: "帮扶项目", Nav: "projects", Data: d})
 	return nil
