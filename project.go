@@ -167,6 +167,9 @@ type Project struct {
 	Key          bool     // 重点项目: the prefecture admin alone sets it
 	Budget       []ProjectBudget
 	Spending     []ProjectSpending // filled on read of one project
+	// Spent is the sum of the spending entries, filled on every read
+	// (lists too, where the entries themselves are not).
+	Spent int64
 	People       []ProjectPeople
 	StartDate    string
 	EndDate      string

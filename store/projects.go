@@ -194,6 +194,35 @@ func (s *Store) ListProjects(ctx context.Context, a zhuxiang.Actor, f ProjectFil
 	return &ProjectPage{Projects: items, Next: next, Total: total}, nil
 }
 
+// ProjectExportMax bounds one export of projects (EachProject).
+const ProjectExportMax = 10000
+
+// EachProject hands fn every project of the list with filter f (the
+// cursor and limit ignored), newest first, up to ProjectExportMax: the
+// export's rows, read a page at a time.
+func (s *Store) EachProject(ctx context.Context, a zhuxiang.Actor, f ProjectFilter, fn func(*zhuxiang.Project) error) error {
+	f.Cursor, f.Limit = "", 200
+	n := 0
+	for {
+		page, err := s.ListProjects(ctx, a, f)
+		if err != nil {
+			return err
+		}
+		for _, p := range page.Projects {
+			if n++; n > ProjectExportMax {
+				return nil
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		f.Cursor = page.Next
+	}
+}
+
 // Project returns one project the actor may see, with its spending.
 func (s *Store) Project(ctx context.Context, a zhuxiang.Actor, id string) (*zhuxiang.Project, error) {
 	if err := signedIn(a); err != nil {
@@ -240,8 +269,9 @@ func (s *Store) projectRow(ctx context.Context, q querier, id, lock string) (*zh
 	return p, s.projectDetails(ctx, q, []*zhuxiang.Project{p})
 }
 
-// projectDetails fills the projects' organizations, villages, needs and
-// the departments leading their actions, three queries for the whole page.
+// projectDetails fills the projects' organizations, villages, needs, the
+// sum of their spending and the departments leading their actions, five
+// queries for the whole page.
 func (s *Store) projectDetails(ctx context.Context, q querier, ps []*zhuxiang.Project) error {
 	if len(ps) == 0 {
 		return nil
@@ -291,6 +321,19 @@ func (s *Store) projectDetails(ctx context.Context, q querier, ps []*zhuxiang.Pr
 				return err
 			}
 			byID[pid].NeedIDs = append(byID[pid].NeedIDs, need)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, q, `SELECT project_id, SUM(amount_fen) FROM project_spending WHERE project_id IN `+in+` GROUP BY project_id`, args,
+		func(sc interface{ Scan(...any) error }) error {
+			var pid string
+			var sum int64
+			if err := sc.Scan(&pid, &sum); err != nil {
+				return err
+			}
+			byID[pid].Spent = sum
 			return nil
 		})
 	if err != nil {

@@ -113,6 +113,7 @@ var phoneRoutes = map[string]phoneRoute{
 	"GET /plan/{id}/export.xlsx":         {notPage: "a workbook"},
 	"GET /pairings":                      {paths: same("/pairings", "/pairings?source=import")},
 	"GET /pairings/export.xlsx":          {notPage: "a workbook"},
+	"GET /projects/export.xlsx":          {notPage: "a workbook"},
 	"GET /pairings/new":                  {paths: same("/pairings/new")},
 	"GET /pairings/{id}":                 {paths: func(f *phoneFixture, _ string) []string { return prefix("/pairings/", f.pairings...) }},
 	"GET /pairings/{id}/agreement":       {notPage: "the agreement file"},

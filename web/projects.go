@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhuxiang"
+	"zhuxiang/importer"
 	"zhuxiang/store"
 )
 
@@ -96,8 +98,9 @@ type projectListData struct {
 	NextURL   string
 	Cap       int
 	CanCreate bool
-	OwnOrg    bool // the user speaks for an organization: offer "只看本组织牵头的"
-	Dept      bool // a department: offer "只看待我审批的"
+	ExportURL string // the export with the list's filter
+	OwnOrg    bool   // the user speaks for an organization: offer "只看本组织牵头的"
+	Dept      bool   // a department: offer "只看待我审批的"
 }
 
 // projectList lists the projects in the user's scope (the store scopes it).
@@ -122,8 +125,33 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request)
 	d := projectListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Statuses: projectStatusOptions, Cap: store.CountCap,
 		CanCreate: zhuxiang.CanCreateProjects(a) == nil, OwnOrg: zhuxiang.OwnOrg(a) != "", Dept: zhuxiang.ProjectReviewScope(a).Department != ""}
 	d.FirstURL, d.NextURL = pageLinks("/projects", f.query(), page.Next)
+	d.ExportURL = "/projects/export.xlsx"
+	if qs := f.query(); qs != "" {
+		d.ExportURL += "?" + qs
+	}
 	s.render(w, r, http.StatusOK, "projects", &view{Title: "帮扶项目", Nav: "projects", Data: d})
 	return nil
+}
+
+// projectExport sends the list with its current filter (the cursor
+// ignored) as a workbook, in the user's scope (the store scopes it).
+func (s *server) projectExport(w http.ResponseWriter, r *http.Request, q *request) error {
+	if zhuxiang.ProjectScope(q.actor).None() {
+		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "您的账号不能查看帮扶项目")
+	}
+	f := readProjectFilters(r.URL.Query())
+	name := "帮扶项目-" + time.Now().In(s.loc).Format("20060102") + ".xlsx"
+	hw := &headerOnWrite{ResponseWriter: w, set: func(h http.Header) {
+		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		h.Set("Content-Disposition", "attachment; filename=\"projects.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+		h.Set("Cache-Control", "no-store")
+	}}
+	err := importer.ExportProjects(r.Context(), s.st, q.actor, f.store(), hw)
+	if err != nil && hw.started {
+		s.log.Error("project export aborted", "err", err)
+		return nil
+	}
+	return err
 }
 
 // projectNeed is a need the project answers, with its title when the user

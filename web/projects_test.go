@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/sheet"
 	"zhuxiang/store"
 )
 
@@ -432,4 +433,65 @@ func formValues(body string) url.Values {
 		}
 	}
 	return v
+}
+
+// TestProjectExport: /projects links to the export with its filter; the
+// workbook has one row per project of the list, with Chinese headers, the
+// user's scope and the filter applied, money in yuan by source, the
+// spending and the people benefiting.
+func TestProjectExport(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		ctx := context.Background()
+		running := f.project("orguser", f.org.ID, "红枣加工车间建设", zhuxiang.ProjectRunning)
+		f.project("orguser", f.org.ID, "香梨冷库建设", zhuxiang.ProjectDraft)
+		if err := f.st.AddProjectSpending(ctx, f.actor("orguser"), running.ID, &zhuxiang.ProjectSpending{Date: "2026-04-01", Source: zhuxiang.FundOwn, AmountFen: 123456}); err != nil {
+			t.Fatal(err)
+		}
+		read := func(c *client, path string) *sheet.Table {
+			t.Helper()
+			r := c.get(path)
+			if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+				t.Fatalf("%s: %d %q", path, r.Status, r.Header.Get("Content-Type"))
+			}
+			tab, err := sheet.Read(strings.NewReader(r.Body), "projects.xlsx", sheet.DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tab
+		}
+		c := f.as("hejing")
+		mustContain(t, c.get("/projects?status=running"), `href="/projects/export.xlsx?status=running"`)
+		tab := read(c, "/projects/export.xlsx?status=running")
+		if len(tab.Rows) != 1 {
+			t.Fatalf("export of running projects has %d rows", len(tab.Rows))
+		}
+		cell := func(header string) string {
+			t.Helper()
+			i := tab.Col(header)
+			if i < 0 {
+				t.Fatalf("no column %s in %v", header, tab.Header)
+			}
+			return tab.Rows[0].Cells[i]
+		}
+		want := map[string]string{"编号": strconv.FormatInt(running.Seq, 10), "项目名称": "红枣加工车间建设", "牵头单位": "和静县电子商务促进会", "县市": "和静县",
+			"村": "测试一村", "状态": "实施中", "预算-自有资金（元）": "5000", "预算-专项资金（元）": "2000", "调整后预算-专项资金（元）": "2500",
+			"实际支出（元）": "1234.56", "受益人数（目标）": "120", "受益人数（已达）": "30", "受益人群": "低收入人口 120/30", "开始日期": "2026-03-01", "结束日期": "2026-12-31"}
+		for h, w := range want {
+			if got := strings.ReplaceAll(cell(h), ",", ""); got != w && got != w+".00" {
+				t.Errorf("%s = %q, want %q", h, got, w)
+			}
+		}
+		if got := cell("合作单位"); got != "" {
+			t.Errorf("合作单位 = %q", got)
+		}
+		if n := len(read(c, "/projects/export.xlsx").Rows); n != 2 {
+			t.Errorf("the whole list exports %d rows, want 2", n)
+		}
+		// Another county's user exports nothing of 和静县's.
+		if n := len(read(f.as("ruoqiang"), "/projects/export.xlsx").Rows); n != 0 {
+			t.Errorf("若羌县 exports %d of 和静县's projects", n)
+		}
+		mustStatus(t, f.as("cun").get("/projects/export.xlsx"), http.StatusOK)
+	})
 }

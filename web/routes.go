@@ -102,6 +102,7 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /pairings/{id}/agreement", s.auth(s.pairingUpload, agreementUpload))
 
 	mux.Handle("GET /projects", s.auth(s.projectList))
+	mux.Handle("GET /projects/export.xlsx", s.auth(s.projectExport))
 	mux.Handle("GET /projects/new", s.auth(s.projectNew))
 	mux.Handle("POST /projects/new", s.auth(s.projectCreate))
 	mux.Handle("GET /projects/{id}", s.auth(s.projectDetail))
