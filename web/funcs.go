@@ -40,6 +40,7 @@ func (s *server) funcs() template.FuncMap {
 		"place":                 place,
 		"options":               selectOptions,
 		"yuan":                  yuan,
+		"wan":                   wan,
 		"urgency":               zhuxiang.UrgencyLabel,
 		"needBadge":             needBadge,
 		"projectBadge":          projectBadge,

@@ -68,3 +68,14 @@ func parseCount(field, label, s string) (int64, error) {
 	}
 	return n, nil
 }
+
+// wan shows fen in 万元 with at most two decimals, rounded half up, as the
+// public site states large sums ("128.5"); zero is "0".
+func wan(fen int64) string {
+	h := (fen + 5000) / 10000 // hundredths of 万元
+	s := strconv.FormatInt(h/100, 10)
+	if c := h % 100; c != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(c/10, 10)+strconv.FormatInt(c%10, 10), "0")
+	}
+	return s
+}

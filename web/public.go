@@ -76,7 +76,8 @@ func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) error {
 
 // publicHomeData is what the public home page shows.
 type publicHomeData struct {
-	F store.PublicFigures
+	F                store.PublicFigures
+	KeyProjectTarget int
 }
 
 // publicHome is the programme's public front page: what it is, its
@@ -85,7 +86,7 @@ type publicHomeData struct {
 func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
 	content, err := s.cachedContent(r, nil, "public_home", func() (any, error) {
 		f, err := s.st.PublicFigures(r.Context())
-		return publicHomeData{F: f}, err
+		return publicHomeData{F: f, KeyProjectTarget: store.KeyProjectTarget}, err
 	})
 	if err != nil {
 		return err
