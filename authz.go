@@ -595,6 +595,36 @@ func CanMarkKeyProject(a Actor) error {
 	return nil
 }
 
+// projectImportScope is whose project ledgers the actor may import: an
+// organization's staff its own organization's, a county user the
+// projects in its county (for whichever organization leads them, named by
+// credit code), the admin all.
+func projectImportScope(a Actor) Scope { return roleScope(a, RoleOrg, RoleCounty) }
+
+// CanImportProject says whether the actor may create or change project p
+// by importing a ledger row (项目台账): an organization leads its own; a
+// county enters those in its county, for the organizations that keep
+// their ledgers with it; the admin any. The store keeps an import to
+// drafts and returned projects, as the form is (CanEditProject).
+func CanImportProject(a Actor, p *Project) error {
+	s := projectImportScope(a)
+	switch {
+	case s.All:
+		return nil
+	case s.Org != "":
+		if p.LeadOrgID() != s.Org {
+			return forbiddenf("lead", "社会组织只能导入本组织牵头的项目")
+		}
+		return nil
+	case s.County != "":
+		if p.CountyCode != s.County {
+			return forbiddenf("county", "县市用户只能导入本县市的项目")
+		}
+		return nil
+	}
+	return forbiddenf("", "仅社会组织、县市用户和州级管理员可导入帮扶项目")
+}
+
 // ---- picking a party on a form ----
 
 // VillagePickScope is the villages an actor may pick as a party of a record
@@ -634,6 +664,7 @@ const (
 	ImportOrgs     ImportKind = "orgs"
 	ImportRegions  ImportKind = "regions"
 	ImportPairings ImportKind = "pairings"
+	ImportProjects ImportKind = "projects"
 )
 
 // CanImport says whether the actor may import records of kind; each row is
@@ -657,8 +688,13 @@ func CanImport(a Actor, kind ImportKind) error {
 			return forbiddenf("", "仅州级管理员和县市用户可导入结对")
 		}
 		return nil
+	case ImportProjects:
+		if projectImportScope(a).None() {
+			return forbiddenf("", "仅社会组织、县市用户和州级管理员可导入帮扶项目")
+		}
+		return nil
 	}
-	for _, k := range []ImportKind{ImportOrgs, ImportRegions, ImportPairings} {
+	for _, k := range []ImportKind{ImportOrgs, ImportRegions, ImportPairings, ImportProjects} {
 		if CanImport(a, k) == nil {
 			return nil
 		}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,4 +141,151 @@ func yuanText(fen int64) string {
 		s += strings.TrimRight("."+strconv.FormatInt(c/10, 10)+strconv.FormatInt(c%10, 10), "0")
 	}
 	return s
+}
+
+// Projects imports a project ledger from t for the actor: an organization
+// its own projects, a county those in its county, the admin any (each row
+// naming its lead organization by credit code or name). Rows create
+// drafts or update the drafts and returned projects they name (by 编号,
+// or by lead and name; see store.ImportProjects); by default nothing is
+// stored when any row is bad.
+func Projects(ctx context.Context, st *store.Store, a zhuxiang.Actor, t *sheet.Table, mode zhuxiang.ImportMode) (*zhuxiang.ImportResult, error) {
+	return run(t, projectColumns, isProjectSample, parseProjectRow, func(items []store.ProjectImport, rejected []zhuxiang.RowError, rows int) (*zhuxiang.ImportResult, error) {
+		return st.ImportProjects(ctx, a, items, rejected, rows, mode)
+	})
+}
+
+// isProjectSample recognises the template's sample row.
+func isProjectSample(l layout, r sheet.Row) bool {
+	return l.get(r, "name") == projectColumns[1].example && l.get(r, "villages") == projectColumns[4].example
+}
+
+// villageSeparators split the 村 cell: people list villages with any of
+// these.
+var villageSeparators = strings.NewReplacer("，", "、", ",", "、", "；", "、", ";", "、", "\n", "、", "／", "/")
+
+// parseProjectRow checks what can be checked without the database: the
+// required cells, the number, the action, the dates, the amounts and the
+// people; the store resolves the organization and the villages. Errors
+// name the column in the message as well as in the field, because the
+// message is what people read in the import report.
+func parseProjectRow(l layout, r sheet.Row) (store.ProjectImport, error) {
+	p := &zhuxiang.Project{Name: l.get(r, "name"), Description: l.get(r, "description")}
+	it := store.ProjectImport{Row: r.Num, Lead: l.get(r, "lead"), County: l.get(r, "county"), Project: p}
+	if v := l.get(r, "seq"); v != "" {
+		n, err := strconv.ParseInt(strings.TrimSuffix(v, ".0"), 10, 64)
+		if err != nil || n <= 0 {
+			return it, zhuxiang.Errorf(zhuxiang.EInvalid, "seq", "“编号”的值“%s”无效，应为平台上的项目编号（正整数）；新项目请留空", v)
+		}
+		it.Seq = n
+	}
+	if p.Name == "" {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "“项目名称”不能为空")
+	}
+	if it.County == "" {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "county", "“县市”不能为空")
+	}
+	for _, v := range strings.Split(villageSeparators.Replace(l.get(r, "villages")), "、") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		town, name, ok := strings.Cut(v, "/")
+		if !ok {
+			town, name = "", v
+		}
+		town, name = strings.TrimSpace(town), strings.TrimSpace(name)
+		if name == "" {
+			return it, zhuxiang.Errorf(zhuxiang.EInvalid, "villages", "“村”的值“%s”无效，应为村名、“乡镇/村”或12位代码", v)
+		}
+		if len(it.Villages) == zhuxiang.MaxProjectVillages {
+			return it, zhuxiang.Errorf(zhuxiang.EInvalid, "villages", "“村”不能超过%d个", zhuxiang.MaxProjectVillages)
+		}
+		it.Villages = append(it.Villages, store.VillageName{Township: town, Name: name})
+	}
+	if len(it.Villages) == 0 {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "villages", "“村”不能为空，请填写项目所在的村（一个或多个，用“、”分隔）")
+	}
+	v := l.get(r, "action")
+	act, ok := zhuxiang.ParseAction(v)
+	if !ok {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "action", "“行动”的值“%s”无效，应为产业发展、科技兴农、文化润疆、扶弱济困或乡村治理", v)
+	}
+	p.Action = act
+	var err error
+	if p.StartDate, err = parseDateCell(l.get(r, "start_date"), "start_date", "开始日期"); err != nil {
+		return it, err
+	}
+	if p.StartDate == "" {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "start_date", "“开始日期”不能为空")
+	}
+	if p.EndDate, err = parseDateCell(l.get(r, "end_date"), "end_date", "结束日期"); err != nil {
+		return it, err
+	}
+	if p.EndDate != "" && p.EndDate < p.StartDate {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "end_date", "“结束日期”%s早于“开始日期”%s", p.EndDate, p.StartDate)
+	}
+	for _, src := range zhuxiang.FundSources {
+		var b [2]int64
+		for i, key := range []string{"budget_" + string(src), "revised_" + string(src)} {
+			fen, err := zhuxiang.ParseYuan(key, l.get(r, key))
+			if err == nil && fen > zhuxiang.MaxFen {
+				err = zhuxiang.Errorf(zhuxiang.EInvalid, key, "金额过大")
+			}
+			if err != nil {
+				return it, zhuxiang.Errorf(zhuxiang.EInvalid, key, "“%s”：%s", budgetHeader(src, i == 1), zhuxiang.ErrorMessage(err))
+			}
+			b[i] = fen
+		}
+		if b[0] > 0 || b[1] > 0 {
+			p.Budget = append(p.Budget, zhuxiang.ProjectBudget{Source: src, OriginalFen: b[0], RevisedFen: b[1]})
+		}
+	}
+	if p.People, err = parsePeople(l.get(r, "people")); err != nil {
+		return it, err
+	}
+	if n := len([]rune(p.Name)); n > 60 {
+		return it, zhuxiang.Errorf(zhuxiang.EInvalid, "name", "“项目名称”不超过60字（现有%d字）", n)
+	}
+	return it, nil
+}
+
+// parsePeople reads the 受益人群 cell: "村民 120/30；留守儿童 20", each
+// category once, from the known list.
+func parsePeople(s string) ([]zhuxiang.ProjectPeople, error) {
+	var out []zhuxiang.ProjectPeople
+	bad := func(part string) error {
+		return zhuxiang.Errorf(zhuxiang.EInvalid, "people", "“受益人群”的“%s”无效，应写成“类别 目标人数/已受益人数”，多个用“；”分隔，如：村民 120/30", part)
+	}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '；' || r == ';' || r == '\n' }) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		i := strings.IndexAny(part, "0123456789")
+		if i <= 0 {
+			return nil, bad(part)
+		}
+		cat := strings.TrimRight(strings.TrimSpace(part[:i]), ":：")
+		if !slices.Contains(zhuxiang.BeneficiaryCategories, cat) {
+			return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "people", "“受益人群”的类别“%s”未知，应为%s之一", cat, strings.Join(zhuxiang.BeneficiaryCategories, "、"))
+		}
+		for _, pp := range out {
+			if pp.Category == cat {
+				return nil, zhuxiang.Errorf(zhuxiang.EInvalid, "people", "“受益人群”的类别“%s”重复", cat)
+			}
+		}
+		target, reached, _ := strings.Cut(strings.ReplaceAll(part[i:], " ", ""), "/")
+		t, err1 := strconv.Atoi(target)
+		r := 0
+		var err2 error
+		if reached != "" {
+			r, err2 = strconv.Atoi(reached)
+		}
+		if err1 != nil || err2 != nil || t < 0 || r < 0 || t > zhuxiang.MaxPeople || r > zhuxiang.MaxPeople {
+			return nil, bad(part)
+		}
+		out = append(out, zhuxiang.ProjectPeople{Category: cat, Target: t, Reached: r})
+	}
+	return out, nil
 }

@@ -478,25 +478,31 @@ func (s *Store) CreateProject(ctx context.Context, a zhuxiang.Actor, p *zhuxiang
 		if err := s.checkProjectRefs(ctx, tx, p); err != nil {
 			return err
 		}
-		seq, err := nextSeq(ctx, tx, "projects", 1)
-		if err != nil {
-			return err
-		}
-		now := ts(s.Now())
-		p.ID, p.Seq, p.Version, p.Status, p.Key, p.Reason = secure.NewID(), seq, 1, zhuxiang.ProjectDraft, false, ""
-		if _, err := tx.ExecContext(ctx, `INSERT INTO projects (id, seq, name, description, lead_org_id, county_code, action, pairing_id, budget, people,
-			start_date, end_date, status, created_at, created_by, created_by_id, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $15)`,
-			p.ID, seq, p.Name, p.Description, p.LeadOrgID(), p.CountyCode, string(p.Action), p.PairingID, encodeBudget(p.Budget), encodePeople(p.People),
-			p.StartDate, p.EndDate, string(p.Status), now, a.Name, a.UserID); err != nil {
-			return err
-		}
-		if err := writeProjectLists(ctx, tx, p, false); err != nil {
+		if err := s.insertProject(ctx, tx, a, p); err != nil {
 			return err
 		}
 		return tx.audit("create", "project", p.ID, diff(nil, append(projectKV(p), kv{"状态", p.Status.Label()})))
 	})
 	return p.ID, err
+}
+
+// insertProject stores p, checked, as a new draft with its lists; the
+// caller audits it (the form one entry a project, an import a batch).
+func (s *Store) insertProject(ctx context.Context, tx *writeTx, a zhuxiang.Actor, p *zhuxiang.Project) error {
+	seq, err := nextSeq(ctx, tx, "projects", 1)
+	if err != nil {
+		return err
+	}
+	now := ts(s.Now())
+	p.ID, p.Seq, p.Version, p.Status, p.Key, p.Reason = secure.NewID(), seq, 1, zhuxiang.ProjectDraft, false, ""
+	if _, err := tx.ExecContext(ctx, `INSERT INTO projects (id, seq, name, description, lead_org_id, county_code, action, pairing_id, budget, people,
+		start_date, end_date, status, created_at, created_by, created_by_id, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $15)`,
+		p.ID, seq, p.Name, p.Description, p.LeadOrgID(), p.CountyCode, string(p.Action), p.PairingID, encodeBudget(p.Budget), encodePeople(p.People),
+		p.StartDate, p.EndDate, string(p.Status), now, a.Name, a.UserID); err != nil {
+		return err
+	}
+	return writeProjectLists(ctx, tx, p, false)
 }
 
 // UpdateProject changes a draft or returned project's content. The version
