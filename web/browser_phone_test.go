@@ -92,6 +92,7 @@ var phoneRoutes = map[string]phoneRoute{
 	"GET /import/template/orgs.xlsx":     {notPage: "a workbook"},
 	"GET /import/template/villages.xlsx": {notPage: "a workbook"},
 	"GET /import/template/pairings.xlsx": {notPage: "a workbook"},
+	"GET /import/template/projects.xlsx": {notPage: "a workbook"},
 	"GET /jobs/{id}":                     {paths: func(f *phoneFixture, role string) []string { return f.jobs[role] }},
 	"GET /jobs/{id}/status":              {notPage: "JSON for app.js"},
 	"GET /users":                         {paths: same("/users")},

@@ -37,6 +37,7 @@ func (s *server) funcs() template.FuncMap {
 		"countyName":            func(m map[string]string, code string) string { return m[code] },
 		"inc":                   func(i int) int { return i + 1 },
 		"importLabel":           func(k string) string { return importLabels[k] },
+		"canImport":             func(a zhuxiang.Actor, kind string) bool { return zhuxiang.CanImport(a, zhuxiang.ImportKind(kind)) == nil },
 		"place":                 place,
 		"options":               selectOptions,
 		"yuan":                  yuan,

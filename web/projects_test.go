@@ -495,3 +495,47 @@ func TestProjectExport(t *testing.T) {
 		mustStatus(t, f.as("cun").get("/projects/export.xlsx"), http.StatusOK)
 	})
 }
+
+// TestProjectImportPage: an organization's staff see the project ledger
+// form alone on the import page, download its template, and upload a
+// ledger that becomes drafts of their organization in a background job;
+// a bad ledger comes back with every bad row named by row and column, and
+// nothing stored.
+func TestProjectImportPage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		c := f.as("orguser")
+		r := c.get("/import")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `action="/import/projects"`, "/import/template/projects.xlsx", "只能导入本组织牵头的项目")
+		mustNotContain(t, r, `action="/import/orgs"`, `action="/import/pairings"`)
+		tpl := c.get("/import/template/projects.xlsx")
+		if tpl.Status != http.StatusOK || !strings.HasPrefix(tpl.Body, "PK") {
+			t.Fatalf("template: %d", tpl.Status)
+		}
+		ledger := func(rows ...[]any) []byte {
+			var buf strings.Builder
+			sh := sheet.Sheet{Name: "台账", Header: []string{"项目名称", "县市", "村", "行动", "开始日期", "预算-自有资金（元）", "受益人群"}, Rows: rows}
+			if err := sheet.WriteXLSX(&buf, sh); err != nil {
+				t.Fatal(err)
+			}
+			return []byte(buf.String())
+		}
+		bad := ledger([]any{"红枣烘干房建设", "和静县", "测试一村、测试二村", "产业发展", "2026-03-01", "5000", "村民 80/0"},
+			[]any{"电商培训", "和静县", "测试九村", "扶贫", "2026-03-01", "", ""})
+		r = c.finish(c.upload("/import/projects", "台账.xlsx", bad, "", c.csrf))
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "导入结果：帮扶项目", "全部未保存", `class="num">3</td><td data-label="列">行动</td>`, "“行动”的值“扶贫”无效")
+		if page, _ := f.st.ListProjects(context.Background(), f.actor("orguser"), store.ProjectFilter{}); page.Total != 0 {
+			t.Fatalf("a refused ledger stored %d projects", page.Total)
+		}
+		good := ledger([]any{"红枣烘干房建设", "和静县", "测试一村、测试二村", "产业发展", "2026-03-01", "5000", "村民 80/0"})
+		r = c.finish(c.upload("/import/projects", "台账.xlsx", good, "", c.csrf))
+		mustContain(t, r, "导入成功")
+		page, err := f.st.ListProjects(context.Background(), f.actor("orguser"), store.ProjectFilter{})
+		if err != nil || page.Total != 1 || page.Projects[0].Status != zhuxiang.ProjectDraft || len(page.Projects[0].Villages) != 2 || page.Projects[0].LeadOrgID() != f.org.ID {
+			t.Fatalf("imported: %v %+v", err, page)
+		}
+		mustStatus(t, f.as("cun").get("/import"), http.StatusForbidden)
+	})
+}
