@@ -29,7 +29,7 @@ var commands = []command{
 	{[]string{"token revoke"}, "--user N", "吊销该账号的全部接口令牌"},
 	{[]string{"import regions", "import orgs", "import pairings", "import projects"}, "文件 [--dry-run|--partial] [--json]",
 		"导入行政区划、社会组织、已有结对或项目台账（CSV/XLSX）；默认有错全不存。项目台账每行一个项目，新建为草稿，" +
-			"按“编号”或“牵头单位+项目名称”更新已有的草稿和已退回项目；命令行导入须在“牵头单位”列填写统一社会信用代码或组织全称"},
+			"按“编号”或“牵头单位+项目名称”更新草稿；“牵头单位”填统一社会信用代码或组织全称"},
 	{[]string{"export orgs"}, "文件.xlsx", "导出社会组织"},
 	{[]string{"audit verify"}, "[--pub 公钥文件]", "校验审计日志哈希链及其签名检查点"},
 	{[]string{"audit checkpoint"}, "", "立即签署一个审计日志检查点"},
