@@ -565,6 +565,14 @@ func CanReviewProject(a Actor, p *Project) error {
 	return forbiddenf("", "只有项目所在县市、该行动的牵头部门或州级管理员可以审批项目")
 }
 
+// ProjectReviewScope is the projects the actor may approve or return, as
+// CanReviewProject decides one: the admin all, a county its county's, a
+// department the projects of the actions it leads (Scope.Department: the
+// store asks the department's lead actions). An organization or a village
+// reviews none. The work bench's 待审批的项目 counts this, so that a
+// department supervising a partner does not see work that is not its own.
+func ProjectReviewScope(a Actor) Scope { return roleScope(a, RoleCounty, RoleDepartment) }
+
 // CanSpendProject says whether the actor may record the project's
 // spending: the lead organization, while the project runs.
 func CanSpendProject(a Actor, p *Project) error {
@@ -603,6 +611,36 @@ func CanManageBrands(a Actor) error {
 // in reads every brand, drafts included (so a county can see what is being
 // prepared about it); the public only published ones.
 func CanSeeBrand(a Actor, b *Brand) bool { return SignedIn(a) || b.Public() }
+
+// projectImportScope is whose project ledgers the actor may import: an
+// organization's staff its own organization's, a county user the
+// projects in its county (for whichever organization leads them, named by
+// credit code), the admin all.
+func projectImportScope(a Actor) Scope { return roleScope(a, RoleOrg, RoleCounty) }
+
+// CanImportProject says whether the actor may create or change project p
+// by importing a ledger row (项目台账): an organization leads its own; a
+// county enters those in its county, for the organizations that keep
+// their ledgers with it; the admin any. The store keeps an import to
+// drafts and returned projects, as the form is (CanEditProject).
+func CanImportProject(a Actor, p *Project) error {
+	s := projectImportScope(a)
+	switch {
+	case s.All:
+		return nil
+	case s.Org != "":
+		if p.LeadOrgID() != s.Org {
+			return forbiddenf("lead", "社会组织只能导入本组织牵头的项目")
+		}
+		return nil
+	case s.County != "":
+		if p.CountyCode != s.County {
+			return forbiddenf("county", "县市用户只能导入本县市的项目")
+		}
+		return nil
+	}
+	return forbiddenf("", "仅社会组织、县市用户和州级管理员可导入帮扶项目")
+}
 
 // ---- picking a party on a form ----
 
@@ -643,6 +681,7 @@ const (
 	ImportOrgs     ImportKind = "orgs"
 	ImportRegions  ImportKind = "regions"
 	ImportPairings ImportKind = "pairings"
+	ImportProjects ImportKind = "projects"
 )
 
 // CanImport says whether the actor may import records of kind; each row is
@@ -666,8 +705,13 @@ func CanImport(a Actor, kind ImportKind) error {
 			return forbiddenf("", "仅州级管理员和县市用户可导入结对")
 		}
 		return nil
+	case ImportProjects:
+		if projectImportScope(a).None() {
+			return forbiddenf("", "仅社会组织、县市用户和州级管理员可导入帮扶项目")
+		}
+		return nil
 	}
-	for _, k := range []ImportKind{ImportOrgs, ImportRegions, ImportPairings} {
+	for _, k := range []ImportKind{ImportOrgs, ImportRegions, ImportPairings, ImportProjects} {
 		if CanImport(a, k) == nil {
 			return nil
 		}

@@ -35,6 +35,7 @@ func TestAuthz(t *testing.T) {
 	}
 
 	org := &Org{ID: "org1", RegCounty: c1, DepartmentID: "d1"}
+	ledgerProject := &Project{CountyCode: c1, Parties: []ProjectParty{{OrgID: "org1", Role: PartyLead}, {OrgID: "org2", Role: PartyPartner}}}
 	newOrg := &Org{RegCounty: c1}
 	outsideOrg := &Org{ID: "org9", RegPlace: "北京市"}
 	draft := &Need{CountyCode: c1, VillageCode: v1, Status: NeedDraft}
@@ -134,7 +135,9 @@ func TestAuthz(t *testing.T) {
 		{"CanImport orgs", func(a Actor) bool { return ok(CanImport(a, ImportOrgs)) }, "YYY.....Y..."},
 		{"CanImport regions", func(a Actor) bool { return ok(CanImport(a, ImportRegions)) }, "YYY.....Y..."},
 		{"CanImport pairings", func(a Actor) bool { return ok(CanImport(a, ImportPairings)) }, "YYY.....Y..."},
-		{"CanImport any", func(a Actor) bool { return ok(CanImport(a, "")) }, "YYY.....Y..."},
+		{"CanImport projects", func(a Actor) bool { return ok(CanImport(a, ImportProjects)) }, "YYY.YY..Y..."},
+		{"CanImportProject org1's in county 1", func(a Actor) bool { return ok(CanImportProject(a, ledgerProject)) }, "YY..Y...Y..."},
+		{"CanImport any", func(a Actor) bool { return ok(CanImport(a, "")) }, "YYY.YY..Y..."},
 		{"CanManageUsers", func(a Actor) bool { return ok(CanManageUsers(a)) }, "Y.......Y..."},
 		{"CanManageDepartments", func(a Actor) bool { return ok(CanManageDepartments(a)) }, "Y.......Y..."},
 		{"CanSeeAuditLog", func(a Actor) bool { return ok(CanSeeAuditLog(a)) }, "Y.......Y..."},

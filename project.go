@@ -167,16 +167,19 @@ type Project struct {
 	Key          bool     // 重点项目: the prefecture admin alone sets it
 	Budget       []ProjectBudget
 	Spending     []ProjectSpending // filled on read of one project
-	People       []ProjectPeople
-	StartDate    string
-	EndDate      string
-	Status       ProjectStatus
-	Reason       string // why it was returned or stopped
-	Version      int
-	CreatedAt    time.Time
-	CreatedBy    string
-	UpdatedAt    time.Time
-	UpdatedBy    string
+	// Spent is the sum of the spending entries, filled on every read
+	// (lists too, where the entries themselves are not).
+	Spent     int64
+	People    []ProjectPeople
+	StartDate string
+	EndDate   string
+	Status    ProjectStatus
+	Reason    string // why it was returned or stopped
+	Version   int
+	CreatedAt time.Time
+	CreatedBy string
+	UpdatedAt time.Time
+	UpdatedBy string
 	// LeadDepartments are the departments that lead the project's action
 	// (牵头部门), filled on read: they review it as the county does.
 	LeadDepartments []string

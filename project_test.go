@@ -1,6 +1,7 @@
 package zhuxiang
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -133,6 +134,12 @@ func TestProjectAuthz(t *testing.T) {
 			}
 			if got := CanReviewProject(c.a, p) == nil; got != c.review {
 				t.Errorf("review %v", got)
+			}
+			// The work bench's list of projects to approve (ProjectReviewScope,
+			// spelt in SQL by the store) says the same as the rule.
+			rs := ProjectReviewScope(c.a)
+			if got := rs.All || (rs.County != "" && rs.County == p.CountyCode) || (rs.Department != "" && slices.Contains(p.LeadDepartments, rs.Department)); got != c.review {
+				t.Errorf("ProjectReviewScope %+v lists it: %v", rs, got)
 			}
 			if got := CanMarkKeyProject(c.a) == nil; got != c.key {
 				t.Errorf("only the prefecture marks key projects: %v", got)

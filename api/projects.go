@@ -176,7 +176,7 @@ func (in *projectInput) toProject() *zhuxiang.Project {
 // projectFilter reads the list's filters.
 func projectFilter(q *query) store.ProjectFilter {
 	f := store.ProjectFilter{County: q.county("county"), Action: q.action("action"), Key: q.boolean("key"), Org: q.str("org"),
-		Q: q.str("q"), Cursor: q.str("cursor")}
+		Mine: q.boolean("mine"), Review: q.boolean("review"), Q: q.str("q"), Cursor: q.str("cursor")}
 	if v := q.str("status"); v != "" {
 		st := zhuxiang.ProjectStatus(v)
 		if !slices.Contains(zhuxiang.ProjectStatuses, st) {

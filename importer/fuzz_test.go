@@ -73,3 +73,12 @@ func FuzzImportRegions(f *testing.F) {
 	f.Add([]byte("code,name,level,parent_code\n65,x,county,652800\n652801999,y,乡镇,652801\n"))
 	fuzzImport(f, importer.Regions)
 }
+
+// FuzzImportProjects fuzzes the project ledger importer through the store
+// (see fuzzImport): the system imports, so rows must name their lead.
+func FuzzImportProjects(f *testing.F) {
+	f.Add([]byte("项目名称,牵头单位,县市,村,行动,开始日期,预算-自有资金（元）,受益人群\n红枣烘干房,51652827MJ0000001X,和静县,一村、和静镇/二村,产业发展,2026-03-01,5000,村民 120/30\n"))
+	f.Add([]byte("编号,项目名称,县市,村,行动,开始日期\n7,x,652827,652827100201,culture,2026年3月1日\n0,,北京县,,扶贫,明年\n"))
+	f.Add([]byte("项目名称,县市,村,行动,开始日期,结束日期,受益人群\n甲,若羌,村,科技兴农,2026/1/1,2025/1/1,老人 5；村民 1/2/3\n"))
+	fuzzImport(f, importer.Projects)
+}

@@ -151,6 +151,10 @@ func fieldHeader(cols []column, field string) string {
 		return "列入名录"
 	case "reg_county":
 		return "登记县市"
+	case "parties":
+		return "牵头单位"
+	case "budget":
+		return "预算"
 	}
 	for _, c := range cols {
 		if c.key == field {

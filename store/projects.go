@@ -23,6 +23,14 @@ type ProjectFilter struct {
 	// Report is "pending" for projects with a progress report waiting for
 	// the actor's confirmation, "disputed" for those with a disputed one.
 	Report string
+	// Mine keeps the projects the actor's own organization leads (not
+	// those it is a partner or donor of): what it must keep up itself.
+	// For an actor with no organization of its own it keeps none.
+	Mine bool
+	// Review keeps the projects the actor may approve or return
+	// (zhuxiang.ProjectReviewScope): for a department, those of the
+	// actions it leads, not those of the organizations it supervises.
+	Review bool
 	Q      string // a fragment of the name
 	Cursor string
 	Limit  int
@@ -151,6 +159,24 @@ func projectWhere(a zhuxiang.Actor, f ProjectFilter) (string, []any) {
 	if c := reportFilterSQL(a, f.Report); c != "" {
 		where = append(where, c)
 	}
+	if f.Mine {
+		if org := zhuxiang.OwnOrg(a); org != "" {
+			where = append(where, "p.lead_org_id = "+arg(org))
+		} else {
+			where = append(where, "1=0")
+		}
+	}
+	if f.Review {
+		switch rs := zhuxiang.ProjectReviewScope(a); {
+		case rs.All:
+		case rs.County != "":
+			where = append(where, "p.county_code = "+arg(rs.County))
+		case rs.Department != "":
+			where = append(where, "EXISTS (SELECT 1 FROM department_actions ra WHERE ra.department_id = "+arg(rs.Department)+" AND ra.action = p.action AND ra.lead = 1)")
+		default:
+			where = append(where, "1=0")
+		}
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, "p.name LIKE "+arg(like(q))+" ESCAPE '\\'")
 	}
@@ -172,6 +198,35 @@ func (s *Store) ListProjects(ctx context.Context, a zhuxiang.Actor, f ProjectFil
 		return nil, err
 	}
 	return &ProjectPage{Projects: items, Next: next, Total: total}, nil
+}
+
+// ProjectExportMax bounds one export of projects (EachProject).
+const ProjectExportMax = 10000
+
+// EachProject hands fn every project of the list with filter f (the
+// cursor and limit ignored), newest first, up to ProjectExportMax: the
+// export's rows, read a page at a time.
+func (s *Store) EachProject(ctx context.Context, a zhuxiang.Actor, f ProjectFilter, fn func(*zhuxiang.Project) error) error {
+	f.Cursor, f.Limit = "", 200
+	n := 0
+	for {
+		page, err := s.ListProjects(ctx, a, f)
+		if err != nil {
+			return err
+		}
+		for _, p := range page.Projects {
+			if n++; n > ProjectExportMax {
+				return nil
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		f.Cursor = page.Next
+	}
 }
 
 // Project returns one project the actor may see, with its spending.
@@ -220,8 +275,9 @@ func (s *Store) projectRow(ctx context.Context, q querier, id, lock string) (*zh
 	return p, s.projectDetails(ctx, q, []*zhuxiang.Project{p})
 }
 
-// projectDetails fills the projects' organizations, villages, needs and
-// the departments leading their actions, three queries for the whole page.
+// projectDetails fills the projects' organizations, villages, needs, the
+// sum of their spending and the departments leading their actions, five
+// queries for the whole page.
 func (s *Store) projectDetails(ctx context.Context, q querier, ps []*zhuxiang.Project) error {
 	if len(ps) == 0 {
 		return nil
@@ -271,6 +327,19 @@ func (s *Store) projectDetails(ctx context.Context, q querier, ps []*zhuxiang.Pr
 				return err
 			}
 			byID[pid].NeedIDs = append(byID[pid].NeedIDs, need)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, q, `SELECT project_id, SUM(amount_fen) FROM project_spending WHERE project_id IN `+in+` GROUP BY project_id`, args,
+		func(sc interface{ Scan(...any) error }) error {
+			var pid string
+			var sum int64
+			if err := sc.Scan(&pid, &sum); err != nil {
+				return err
+			}
+			byID[pid].Spent = sum
 			return nil
 		})
 	if err != nil {
@@ -415,25 +484,31 @@ func (s *Store) CreateProject(ctx context.Context, a zhuxiang.Actor, p *zhuxiang
 		if err := s.checkProjectRefs(ctx, tx, p); err != nil {
 			return err
 		}
-		seq, err := nextSeq(ctx, tx, "projects", 1)
-		if err != nil {
-			return err
-		}
-		now := ts(s.Now())
-		p.ID, p.Seq, p.Version, p.Status, p.Key, p.Reason = secure.NewID(), seq, 1, zhuxiang.ProjectDraft, false, ""
-		if _, err := tx.ExecContext(ctx, `INSERT INTO projects (id, seq, name, description, lead_org_id, county_code, action, pairing_id, budget, people,
-			start_date, end_date, status, created_at, created_by, created_by_id, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $15)`,
-			p.ID, seq, p.Name, p.Description, p.LeadOrgID(), p.CountyCode, string(p.Action), p.PairingID, encodeBudget(p.Budget), encodePeople(p.People),
-			p.StartDate, p.EndDate, string(p.Status), now, a.Name, a.UserID); err != nil {
-			return err
-		}
-		if err := writeProjectLists(ctx, tx, p, false); err != nil {
+		if err := s.insertProject(ctx, tx, a, p); err != nil {
 			return err
 		}
 		return tx.audit("create", "project", p.ID, diff(nil, append(projectKV(p), kv{"状态", p.Status.Label()})))
 	})
 	return p.ID, err
+}
+
+// insertProject stores p, checked, as a new draft with its lists; the
+// caller audits it (the form one entry a project, an import a batch).
+func (s *Store) insertProject(ctx context.Context, tx *writeTx, a zhuxiang.Actor, p *zhuxiang.Project) error {
+	seq, err := nextSeq(ctx, tx, "projects", 1)
+	if err != nil {
+		return err
+	}
+	now := ts(s.Now())
+	p.ID, p.Seq, p.Version, p.Status, p.Key, p.Reason = secure.NewID(), seq, 1, zhuxiang.ProjectDraft, false, ""
+	if _, err := tx.ExecContext(ctx, `INSERT INTO projects (id, seq, name, description, lead_org_id, county_code, action, pairing_id, budget, people,
+		start_date, end_date, status, created_at, created_by, created_by_id, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, $15)`,
+		p.ID, seq, p.Name, p.Description, p.LeadOrgID(), p.CountyCode, string(p.Action), p.PairingID, encodeBudget(p.Budget), encodePeople(p.People),
+		p.StartDate, p.EndDate, string(p.Status), now, a.Name, a.UserID); err != nil {
+		return err
+	}
+	return writeProjectLists(ctx, tx, p, false)
 }
 
 // UpdateProject changes a draft or returned project's content. The version

@@ -128,7 +128,10 @@ var answerRoles = []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxi
 //
 // The project kinds count projectWhere (store/projects.go) with one status,
 // as /projects?status=… lists them: the county approves and accepts its
-// projects (the admin too), the organization resubmits its returned ones.
+// projects (the admin too), the department leading a project's action
+// approves it as well (review=1 keeps those it may approve, not those of
+// the organizations it supervises), and the organization resubmits the
+// returned projects it leads (mine=1: a partner or donor cannot edit them).
 // The report kinds count the projects with a report waiting: for the
 // village to confirm (for the county, where the village has no account:
 // zhuxiang.CanReport), for the lead organization to answer a dispute.
@@ -143,14 +146,14 @@ var todoKinds = []todoKind{
 		link: "/matches?lapsing=1", roles: answerRoles, county: true,
 		query: matchTodo(MatchFilter{Lapsing: true}), items: lapsingItems},
 	{key: "project_review", label: "待审批的项目", hint: "批准立项或退回修改，退回须说明理由",
-		link: "/projects?status=submitted", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
-		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectSubmitted})},
+		link: "/projects?review=1&status=submitted", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin, zhuxiang.RoleDepartment}, county: true,
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true})},
 	{key: "project_acceptance", label: "待验收的项目", hint: "项目实施完毕，请组织验收",
 		link: "/projects?status=awaiting_acceptance", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectAwaiting})},
 	{key: "project_returned", label: "被退回的项目", hint: "按退回理由修改后重新提交审批",
-		link: "/projects?status=returned", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
-		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectReturned})},
+		link: "/projects?mine=1&status=returned", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
+		query: projectTodo(ProjectFilter{Status: zhuxiang.ProjectReturned, Mine: true})},
 	{key: "report_pending", label: "进展报告待确认", hint: "核实项目进展后确认，或提出异议并说明理由（双向确认）",
 		link: "/projects?report=pending", roles: []zhuxiang.Role{zhuxiang.RoleVillage, zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: projectTodo(ProjectFilter{Report: "pending"})},

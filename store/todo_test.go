@@ -82,7 +82,7 @@ func TestTodos(t *testing.T) {
 			"org2":    {"answer": 1, "lapsing": 1, "project_returned": 0, "report_disputed": 0},
 			"vil1":    {"done": 1, "rejected": 1, "draft": 1, "report_pending": 0},
 			"vil2":    {"done": 0, "rejected": 0, "draft": 0, "report_pending": 0},
-			"dept":    {"rating_lapsed": 1, "rating_expiring": 1, "inspection_overdue": 2, "inspection_due": 0, "flagged": 1},
+			"dept":    {"rating_lapsed": 1, "rating_expiring": 1, "inspection_overdue": 2, "inspection_due": 0, "flagged": 1, "project_review": 0},
 		}
 		actors := map[string]zhuxiang.Actor{"admin": f.admin, "county1": f.county1, "county2": f.county2, "org1": f.orgU1, "org2": f.orgU2,
 			"vil1": f.vil1, "vil2": f.vil2, "dept": f.dept}
@@ -152,7 +152,81 @@ func TestTodos(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(map[string]map[string]int{
-			"dept": {"rating_lapsed": 1, "rating_expiring": 0, "inspection_overdue": 1, "inspection_due": 1, "flagged": 1},
+			"dept": {"rating_lapsed": 1, "rating_expiring": 0, "inspection_overdue": 1, "inspection_due": 1, "flagged": 1, "project_review": 0},
 		})
+	})
+}
+
+// TestProjectTodos: an organization's returned projects are those it
+// leads, not those it is a partner or donor of; a department gets the
+// submitted projects of the actions it leads to approve, not those of the
+// organizations it supervises; each count is its list's (the filter the
+// link names), on both engines.
+func TestProjectTodos(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newProjectFixture(t, st)
+		// The plain department supervises org1: it sees org1's projects,
+		// approves none of them.
+		f.org1.DepartmentID = f.dept.DepartmentID
+		if _, err := st.UpdateOrg(ctx, zhuxiang.SystemActor, f.org1); err != nil {
+			t.Fatal(err)
+		}
+		donated := func(p *zhuxiang.Project) {
+			p.Parties = append(p.Parties, zhuxiang.ProjectParty{OrgID: f.org2.ID, Role: zhuxiang.PartyDonor, AmountFen: 100000})
+		}
+		f.project(t, zhuxiang.ProjectReturned, donated)  // org1 leads, org2 donates
+		f.project(t, zhuxiang.ProjectSubmitted, donated) // industry: the lead department approves
+		f.project(t, zhuxiang.ProjectSubmitted, func(p *zhuxiang.Project) { p.Action = zhuxiang.ActionWelfare })
+		want := map[string]struct {
+			a    zhuxiang.Actor
+			kind string
+			n    int
+			f    store.ProjectFilter
+		}{
+			"lead org's returned":      {f.orgU1, "project_returned", 1, store.ProjectFilter{Status: zhuxiang.ProjectReturned, Mine: true}},
+			"donor's returned":         {f.orgU2, "project_returned", 0, store.ProjectFilter{Status: zhuxiang.ProjectReturned, Mine: true}},
+			"lead department's review": {f.leadDept, "project_review", 1, store.ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true}},
+			"supervisor's review":      {f.dept, "project_review", 0, store.ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true}},
+			"county's review":          {f.county1, "project_review", 2, store.ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true}},
+			"other county's review":    {f.county2, "project_review", 0, store.ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true}},
+			"admin's review":           {f.admin, "project_review", 2, store.ProjectFilter{Status: zhuxiang.ProjectSubmitted, Review: true}},
+		}
+		for name, w := range want {
+			ts, err := st.Todos(ctx, w.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := -1
+			for _, td := range ts {
+				if td.Key == w.kind {
+					got = td.Count
+				}
+			}
+			if got != w.n {
+				t.Errorf("%s: %s = %d, want %d", name, w.kind, got, w.n)
+			}
+			page, err := st.ListProjects(ctx, w.a, w.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != w.n || len(page.Projects) != w.n {
+				t.Errorf("%s: the list shows %d, the work bench %d", name, page.Total, w.n)
+			}
+			for _, p := range page.Projects {
+				if w.f.Review && zhuxiang.CanReviewProject(w.a, p) != nil {
+					t.Errorf("%s: listed %q, which the actor may not approve", name, p.Name)
+				}
+				if w.f.Mine && p.LeadOrgID() != w.a.OrgID {
+					t.Errorf("%s: listed %q, which the actor does not lead", name, p.Name)
+				}
+			}
+		}
+		// Both departments see the industry project; only one approves it.
+		for _, a := range []zhuxiang.Actor{f.dept, f.leadDept} {
+			page, err := st.ListProjects(ctx, a, store.ProjectFilter{Status: zhuxiang.ProjectSubmitted, Action: zhuxiang.ActionIndustry})
+			if err != nil || page.Total != 1 {
+				t.Errorf("department %s sees %v %v", a.DepartmentID, page, err)
+			}
+		}
 	})
 }

@@ -54,7 +54,7 @@ func TestBrowserBrand(t *testing.T) {
 	b.logout()
 
 	b.navigate("/public")
-	if got := b.text(".stats"); !strings.Contains(got, "1 / 目标 6") {
+	if got := b.text(".stats"); !strings.Contains(got, "项目品牌1") {
 		t.Errorf("the front page's brand count reads %q", got)
 	}
 	b.submit(`.brand-card-link`)

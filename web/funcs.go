@@ -32,14 +32,18 @@ func (s *server) funcs() template.FuncMap {
 		"inspResults": func() []string {
 			return []string{zhuxiang.InspectionPass, zhuxiang.InspectionBasic, zhuxiang.InspectionFail}
 		},
-		"ratings":               func() []int { return []int{1, 2, 3, 4, 5} },
-		"deptRole":              deptRole,
-		"countyName":            func(m map[string]string, code string) string { return m[code] },
-		"inc":                   func(i int) int { return i + 1 },
-		"importLabel":           func(k string) string { return importLabels[k] },
+		"ratings":     func() []int { return []int{1, 2, 3, 4, 5} },
+		"deptRole":    deptRole,
+		"countyName":  func(m map[string]string, code string) string { return m[code] },
+		"inc":         func(i int) int { return i + 1 },
+		"importLabel": func(k string) string { return importLabels[k] },
+		"canImport": func(a zhuxiang.Actor, kind string) bool {
+			return zhuxiang.CanImport(a, zhuxiang.ImportKind(kind)) == nil
+		},
 		"place":                 place,
 		"options":               selectOptions,
 		"yuan":                  yuan,
+		"wan":                   wan,
 		"urgency":               zhuxiang.UrgencyLabel,
 		"needBadge":             needBadge,
 		"projectBadge":          projectBadge,

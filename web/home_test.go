@@ -20,7 +20,10 @@ import (
 // department supervises the organization, whose rating has lapsed (and
 // which has no annual inspection), and another one on the 活动异常 list. Another open need is left for the
 // organization's recommendations. The organization leads three projects:
-// one awaiting approval, one awaiting acceptance, one returned.
+// one awaiting approval, one awaiting acceptance, one returned, and a
+// technology project awaiting approval, which the department leading that
+// action approves; it is a partner in another organization's returned
+// project.
 func homeFixture(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx, sys := context.Background(), zhuxiang.SystemActor
@@ -54,6 +57,31 @@ func homeFixture(t *testing.T, f *fixture) {
 	f.project("orguser", f.org.ID, "红枣加工车间建设", zhuxiang.ProjectSubmitted)
 	f.project("orguser", f.org.ID, "香梨冷库建设", zhuxiang.ProjectAwaiting)
 	f.project("orguser", f.org.ID, "电商直播培训", zhuxiang.ProjectReturned)
+	// A technology project awaits approval: 自治州科协 leads that action,
+	// so it approves this one, but not the industry one above, which it
+	// sees only because it supervises the organization.
+	tech := f.project("orguser", f.org.ID, "果树修剪技术推广", zhuxiang.ProjectDraft)
+	tech.Action = zhuxiang.ActionTech
+	if err := f.st.UpdateProject(ctx, org, tech); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.TransitionProject(ctx, org, tech.ID, "submit", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	// Another organization's returned project, in which ours is a
+	// partner: not ours to resubmit, so not on our work bench.
+	other := f.env.org("和静县乡村振兴促进会", "652827", 42)
+	f.orgUser("orguser3", other.ID)
+	partnered := f.project("orguser3", other.ID, "庭院经济示范", zhuxiang.ProjectDraft)
+	partnered.Parties = append(partnered.Parties, zhuxiang.ProjectParty{OrgID: f.org.ID, Role: zhuxiang.PartyPartner, AmountFen: 100000})
+	if err := f.st.UpdateProject(ctx, f.actor("orguser3"), partnered); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"submit", "return"} {
+		if err := f.st.TransitionProject(ctx, f.actor("admin1"), partnered.ID, step, "请补充合作协议", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
 	o, err := f.st.Org(ctx, sys, f.org.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +125,7 @@ func homeTodos(t *testing.T, body string) map[string]string {
 // count of each to-do by the list it links to.
 func homeWant() map[string]map[string]string {
 	county := map[string]string{"/needs?mine=1&status=submitted": "1", "/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/pairings?agreement=none": "1",
-		"/projects?status=submitted": "1", "/projects?status=awaiting_acceptance": "1"}
+		"/projects?review=1&status=submitted": "2", "/projects?status=awaiting_acceptance": "1"}
 	admin := map[string]string{}
 	for link, n := range county {
 		admin[link] = n
@@ -109,8 +137,8 @@ func homeWant() map[string]map[string]string {
 		"ruoqiang": {},
 		"cun":      {"/needs?mine=1&status=matched": "1"},
 		"cun2":     {"/needs?mine=1&status=draft": "1"},
-		"orguser":  {"/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/projects?status=returned": "1"},
-		"kexie":    {"/orgs?rating=lapsed": "1", "/orgs?inspection=overdue": "1", "/orgs?flag=any": "1"},
+		"orguser":  {"/matches?waiting=1": "1", "/matches?lapsing=1": "1", "/projects?mine=1&status=returned": "1"},
+		"kexie":    {"/projects?review=1&status=submitted": "1", "/orgs?rating=lapsed": "1", "/orgs?inspection=overdue": "1", "/orgs?flag=any": "1"},
 	}
 }
 

@@ -20,15 +20,15 @@ import (
 const maxUploadBytes = 50<<20 + 1<<20
 
 type importPageData struct {
-	Kind  string // which form the message belongs to: "orgs", "regions" or "pairings"
+	Kind  string // which form the message belongs to: "orgs", "regions", "pairings" or "projects"
 	Error string
 	Jobs  []jobStatus        // the user's imports in this process, running or finished
 	Past  []store.PastImport // the user's stored imports, from the audit log
 }
 
 // importLabels name the kinds of import, by form and by audit entity.
-var importLabels = map[string]string{"orgs": "社会组织", "regions": "行政区划/重点村", "pairings": "结对帮扶",
-	"org": "社会组织", "region": "行政区划/重点村", "pairing": "结对帮扶"}
+var importLabels = map[string]string{"orgs": "社会组织", "regions": "行政区划/重点村", "pairings": "结对帮扶", "projects": "帮扶项目",
+	"org": "社会组织", "region": "行政区划/重点村", "pairing": "结对帮扶", "project": "帮扶项目"}
 
 // importPageData is the import page's data: a message for one form, and
 // the user's recent imports, so that someone who left a long import finds
@@ -65,6 +65,10 @@ func (s *server) importTemplatePairings(w http.ResponseWriter, r *http.Request, 
 	return s.sendTemplate(w, q, "结对帮扶导入模板.xlsx", importer.PairingTemplate)
 }
 
+func (s *server) importTemplateProjects(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.sendTemplate(w, q, "项目台账导入模板.xlsx", importer.ProjectTemplate)
+}
+
 func (s *server) importTemplateVillages(w http.ResponseWriter, r *http.Request, q *request) error {
 	return s.sendTemplate(w, q, "重点村导入模板.xlsx", func(w io.Writer) error { return importer.VillageTemplate(w) })
 }
@@ -95,6 +99,13 @@ func (s *server) importOrgs(w http.ResponseWriter, r *http.Request, q *request) 
 // outside its county are refused row by row by the store.
 func (s *server) importPairings(w http.ResponseWriter, r *http.Request, q *request) error {
 	return s.runImport(w, r, q, "pairings", "结对帮扶", importer.Pairings)
+}
+
+// importProjects loads a project ledger: an organization's rows are its
+// own projects, a county's those in its county; the store refuses the
+// others row by row.
+func (s *server) importProjects(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.runImport(w, r, q, "projects", "帮扶项目", importer.Projects)
 }
 
 func (s *server) importRegions(w http.ResponseWriter, r *http.Request, q *request) error {

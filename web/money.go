@@ -1,45 +1,14 @@
 package web
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"zhuxiang"
 )
 
-// yuanPattern is an amount as people type it once the currency sign and
-// thousands separators are gone: whole yuan and at most two decimals (fen).
-var yuanPattern = regexp.MustCompile(`^(\d{1,13})(?:\.(\d{0,2}))?$`)
-
-// parseYuan reads an amount in yuan ("1234.56", "¥1,234.5", "1234元") into
-// fen. Money is stored as integer fen (DESIGN §4), so the text is split at
-// the decimal point and read as integers: a float would turn 0.29 into 28
-// fen. Empty text is zero. field names the form field in the error.
-func parseYuan(field, s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	s = strings.NewReplacer("¥", "", "￥", "", ",", "", "，", "", " ", "", "元", "").Replace(s)
-	if s == "" {
-		return 0, nil
-	}
-	m := yuanPattern.FindStringSubmatch(s)
-	if m == nil {
-		if strings.HasPrefix(s, "-") {
-			return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "金额不能为负数")
-		}
-		return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "金额“%s”格式不正确，应为元，最多两位小数，如 1234.56", s)
-	}
-	whole, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil {
-		return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "金额过大")
-	}
-	frac := m[2]
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	return whole*100 + f, nil
-}
+// parseYuan reads an amount in yuan into fen (zhuxiang.ParseYuan).
+func parseYuan(field, s string) (int64, error) { return zhuxiang.ParseYuan(field, s) }
 
 // yuanInput shows fen as the form field shows it: plain yuan without a
 // sign or separators, so that it parses back unchanged; zero is blank.
@@ -98,4 +67,15 @@ func parseCount(field, label, s string) (int64, error) {
 		return 0, zhuxiang.Errorf(zhuxiang.EInvalid, field, "%s应为不小于0的整数", label)
 	}
 	return n, nil
+}
+
+// wan shows fen in 万元 with at most two decimals, rounded half up, as the
+// public site states large sums ("128.5"); zero is "0".
+func wan(fen int64) string {
+	h := (fen + 5000) / 10000 // hundredths of 万元
+	s := strconv.FormatInt(h/100, 10)
+	if c := h % 100; c != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(c/10, 10)+strconv.FormatInt(c%10, 10), "0")
+	}
+	return s
 }

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhuxiang"
+	"zhuxiang/importer"
 	"zhuxiang/store"
 )
 
@@ -19,13 +21,15 @@ type projectFilters struct {
 	Action string
 	Key    bool
 	Report string // pending, disputed: projects with such a progress report
+	Mine   bool // only those the user's organization leads (the work bench's returned projects)
+	Review bool // only those the user may approve (the work bench's projects to approve)
 	Q      string
 	Cursor string
 }
 
 func readProjectFilters(qs url.Values) projectFilters {
 	f := projectFilters{Status: qs.Get("status"), County: qs.Get("county"), Action: qs.Get("action"), Key: qs.Get("key") != "",
-		Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
+		Mine: qs.Get("mine") != "", Review: qs.Get("review") != "", Q: strings.TrimSpace(qs.Get("q")), Cursor: qs.Get("cursor")}
 	if !slices.Contains(zhuxiang.ProjectStatuses, zhuxiang.ProjectStatus(f.Status)) {
 		f.Status = ""
 	}
@@ -46,14 +50,16 @@ func readProjectFilters(qs url.Values) projectFilters {
 
 func (f projectFilters) store() store.ProjectFilter {
 	return store.ProjectFilter{Status: zhuxiang.ProjectStatus(f.Status), County: f.County, Action: zhuxiang.Action(f.Action), Key: f.Key,
-		Report: f.Report, Q: f.Q, Cursor: f.Cursor, Limit: 20}
+		Report: f.Report, Mine: f.Mine, Review: f.Review, Q: f.Q, Cursor: f.Cursor, Limit: 20}
 }
 
 // query renders the filters without the cursor, for links that keep them.
 func (f projectFilters) query() string {
 	v := map[string]string{"status": f.Status, "county": f.County, "action": f.Action, "report": f.Report, "q": f.Q}
-	if f.Key {
-		v["key"] = "1"
+	for name, on := range map[string]bool{"key": f.Key, "mine": f.Mine, "review": f.Review} {
+		if on {
+			v[name] = "1"
+		}
 	}
 	return filterQuery(v, false)
 }
@@ -96,6 +102,9 @@ type projectListData struct {
 	NextURL   string
 	Cap       int
 	CanCreate bool
+	ExportURL string // the export with the list's filter
+	OwnOrg    bool   // the user speaks for an organization: offer "只看本组织牵头的"
+	Dept      bool   // a department: offer "只看待我审批的"
 }
 
 // projectList lists the projects in the user's scope (the store scopes it).
@@ -118,10 +127,35 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request)
 		return err
 	}
 	d := projectListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Statuses: projectStatusOptions, Cap: store.CountCap,
-		CanCreate: zhuxiang.CanCreateProjects(a) == nil}
+		CanCreate: zhuxiang.CanCreateProjects(a) == nil, OwnOrg: zhuxiang.OwnOrg(a) != "", Dept: zhuxiang.ProjectReviewScope(a).Department != ""}
 	d.FirstURL, d.NextURL = pageLinks("/projects", f.query(), page.Next)
+	d.ExportURL = "/projects/export.xlsx"
+	if qs := f.query(); qs != "" {
+		d.ExportURL += "?" + qs
+	}
 	s.render(w, r, http.StatusOK, "projects", &view{Title: "帮扶项目", Nav: "projects", Data: d})
 	return nil
+}
+
+// projectExport sends the list with its current filter (the cursor
+// ignored) as a workbook, in the user's scope (the store scopes it).
+func (s *server) projectExport(w http.ResponseWriter, r *http.Request, q *request) error {
+	if zhuxiang.ProjectScope(q.actor).None() {
+		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "您的账号不能查看帮扶项目")
+	}
+	f := readProjectFilters(r.URL.Query())
+	name := "帮扶项目-" + time.Now().In(s.loc).Format("20060102") + ".xlsx"
+	hw := &headerOnWrite{ResponseWriter: w, set: func(h http.Header) {
+		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		h.Set("Content-Disposition", "attachment; filename=\"projects.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+		h.Set("Cache-Control", "no-store")
+	}}
+	err := importer.ExportProjects(r.Context(), s.st, q.actor, f.store(), hw)
+	if err != nil && hw.started {
+		s.log.Error("project export aborted", "err", err)
+		return nil
+	}
+	return err
 }
 
 // projectNeed is a need the project answers, with its title when the user

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/sheet"
 	"zhuxiang/store"
 )
 
@@ -284,6 +286,94 @@ func TestProjectForm(t *testing.T) {
 	})
 }
 
+// TestProjectFormLists: the form keeps several villages and partners with
+// roles and amounts, the budget as approved and revised and the people
+// target and reached, without JavaScript: "再加一个村" brings the form back
+// with one more row and saves nothing; villages in two counties, a bad
+// amount and a partner named by nothing come back each beside its field;
+// an organization names its partner by credit code, and the edit form sent
+// back unchanged keeps the partner it cannot search for.
+func TestProjectFormLists(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		ctx := context.Background()
+		donor := f.env.org("和静县养蜂协会", "652827", 41)
+		ruoqiang := f.env.village("若羌县", "若羌镇", "测试若羌村")
+		org := f.as("orguser")
+		base := url.Values{"name": {"庭院经济示范"}, "action": {string(zhuxiang.ActionIndustry)}, "start_date": {"2026-03-01"},
+			"villages_n": {"2"}, "village": {"测试一村"}, "village_1": {""}, "partners_n": {"1"}, "partner_0": {""}, "op": {"more_villages"}}
+		r := org.post("/projects/new", base)
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `name="village_2"`, `name="villages_n" value="3"`, "已选：测试一村（和静县 巴伦台镇）")
+		mustNotContain(t, r, `class="field-error"`)
+		if page, _ := f.st.ListProjects(ctx, f.actor("hejing"), store.ProjectFilter{}); page.Total != 0 {
+			t.Fatalf("adding a row saved a project")
+		}
+
+		bad := url.Values{}
+		for k, v := range base {
+			bad[k] = v
+		}
+		bad.Set("op", "draft")
+		bad.Set("village_1", ruoqiang)
+		bad.Set("partner_0_amount", "一万")
+		bad.Set("partners_n", "2")
+		bad.Set("partner_1_amount", "300")
+		bad.Set("people_0_reached", "x")
+		r = org.post("/projects/new", bad)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "金额“一万”格式不正确", "填写了投入金额，请同时指定单位", "已受益人数应为不小于0的整数")
+		bad.Set("partner_0_amount", "")
+		bad.Set("partner_1_amount", "")
+		bad.Set("people_0_reached", "")
+		r = org.post("/projects/new", bad)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "项目的村应在同一县市")
+
+		good := url.Values{"name": {"庭院经济示范"}, "action": {string(zhuxiang.ActionIndustry)}, "start_date": {"2026-03-01"}, "op": {"draft"},
+			"villages_n": {"3"}, "village": {"测试一村"}, "village_1": {"测试二村"}, "village_2": {""},
+			"lead_amount": {"8000"}, "partners_n": {"2"}, "partner_0": {donor.CreditCode}, "partner_0_role": {"donor"}, "partner_0_amount": {"2000.5"},
+			"partner_1": {""}, "budget_own": {"8000"}, "budget_own_revised": {"9000"}, "budget_donation": {"2000.5"},
+			"people_0": {"100"}, "people_0_reached": {"40"}}
+		r = org.post("/projects/new", good)
+		mustStatus(t, r, http.StatusSeeOther)
+		page, err := f.st.ListProjects(ctx, f.actor("hejing"), store.ProjectFilter{})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("projects: %v %v", page, err)
+		}
+		p := page.Projects[0]
+		wantParties := []zhuxiang.ProjectParty{{OrgID: f.org.ID, Role: zhuxiang.PartyLead, AmountFen: 800000}, {OrgID: donor.ID, Role: zhuxiang.PartyDonor, AmountFen: 200050}}
+		if len(p.Parties) != 2 || len(p.Villages) != 2 || p.Villages[0] != f.village || p.Villages[1] != f.village2 {
+			t.Fatalf("saved parties %+v villages %v", p.Parties, p.Villages)
+		}
+		for i, w := range wantParties {
+			if g := p.Parties[i]; g.OrgID != w.OrgID || g.Role != w.Role || g.AmountFen != w.AmountFen {
+				t.Errorf("party %d = %+v, want %+v", i, g, w)
+			}
+		}
+		if len(p.Budget) != 2 || p.Budget[0] != (zhuxiang.ProjectBudget{Source: zhuxiang.FundOwn, OriginalFen: 800000, RevisedFen: 900000}) ||
+			len(p.People) != 1 || p.People[0].Target != 100 || p.People[0].Reached != 40 {
+			t.Errorf("saved budget %+v people %+v", p.Budget, p.People)
+		}
+
+		// The edit form shows it all, and sent back as shown changes nothing.
+		r = org.get("/projects/" + p.ID + "/edit")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `value="测试二村（和静县 巴伦台镇）"`, `value="和静县养蜂协会"`, `value="2000.50"`, `value="9000"`, `value="40"`, `<option value="donor" selected>`)
+		shown := formValues(r.Body)
+		shown.Set("op", "draft")
+		r = org.post("/projects/"+p.ID+"/edit", shown)
+		mustStatus(t, r, http.StatusSeeOther)
+		again, err := f.st.Project(ctx, zhuxiang.SystemActor, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again.Parties) != 2 || again.Parties[1].OrgID != donor.ID || len(again.Villages) != 2 || again.Version != p.Version+1 {
+			t.Errorf("after an unchanged edit: parties %+v villages %v", again.Parties, again.Villages)
+		}
+	})
+}
+
 // TestProjectSpending: the lead organization records what a running
 // project spent from its page; every problem comes back beside its field
 // with what was typed kept; the county sees the entry and no form.
@@ -308,5 +398,144 @@ func TestProjectSpending(t *testing.T) {
 		r = org.post("/projects/"+draft.ID+"/spending", url.Values{"date": {"2026-04-02"}, "source": {"own"}, "amount": {"10"}})
 		mustStatus(t, r, http.StatusConflict)
 		mustContain(t, r, "只有批准后、完成前的项目可以登记支出")
+	})
+}
+
+var (
+	formInput    = regexp.MustCompile(`<input\b[^>]*>`)
+	formTextarea = regexp.MustCompile(`(?s)<textarea\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</textarea>`)
+	formSelect   = regexp.MustCompile(`(?s)<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>`)
+	formSelected = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+	formAttr     = regexp.MustCompile(`\b(name|value|type)="([^"]*)"`)
+)
+
+// formValues reads what a page's form would send as shown: its text and
+// hidden inputs, textareas and the selected options (radio buttons and
+// check boxes left out), the way a browser without JavaScript sends it.
+func formValues(body string) url.Values {
+	v := url.Values{}
+	for _, tag := range formInput.FindAllString(body, -1) {
+		attrs := map[string]string{}
+		for _, m := range formAttr.FindAllStringSubmatch(tag, -1) {
+			attrs[m[1]] = html.UnescapeString(m[2])
+		}
+		if attrs["name"] == "" || attrs["type"] == "radio" || attrs["type"] == "checkbox" {
+			continue
+		}
+		v.Set(attrs["name"], attrs["value"])
+	}
+	for _, m := range formTextarea.FindAllStringSubmatch(body, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	for _, m := range formSelect.FindAllStringSubmatch(body, -1) {
+		if sel := formSelected.FindStringSubmatch(m[2]); sel != nil {
+			v.Set(m[1], sel[1])
+		}
+	}
+	return v
+}
+
+// TestProjectExport: /projects links to the export with its filter; the
+// workbook has one row per project of the list, with Chinese headers, the
+// user's scope and the filter applied, money in yuan by source, the
+// spending and the people benefiting.
+func TestProjectExport(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		ctx := context.Background()
+		running := f.project("orguser", f.org.ID, "红枣加工车间建设", zhuxiang.ProjectRunning)
+		f.project("orguser", f.org.ID, "香梨冷库建设", zhuxiang.ProjectDraft)
+		if err := f.st.AddProjectSpending(ctx, f.actor("orguser"), running.ID, &zhuxiang.ProjectSpending{Date: "2026-04-01", Source: zhuxiang.FundOwn, AmountFen: 123456}); err != nil {
+			t.Fatal(err)
+		}
+		read := func(c *client, path string) *sheet.Table {
+			t.Helper()
+			r := c.get(path)
+			if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "PK") || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+				t.Fatalf("%s: %d %q", path, r.Status, r.Header.Get("Content-Type"))
+			}
+			tab, err := sheet.Read(strings.NewReader(r.Body), "projects.xlsx", sheet.DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tab
+		}
+		c := f.as("hejing")
+		mustContain(t, c.get("/projects?status=running"), `href="/projects/export.xlsx?status=running"`)
+		tab := read(c, "/projects/export.xlsx?status=running")
+		if len(tab.Rows) != 1 {
+			t.Fatalf("export of running projects has %d rows", len(tab.Rows))
+		}
+		cell := func(header string) string {
+			t.Helper()
+			i := tab.Col(header)
+			if i < 0 {
+				t.Fatalf("no column %s in %v", header, tab.Header)
+			}
+			return tab.Rows[0].Cells[i]
+		}
+		want := map[string]string{"编号": strconv.FormatInt(running.Seq, 10), "项目名称": "红枣加工车间建设", "牵头单位": "和静县电子商务促进会", "县市": "和静县",
+			"村": "测试一村", "状态": "实施中", "预算-自有资金（元）": "5000", "预算-专项资金（元）": "2000", "调整后预算-专项资金（元）": "2500",
+			"实际支出（元）": "1234.56", "受益人数（目标）": "120", "受益人数（已达）": "30", "受益人群": "低收入人口 120/30", "开始日期": "2026-03-01", "结束日期": "2026-12-31"}
+		for h, w := range want {
+			if got := strings.ReplaceAll(cell(h), ",", ""); got != w && got != w+".00" {
+				t.Errorf("%s = %q, want %q", h, got, w)
+			}
+		}
+		if got := cell("合作单位"); got != "" {
+			t.Errorf("合作单位 = %q", got)
+		}
+		if n := len(read(c, "/projects/export.xlsx").Rows); n != 2 {
+			t.Errorf("the whole list exports %d rows, want 2", n)
+		}
+		// Another county's user exports nothing of 和静县's.
+		if n := len(read(f.as("ruoqiang"), "/projects/export.xlsx").Rows); n != 0 {
+			t.Errorf("若羌县 exports %d of 和静县's projects", n)
+		}
+		mustStatus(t, f.as("cun").get("/projects/export.xlsx"), http.StatusOK)
+	})
+}
+
+// TestProjectImportPage: an organization's staff see the project ledger
+// form alone on the import page, download its template, and upload a
+// ledger that becomes drafts of their organization in a background job;
+// a bad ledger comes back with every bad row named by row and column, and
+// nothing stored.
+func TestProjectImportPage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		f := newFixtureOn(t, engine)
+		c := f.as("orguser")
+		r := c.get("/import")
+		mustStatus(t, r, http.StatusOK)
+		mustContain(t, r, `action="/import/projects"`, "/import/template/projects.xlsx", "只能导入本组织牵头的项目")
+		mustNotContain(t, r, `action="/import/orgs"`, `action="/import/pairings"`)
+		tpl := c.get("/import/template/projects.xlsx")
+		if tpl.Status != http.StatusOK || !strings.HasPrefix(tpl.Body, "PK") {
+			t.Fatalf("template: %d", tpl.Status)
+		}
+		ledger := func(rows ...[]any) []byte {
+			var buf strings.Builder
+			sh := sheet.Sheet{Name: "台账", Header: []string{"项目名称", "县市", "村", "行动", "开始日期", "预算-自有资金（元）", "受益人群"}, Rows: rows}
+			if err := sheet.WriteXLSX(&buf, sh); err != nil {
+				t.Fatal(err)
+			}
+			return []byte(buf.String())
+		}
+		bad := ledger([]any{"红枣烘干房建设", "和静县", "测试一村、测试二村", "产业发展", "2026-03-01", "5000", "村民 80/0"},
+			[]any{"电商培训", "和静县", "测试九村", "扶贫", "2026-03-01", "", ""})
+		r = c.finish(c.upload("/import/projects", "台账.xlsx", bad, "", c.csrf))
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "导入结果：帮扶项目", "全部未保存", `class="num">3</td><td data-label="列">行动</td>`, "“行动”的值“扶贫”无效")
+		if page, _ := f.st.ListProjects(context.Background(), f.actor("orguser"), store.ProjectFilter{}); page.Total != 0 {
+			t.Fatalf("a refused ledger stored %d projects", page.Total)
+		}
+		good := ledger([]any{"红枣烘干房建设", "和静县", "测试一村、测试二村", "产业发展", "2026-03-01", "5000", "村民 80/0"})
+		r = c.finish(c.upload("/import/projects", "台账.xlsx", good, "", c.csrf))
+		mustContain(t, r, "导入成功")
+		page, err := f.st.ListProjects(context.Background(), f.actor("orguser"), store.ProjectFilter{})
+		if err != nil || page.Total != 1 || page.Projects[0].Status != zhuxiang.ProjectDraft || len(page.Projects[0].Villages) != 2 || page.Projects[0].LeadOrgID() != f.org.ID {
+			t.Fatalf("imported: %v %+v", err, page)
+		}
+		mustStatus(t, f.as("cun").get("/import"), http.StatusForbidden)
 	})
 }

@@ -76,8 +76,9 @@ func (s *server) publicNeed(w http.ResponseWriter, r *http.Request) error {
 
 // publicHomeData is what the public home page shows.
 type publicHomeData struct {
-	F      store.PublicFigures
-	Brands []*zhuxiang.Brand // a few published brands, newest first
+	F                store.PublicFigures
+	KeyProjectTarget int
+	Brands           []*zhuxiang.Brand // a few published brands, newest first
 }
 
 // publicHomeBrands is how many brand cards the front page shows.
@@ -93,7 +94,7 @@ func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		bs, err := s.st.ListBrands(r.Context(), zhuxiang.Actor{}, store.BrandFilter{})
-		return publicHomeData{F: f, Brands: bs[:min(len(bs), publicHomeBrands)]}, err
+		return publicHomeData{F: f, KeyProjectTarget: store.KeyProjectTarget, Brands: bs[:min(len(bs), publicHomeBrands)]}, err
 	})
 	if err != nil {
 		return err

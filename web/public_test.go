@@ -45,6 +45,34 @@ func TestPublicHome(t *testing.T) {
 			t.Errorf("organizations taking part: %s, want 1", got)
 		}
 		mustNotContain(t, r, f.org.Name) // counts only: no organization named
+
+		// Projects: a running one with spending and people reached moves
+		// the money and the people; marking it key (which bumps only the
+		// generation projects bump) moves the key projects at once, past
+		// the cached page. A draft's figures are not counted.
+		if got := figure(r, "重点帮扶项目"); got != "0" {
+			t.Errorf("key projects before any: %s", got)
+		}
+		ctx, admin := context.Background(), f.actor("admin1")
+		p2 := f.project("orguser", f.org.ID, "红枣加工车间建设", zhuxiang.ProjectRunning) // 低收入人口 120/30
+		f.project("orguser", f.org.ID, "草稿项目", zhuxiang.ProjectDraft)
+		if err := f.st.AddProjectSpending(ctx, f.actor("orguser"), p2.ID, &zhuxiang.ProjectSpending{Date: "2026-04-01", Source: zhuxiang.FundOwn, AmountFen: 1_285_000_00}); err != nil {
+			t.Fatal(err)
+		}
+		r = anon.get("/public")
+		if got := figure(r, "项目投入资金（万元）"); got != "128.5" {
+			t.Errorf("money invested: %s 万元, want 128.5", got)
+		}
+		if got := figure(r, "受益群众（人次）"); got != "30" {
+			t.Errorf("people benefiting: %s, want 30", got)
+		}
+		mustContain(t, r, "方案目标：不少于10个")
+		if err := f.st.SetProjectKey(ctx, admin, p2.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := figure(anon.get("/public"), "重点帮扶项目"); got != "1" {
+			t.Errorf("key projects after marking one: %s, want 1", got)
+		}
 	})
 
 	e := newServedEnv(t, "sqlite", Options{BaseURL: mustParseBaseURL(t, "https://zhuxiang.example.gov.cn")})
@@ -55,7 +83,7 @@ func TestPublicHome(t *testing.T) {
 
 // statValue finds the value of the figure labelled label.
 func statValue(label string) *regexp.Regexp {
-	return regexp.MustCompile(`<span class="stat-label">` + regexp.QuoteMeta(label) + `</span><span class="stat-value num">([0-9/]+)</span>`)
+	return regexp.MustCompile(`<span class="stat-label">` + regexp.QuoteMeta(label) + `</span><span class="stat-value num">([0-9/.]+)</span>`)
 }
 
 func mustParseBaseURL(t *testing.T, s string) *url.URL {
@@ -65,4 +93,13 @@ func mustParseBaseURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestWan: money in 万元 on the public site, rounded to two decimals.
+func TestWan(t *testing.T) {
+	for fen, want := range map[int64]string{0: "0", 4999: "0", 5000: "0.01", 1_000_000: "1", 1_285_000_00: "128.5", 1_234_567_89: "123.46", 99_999_999: "100"} {
+		if got := wan(fen); got != want {
+			t.Errorf("wan(%d) = %q, want %q", fen, got, want)
+		}
+	}
 }

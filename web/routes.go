@@ -41,6 +41,8 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /import/regions", s.auth(s.importRegions, upload))
 	mux.Handle("GET /import/template/pairings.xlsx", s.auth(s.importTemplatePairings))
 	mux.Handle("POST /import/pairings", s.auth(s.importPairings, upload))
+	mux.Handle("GET /import/template/projects.xlsx", s.auth(s.importTemplateProjects))
+	mux.Handle("POST /import/projects", s.auth(s.importProjects, upload))
 
 	mux.Handle("GET /jobs/{id}", s.auth(s.jobPage))
 	mux.Handle("GET /jobs/{id}/status", s.auth(s.jobStatusJSON))
@@ -102,6 +104,7 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /pairings/{id}/agreement", s.auth(s.pairingUpload, agreementUpload))
 
 	mux.Handle("GET /projects", s.auth(s.projectList))
+	mux.Handle("GET /projects/export.xlsx", s.auth(s.projectExport))
 	mux.Handle("GET /projects/new", s.auth(s.projectNew))
 	mux.Handle("POST /projects/new", s.auth(s.projectCreate))
 	mux.Handle("GET /projects/{id}", s.auth(s.projectDetail))

@@ -27,8 +27,9 @@ var commands = []command{
 	{[]string{"user add"}, "--name N --role R [--region 代码] [--org 信用代码] [--department 名称]", "新建账号（密码从标准输入读取）"},
 	{[]string{"token create"}, "--user N", "签发接口令牌"},
 	{[]string{"token revoke"}, "--user N", "吊销该账号的全部接口令牌"},
-	{[]string{"import regions", "import orgs", "import pairings"}, "文件 [--dry-run|--partial] [--json]",
-		"导入行政区划、社会组织或已有结对（CSV/XLSX）；默认有错全不存"},
+	{[]string{"import regions", "import orgs", "import pairings", "import projects"}, "文件 [--dry-run|--partial] [--json]",
+		"导入行政区划、社会组织、已有结对或项目台账（CSV/XLSX）；默认有错全不存。项目台账每行一个项目，新建为草稿，" +
+			"按“编号”或“牵头单位+项目名称”更新草稿；“牵头单位”填统一社会信用代码或组织全称"},
 	{[]string{"export orgs"}, "文件.xlsx", "导出社会组织"},
 	{[]string{"audit verify"}, "[--pub 公钥文件]", "校验审计日志哈希链及其签名检查点"},
 	{[]string{"audit checkpoint"}, "", "立即签署一个审计日志检查点"},
@@ -60,7 +61,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, "用法: zhuxiang <命令> [参数]\n\n助乡：社会组织助力乡村振兴工作平台。\n\n命令:\n")
 	for _, c := range commands {
 		name := c.names[0]
-		if len(c.names) > 1 { // import regions|orgs|pairings
+		if len(c.names) > 1 { // import regions|orgs|pairings|projects
 			first, _, _ := strings.Cut(name, " ")
 			var subs []string
 			for _, n := range c.names {

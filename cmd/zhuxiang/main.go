@@ -248,7 +248,7 @@ func runCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			fmt.Fprintln(stdout, tok)
 			return nil
 		})
-	case "import regions", "import orgs", "import pairings":
+	case "import regions", "import orgs", "import pairings", "import projects":
 		dry := fs.Bool("dry-run", false, "只校验，不保存")
 		partial := fs.Bool("partial", false, "保存无误的行，列出出错的行（默认：有一行出错就全部不保存）")
 		asJSON := fs.Bool("json", false, "以 JSON 输出结果")
@@ -390,6 +390,8 @@ func importFile(ctx context.Context, st *store.Store, cmd, path string, mode zhu
 			res, err = importer.Regions(ctx, st, zhuxiang.SystemActor, t, mode)
 		case "import pairings":
 			res, err = importer.Pairings(ctx, st, zhuxiang.SystemActor, t, mode)
+		case "import projects":
+			res, err = importer.Projects(ctx, st, zhuxiang.SystemActor, t, mode)
 		default:
 			res, err = importer.Orgs(ctx, st, zhuxiang.SystemActor, t, mode)
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/sheet"
 	"zhuxiang/store/storetest"
 )
 
@@ -220,4 +221,107 @@ func TestImportPairingsAndAllocation(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "需求 0") || !strings.Contains(out, "匹配 0") {
 		t.Fatalf("match plan: %s", out)
 	}
+}
+
+// TestImportProjectsCommand: `zhuxiang import projects` reads a ledger
+// built here as an XLSX, on both engines: a file with bad rows stores
+// nothing and names each row and column; the good file creates drafts of
+// the organization named by credit code; importing it again stores
+// nothing twice. The help lists the command in Chinese.
+func TestImportProjectsCommand(t *testing.T) {
+	if out, _ := cli(t, "", "import", "projects", "--help"); !strings.Contains(out, "用法: zhuxiang import projects 文件") || !strings.Contains(out, "项目台账") {
+		t.Errorf("help: %s", out)
+	}
+	if out, _ := cli(t, "", "help"); !strings.Contains(out, "import regions|orgs|pairings|projects") {
+		t.Errorf("help lists no project import: %s", out)
+	}
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "z.db")
+			if engine == "postgres" {
+				db = storetest.FreshSchema(t)
+			}
+			common := []string{"--db", db, "--key-file", filepath.Join(dir, "z.key")}
+			regions := filepath.Join(dir, zhuxiang.PrefectureRegionsFile)
+			data, err := io.ReadAll(zhuxiang.PrefectureRegions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(regions, data, 0o644)
+			os.WriteFile(filepath.Join(dir, "villages.csv"), []byte("县市,乡镇,村\n和静县,和静镇,台账一村\n和静县,和静镇,台账二村\n若羌县,若羌镇,台账三村\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "orgs.csv"), []byte("组织名称,统一社会信用代码,登记县市\n甲协会,"+code(1)+",和静县\n"), 0o644)
+			for _, args := range [][]string{{"import", "regions", regions}, {"import", "regions", filepath.Join(dir, "villages.csv")}, {"import", "orgs", filepath.Join(dir, "orgs.csv")}} {
+				if out, status := cli(t, "", append(args, common...)...); status != 0 {
+					t.Fatalf("%v: %s", args, out)
+				}
+			}
+			header := []any{"项目名称", "牵头单位", "县市", "村", "行动", "开始日期", "结束日期", "预算-自有资金（元）", "受益人群"}
+			good := [][]any{
+				{"红枣烘干房建设", code(1), "和静县", "台账一村、台账二村", "产业发展", "2026-03-01", "2026-12-31", "50000", "村民 120/30"},
+				{"村史馆布展", "甲协会", "652827", "台账一村", "文化润疆", "2026/4/1", "", "", ""},
+			}
+			bad := append(append([][]any{}, good...),
+				[]any{"跨县项目", code(1), "和静县", "台账一村、台账三村", "产业发展", "2026-03-01", "", "", ""},
+				[]any{"乙协会项目", "乙协会", "和静县", "台账一村", "产业发展", "2026-03-01", "", "", ""},
+				[]any{"", code(1), "和静县", "台账一村", "产业发展", "2026-13-01", "", "", ""})
+			write := func(name string, rows [][]any) string {
+				path := filepath.Join(dir, name)
+				if err := os.WriteFile(path, xlsxOf(t, header, rows), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return path
+			}
+			out, status := cli(t, "", append([]string{"import", "projects", write("bad.xlsx", bad), "--json"}, common...)...)
+			var res struct {
+				Rejected []zhuxiang.RowError `json:"rejected"`
+				Stored   bool                `json:"stored"`
+				Created  int                 `json:"created"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil || status != 1 || res.Stored {
+				t.Fatalf("bad file: status %d, %s", status, out)
+			}
+			var got []string
+			for _, r := range res.Rejected {
+				got = append(got, fmt.Sprintf("%d:%s", r.Row, r.Field))
+			}
+			if want := "4:村 5:牵头单位 6:项目名称"; strings.Join(got, " ") != want {
+				t.Fatalf("rejected %v, want %s (%s)", got, want, out)
+			}
+			for i, want := range []int{2, 0} { // twice: the second stores nothing twice
+				out, status := cli(t, "", append([]string{"import", "projects", write("good.xlsx", good), "--json"}, common...)...)
+				if err := json.Unmarshal([]byte(out), &res); err != nil || status != 0 || res.Created != want {
+					t.Fatalf("good file, run %d: status %d, %s", i+1, status, out)
+				}
+			}
+			driver := "sqlite"
+			if engine == "postgres" {
+				driver = "pgx"
+			}
+			sqldb, err := sql.Open(driver, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sqldb.Close()
+			var n, villages int
+			if err := sqldb.QueryRow(`SELECT COUNT(*), (SELECT COUNT(*) FROM project_villages) FROM projects WHERE status = 'draft'`).Scan(&n, &villages); err != nil || n != 2 || villages != 3 {
+				t.Fatalf("projects stored: %d with %d villages (%v)", n, villages, err)
+			}
+		})
+	}
+}
+
+// xlsxOf writes a workbook with header and rows, as a ledger saved by a
+// spreadsheet program.
+func xlsxOf(t *testing.T, header []any, rows [][]any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	h := make([]string, len(header))
+	for i, x := range header {
+		h[i] = x.(string)
+	}
+	if err := sheet.WriteXLSX(&b, sheet.Sheet{Name: "台账", Header: h, Rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
