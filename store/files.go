@@ -34,6 +34,7 @@ type fileRef struct{ table, column string }
 var fileRefs = []fileRef{
 	{"pairings", "file_sha"},
 	{"pairing_files", "file_sha"},
+	{"case_photos", "sha"},
 }
 
 // referenced is a condition true when some record refers to the file

@@ -67,8 +67,12 @@ var entityGens = map[string]gens{
 	// which are audited as needs); what counts and shows projects is keyed
 	// on interests_gen, as the work bench's interests are.
 	"project": genInterests,
-	"plan":    0,
-	"user":    0,
+	// Cases and calls show on the public site and the work bench, whose
+	// caches are keyed on interests_gen as the projects' are.
+	"case":      genInterests,
+	"case_call": genInterests,
+	"plan":      0,
+	"user":      0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,
