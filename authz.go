@@ -724,7 +724,7 @@ func CanScoreCase(a Actor, c *Case) error {
 // part; the county's), so no one claims another's work.
 func CanLinkCaseProject(a Actor, p *Project) error {
 	if CanSubmitCases(a) != nil || !ProjectInScope(a, p) {
-		return forbiddenf("projects", "只能关联本单位参与或本县市的项目（“%s”不是）", p.Name)
+		return forbiddenf("projects", "只能关联本单位参与或本县市的项目")
 	}
 	return nil
 }

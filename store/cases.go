@@ -328,7 +328,11 @@ func (s *Store) checkCaseRefs(ctx context.Context, tx querier, a zhuxiang.Actor,
 		if err != nil {
 			return err
 		}
-		pr.Add(zhuxiang.CanLinkCaseProject(a, p))
+		// Out of scope reads as a problem of the form's field, and names
+		// the project by the id typed, not by a name the actor may not see.
+		if err := zhuxiang.CanLinkCaseProject(a, p); err != nil {
+			pr.Addf("projects", "项目“%s”：%s", id, zhuxiang.ErrorMessage(err))
+		}
 	}
 	return pr.Err()
 }
