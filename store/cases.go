@@ -40,14 +40,24 @@ func scanCall(sc interface{ Scan(...any) error }) (*zhuxiang.CaseCall, error) {
 	return &c, nil
 }
 
-// ListCalls lists every call, newest first. Calls are few (one or two a
-// year) and public in what they ask, so every signed-in user reads them.
-func (s *Store) ListCalls(ctx context.Context, a zhuxiang.Actor) ([]*zhuxiang.CaseCall, error) {
+// openCallsWhere is the condition of the calls open on day today.
+func openCallsWhere(today string) (string, []any) {
+	return "k.opens_on <= $1 AND k.closes_on >= $1", []any{today}
+}
+
+// ListCalls lists the calls, newest first, or only those open today.
+// Calls are few (one or two a year) and public in what they ask, so every
+// signed-in user reads them.
+func (s *Store) ListCalls(ctx context.Context, a zhuxiang.Actor, openOnly bool) ([]*zhuxiang.CaseCall, error) {
 	if err := signedIn(a); err != nil {
 		return nil, err
 	}
+	cond, args := "1=1", []any(nil)
+	if openOnly {
+		cond, args = openCallsWhere(s.today())
+	}
 	var out []*zhuxiang.CaseCall
-	err := eachRow(ctx, s.r, `SELECT `+callCols+` FROM case_calls k ORDER BY k.seq DESC LIMIT 200`, nil,
+	err := eachRow(ctx, s.r, `SELECT `+callCols+` FROM case_calls k WHERE `+cond+` ORDER BY k.seq DESC LIMIT 200`, args,
 		func(sc interface{ Scan(...any) error }) error {
 			c, err := scanCall(sc)
 			out = append(out, c)

@@ -43,6 +43,10 @@ func (s *server) funcs() template.FuncMap {
 		"urgency":               zhuxiang.UrgencyLabel,
 		"needBadge":             needBadge,
 		"projectBadge":          projectBadge,
+		"caseBadge":             caseBadge,
+		"callBadge":             callBadge,
+		"thumbSize":             thumbSize,
+		"criteria":              func() []zhuxiang.CaseCriterion { return zhuxiang.CaseCriteria },
 		"matchBadge":            matchBadge,
 		"offerBadge":            offerBadge,
 		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },
@@ -186,6 +190,9 @@ func (v *view) Can(area string) bool {
 		return !zhuxiang.MatchScope(a).None()
 	case "projects":
 		return !zhuxiang.ProjectScope(a).None()
+	case "cases":
+		// Every signed-in user reads the published cases at least.
+		return zhuxiang.SignedIn(a)
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil
 	case "audit":

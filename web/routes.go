@@ -112,6 +112,25 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /projects/{id}/key", s.auth(s.projectKey))
 	mux.Handle("POST /projects/{id}/spending", s.auth(s.projectSpend))
 
+	mux.Handle("GET /cases", s.auth(s.caseList))
+	mux.Handle("GET /cases/calls/new", s.auth(s.callNew))
+	mux.Handle("POST /cases/calls/new", s.auth(s.callCreate))
+	mux.Handle("GET /cases/calls/{id}", s.auth(s.callDetail))
+	mux.Handle("GET /cases/calls/{id}/edit", s.auth(s.callEdit))
+	mux.Handle("POST /cases/calls/{id}/edit", s.auth(s.callUpdate))
+	mux.Handle("GET /cases/new", s.auth(s.caseNew))
+	mux.Handle("POST /cases/new", s.auth(s.caseCreate))
+	mux.Handle("GET /cases/{id}", s.auth(s.caseDetail))
+	mux.Handle("GET /cases/{id}/edit", s.auth(s.caseEdit))
+	mux.Handle("POST /cases/{id}/edit", s.auth(s.caseUpdate))
+	mux.Handle("GET /cases/{id}/confirm", s.auth(s.caseConfirm))
+	mux.Handle("POST /cases/{id}/transition", s.auth(s.caseTransition))
+	mux.Handle("POST /cases/{id}/scores", s.auth(s.caseScore))
+	mux.Handle("POST /cases/{id}/photos", s.auth(s.casePhotoUpload, agreementUpload))
+	mux.Handle("POST /cases/{id}/photos/{n}/delete", s.auth(s.casePhotoDelete))
+	mux.Handle("GET /cases/{id}/photos/{n}", s.auth(s.casePhoto(false)))
+	mux.Handle("GET /cases/{id}/photos/{n}/thumb", s.auth(s.casePhoto(true)))
+
 	// The pickers' searches (web/pick.go), scoped to what the user may pick.
 	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
 	mux.Handle("GET /pick/orgs", s.auth(s.pickJSON(pickOrgs)))
@@ -124,6 +143,10 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /public", s.anon(s.publicHome))
 	mux.Handle("GET /public/needs", s.anon(s.publicNeeds))
 	mux.Handle("GET /public/needs/{id}", s.anon(s.publicNeed))
+	mux.Handle("GET /public/cases", s.anon(s.publicCases))
+	mux.Handle("GET /public/cases/{id}", s.anon(s.publicCase))
+	mux.Handle("GET /public/cases/{id}/photos/{n}", s.anon(s.publicCasePhoto(false)))
+	mux.Handle("GET /public/cases/{id}/photos/{n}/thumb", s.anon(s.publicCasePhoto(true)))
 
 	// The JSON API answers every path under /api/v1 in its own error shape;
 	// it shares the security headers and the cross-origin check.
