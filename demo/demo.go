@@ -38,6 +38,7 @@ type Result struct {
 	Needs     int
 	Offers    int
 	Projects  int
+	Cases     int
 	Townships int // real townships, from the built-in regions file
 }
 
@@ -101,6 +102,14 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 		return nil, err
 	}
 	fmt.Fprintf(log, "演示数据：%d 个帮扶项目（虚构，均标注“演示”）\n", res.Projects)
+	published := 6
+	if scale == "region" {
+		published = 10
+	}
+	if res.Cases, err = loadCases(ctx, st, published, rng); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "演示数据：%d 篇案例（虚构，均标注“演示”），其中%d篇已发布\n", res.Cases, published)
 	return res, nil
 }
 

@@ -329,6 +329,7 @@ func (s *Store) checkCaseRefs(ctx context.Context, tx querier, a zhuxiang.Actor,
 			pr.Addf("org", "提交案例的社会组织不存在")
 		}
 	}
+	fromProject := c.OrgID != "" && c.CountyCode == "" // registered outside the prefecture
 	for _, id := range c.ProjectIDs {
 		p, err := s.projectRow(ctx, tx, id, "")
 		if zhuxiang.ErrorCodeOf(err) == zhuxiang.ENotFound {
@@ -342,6 +343,8 @@ func (s *Store) checkCaseRefs(ctx context.Context, tx querier, a zhuxiang.Actor,
 		// the project by the id typed, not by a name the actor may not see.
 		if err := zhuxiang.CanLinkCaseProject(a, p); err != nil {
 			pr.Addf("projects", "项目“%s”：%s", id, zhuxiang.ErrorMessage(err))
+		} else if fromProject && c.CountyCode == "" {
+			c.CountyCode = p.CountyCode
 		}
 	}
 	return pr.Err()

@@ -17,7 +17,9 @@ CREATE TABLE case_calls (
 );
 
 -- org_id is '' for a county's own case; county_code is the submitter's
--- county either way, so a county reads its organizations' cases too.
+-- county either way, so a county reads its organizations' cases too. An
+-- organization registered outside the prefecture has no county: its case
+-- takes the county of its first linked project, or '' without one.
 CREATE TABLE cases (
     id            TEXT PRIMARY KEY,
     seq           BIGINT NOT NULL UNIQUE,
@@ -25,7 +27,7 @@ CREATE TABLE cases (
     title         TEXT NOT NULL,
     body          TEXT NOT NULL DEFAULT '',
     org_id        TEXT NOT NULL DEFAULT '',
-    county_code   TEXT NOT NULL REFERENCES regions (code),
+    county_code   TEXT NOT NULL DEFAULT '',
     status        TEXT NOT NULL,
     reason        TEXT NOT NULL DEFAULT '',
     published_on  TEXT NOT NULL DEFAULT '',
