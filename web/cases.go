@@ -202,7 +202,7 @@ func (s *server) callEdit(w http.ResponseWriter, r *http.Request, q *request) er
 		return err
 	}
 	s.render(w, r, http.StatusOK, "call_form", &view{Title: "修改征集活动", Nav: "cases",
-		Data: callFormData{Action: "/cases/calls/" + url.PathEscape(c.ID) + "/edit", C: c, Errors: formErrors{}}})
+		Data: callFormData{Action: "/cases/calls/edit/" + url.PathEscape(c.ID), C: c, Errors: formErrors{}}})
 	return nil
 }
 
@@ -212,7 +212,7 @@ func (s *server) callUpdate(w http.ResponseWriter, r *http.Request, q *request) 
 	err := s.st.UpdateCall(r.Context(), q.actor, c)
 	if code := zhuxiang.ErrorCodeOf(err); code == zhuxiang.EInvalid || code == zhuxiang.EConflict {
 		s.render(w, r, code.HTTPStatus(), "call_form", &view{Title: "修改征集活动", Nav: "cases",
-			Data: callFormData{Action: "/cases/calls/" + url.PathEscape(c.ID) + "/edit", C: c, Errors: fieldError(err, callFields...)}})
+			Data: callFormData{Action: "/cases/calls/edit/" + url.PathEscape(c.ID), C: c, Errors: fieldError(err, callFields...)}})
 		return nil
 	}
 	if err != nil {
@@ -331,6 +331,18 @@ func (s *server) caseCreate(w http.ResponseWriter, r *http.Request, q *request) 
 	}
 	redirect(w, r, "/cases/"+url.PathEscape(id)+"?done=created#photos")
 	return nil
+}
+
+// casePage serves a case's pages below it: /cases/{id}/edit and
+// /cases/{id}/confirm (one route, see routes.go).
+func (s *server) casePage(w http.ResponseWriter, r *http.Request, q *request) error {
+	switch r.PathValue("page") {
+	case "edit":
+		return s.caseEdit(w, r, q)
+	case "confirm":
+		return s.caseConfirm(w, r, q)
+	}
+	return zhuxiang.Errorf(zhuxiang.ENotFound, "", "您要找的页面不存在")
 }
 
 func (s *server) caseEdit(w http.ResponseWriter, r *http.Request, q *request) error {

@@ -112,18 +112,22 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("POST /projects/{id}/key", s.auth(s.projectKey))
 	mux.Handle("POST /projects/{id}/spending", s.auth(s.projectSpend))
 
+	// A call's pages sit under /cases/calls, beside the cases' /cases/{id}:
+	// a case's own pages are one route, /cases/{id}/{page}, which the
+	// calls' more specific paths take precedence over (net/http refuses
+	// two patterns where neither is more specific), and a call's form is
+	// at /cases/calls/edit/{id} for the same reason.
 	mux.Handle("GET /cases", s.auth(s.caseList))
 	mux.Handle("GET /cases/calls/new", s.auth(s.callNew))
 	mux.Handle("POST /cases/calls/new", s.auth(s.callCreate))
 	mux.Handle("GET /cases/calls/{id}", s.auth(s.callDetail))
-	mux.Handle("GET /cases/calls/{id}/edit", s.auth(s.callEdit))
-	mux.Handle("POST /cases/calls/{id}/edit", s.auth(s.callUpdate))
+	mux.Handle("GET /cases/calls/edit/{id}", s.auth(s.callEdit))
+	mux.Handle("POST /cases/calls/edit/{id}", s.auth(s.callUpdate))
 	mux.Handle("GET /cases/new", s.auth(s.caseNew))
 	mux.Handle("POST /cases/new", s.auth(s.caseCreate))
 	mux.Handle("GET /cases/{id}", s.auth(s.caseDetail))
-	mux.Handle("GET /cases/{id}/edit", s.auth(s.caseEdit))
+	mux.Handle("GET /cases/{id}/{page}", s.auth(s.casePage))
 	mux.Handle("POST /cases/{id}/edit", s.auth(s.caseUpdate))
-	mux.Handle("GET /cases/{id}/confirm", s.auth(s.caseConfirm))
 	mux.Handle("POST /cases/{id}/transition", s.auth(s.caseTransition))
 	mux.Handle("POST /cases/{id}/scores", s.auth(s.caseScore))
 	mux.Handle("POST /cases/{id}/photos", s.auth(s.casePhotoUpload, agreementUpload))
