@@ -55,6 +55,12 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/projects/{id}":            {"get", "put"},
 		"/projects/{id}/key":        {"put"},
 		"/projects/{id}/spending":   {"post"},
+		"/cases/calls":              {"get", "post"},
+		"/cases/calls/{id}":         {"get", "put"},
+		"/cases":                    {"get", "post"},
+		"/cases/{id}":               {"get", "put"},
+		"/cases/{id}/transition":    {"post"},
+		"/cases/{id}/scores":        {"post"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
@@ -251,13 +257,17 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"OfferStatusInput": offerStatusInput{}, "PairingInput": pairingInput{}, "PairingPatch": pairingPatch{},
 		"AgreementInput": agreementInput{}, "AgreementVersion": agreementVersionJSON{},
 		"Project": projectJSON{}, "ProjectParty": projectPartyJSON{}, "ProjectBudget": projectBudgetJSON{}, "ProjectPeople": projectPeopleJSON{},
-		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{}} {
+		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{},
+		"CaseCall": callJSON{}, "Case": caseJSON{}, "CaseProject": caseProjectJSON{}, "CasePhoto": casePhotoJSON{},
+		"CaseTransition": caseTransitionInput{}, "CaseScoreInput": caseScoreInput{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.
 	same("Need (body)", jsonFields(needInput{}), props("Need"))
 	same("Offer (body)", jsonFields(offerInput{}), props("Offer"))
 	same("Project (body)", jsonFields(projectInput{}), props("Project"))
+	same("Case (body)", jsonFields(caseInput{}), props("Case"))
+	same("CaseCall (body)", jsonFields(callInput{}), props("CaseCall"))
 	agreement := schemas["PairingInput"].(map[string]any)["properties"].(map[string]any)["agreement"].(map[string]any)["properties"].(map[string]any)
 	got := map[string]bool{}
 	for k := range agreement {
