@@ -38,7 +38,9 @@ weigh hejing /matches; weigh org /matches
 weigh hejing /pairings
 weigh admin /plan
 weigh admin /audit
-for p in /public /public/needs "${open/needs/public/needs}"; do # signed out
+weigh admin /cases; weigh kexie "/cases?unscored=1"; weigh org /cases
+pubcase=$(curl -s "http://$addr/public/cases" | grep -o 'href="/public/cases/[0-9a-z]\{16,\}"' | head -1 | cut -d'"' -f2)
+for p in /public /public/needs "${open/needs/public/needs}" /public/cases "$pubcase"; do # signed out
   gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://$addr$p")
   raw=$(curl -s -o /dev/null -w '%{size_download}' "http://$addr$p")
   printf '| (signed out) | `%s` | %s | %s |\n' "$p" "$gz" "$raw"
