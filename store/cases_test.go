@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
+	"strings"
 	"testing"
 	"time"
 
@@ -321,6 +322,20 @@ func TestCaseScoring(t *testing.T) {
 		if _, err := st.CaseScores(ctx, f.orgU1, c.ID); zhuxiang.ErrorCodeOf(err) != zhuxiang.EForbidden {
 			t.Errorf("the submitter read the score sheets: %v", err)
 		}
+		// Submitting told the reviewers, the admin and the department.
+		for _, who := range []zhuxiang.Actor{f.admin, f.dept} {
+			ns, err := st.Notifications(ctx, who, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			told := false
+			for _, n := range ns {
+				told = told || (n.Link == "/cases/"+c.ID && strings.Contains(n.Text, "请评审打分"))
+			}
+			if !told {
+				t.Errorf("%s not told of the submission: %+v", who.Name, ns)
+			}
+		}
 		// The reviewer's to-do: submitted cases it has not scored.
 		other := f.kase(t, zhuxiang.CaseSubmitted)
 		page, err := st.ListCases(ctx, f.admin, store.CaseFilter{Unscored: true})
@@ -400,6 +415,19 @@ func TestCasePhotos(t *testing.T) {
 			if err := st.TransitionCase(ctx, f.admin, c.ID, s, "", 0); err != nil {
 				t.Fatal(err)
 			}
+		}
+		ns, err := st.Notifications(ctx, f.orgU1, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, n := range ns {
+			if n.Link == "/cases/"+c.ID {
+				texts = append(texts, n.Text)
+			}
+		}
+		if got := strings.Join(texts, "|"); !strings.Contains(got, "已发布") || !strings.Contains(got, "已入选") {
+			t.Errorf("the submitter was told %q", got)
 		}
 		th, err := st.CasePhoto(ctx, zhuxiang.Actor{}, c.ID, 0, true)
 		if err != nil || th.Type != attach.JPEG || !bytes.Equal(th.Data, photo.Thumb) {
