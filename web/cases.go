@@ -397,7 +397,10 @@ type caseDetailData struct {
 	Form      []scoreRow           // the actor's scoring form
 	Comment   string
 	Criteria  []zhuxiang.CaseCriterion
-	Errors    formErrors
+	Errors    formErrors // the steps' and the photo form's
+	// ScoreErrors are the scoring form's, apart so that its count of
+	// fields to correct counts its own.
+	ScoreErrors formErrors
 }
 
 var caseDone = map[string]string{
@@ -422,6 +425,13 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, q *request, 
 		CanReview: zhuxiang.CanReviewCases(a) == nil, MaxPhotos: zhuxiang.MaxCasePhotos, Criteria: zhuxiang.CaseCriteria, Errors: errs}
 	if d.Errors == nil {
 		d.Errors = formErrors{}
+	}
+	d.ScoreErrors = formErrors{}
+	for _, k := range append(caseScoreFields(), "form") {
+		if m, ok := d.Errors[k]; ok {
+			d.ScoreErrors[k] = m
+			delete(d.Errors, k)
+		}
 	}
 	if d.CanReview {
 		scores, err := s.st.CaseScores(r.Context(), a, c.ID)
@@ -509,7 +519,6 @@ func (s *server) caseScore(w http.ResponseWriter, r *http.Request, q *request) e
 	errs := formErrors{}
 	var fields []string
 	for _, cr := range zhuxiang.CaseCriteria {
-		fields = append(fields, cr.Key)
 		v := strings.TrimSpace(r.PostForm.Get(cr.Key))
 		if v == "" {
 			continue // Validate names the missing criterion
@@ -521,7 +530,7 @@ func (s *server) caseScore(w http.ResponseWriter, r *http.Request, q *request) e
 		}
 		sc.Points[cr.Key] = n
 	}
-	fields = append(fields, "comment", "scores")
+	fields = caseScoreFields()
 	var err error
 	if len(errs) == 0 {
 		err = s.st.ScoreCase(ctx, a, id, sc)
@@ -548,6 +557,15 @@ func (s *server) caseScore(w http.ResponseWriter, r *http.Request, q *request) e
 	// Keep what was typed, unparsable figures included, beside their fields.
 	typed := &zhuxiang.CaseScore{Points: sc.Points, Comment: sc.Comment}
 	return s.renderCase(w, r, q, status, &view{}, c, errs, typed)
+}
+
+// caseScoreFields are the scoring form's fields, as the domain names them.
+func caseScoreFields() []string {
+	var out []string
+	for _, cr := range zhuxiang.CaseCriteria {
+		out = append(out, cr.Key)
+	}
+	return append(out, "comment", "scores")
 }
 
 // casePhotoUpload adds one photo to a draft from the form on its page.
