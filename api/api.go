@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/store"
 )
 
@@ -113,6 +114,7 @@ var routes = []route{
 	{"PUT", Prefix + "/cases/{id}", false, func(s *server) handlerFunc { return s.putCase }},
 	{"POST", Prefix + "/cases/{id}/transition", false, func(s *server) handlerFunc { return s.transitionCase }},
 	{"POST", Prefix + "/cases/{id}/scores", false, func(s *server) handlerFunc { return s.scoreCase }},
+	{"POST", Prefix + "/cases/{id}/photos", false, func(s *server) handlerFunc { return s.addCasePhoto }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -136,11 +138,13 @@ func init() {
 }
 
 // bodyLimits raises MaxBody for the few requests that carry a file: a
-// pairing's agreement (at most zhuxiang.AgreementMaxBytes) travels base64
-// encoded, a third larger, inside the JSON body.
+// pairing's agreement (at most zhuxiang.AgreementMaxBytes) and a case's
+// photo (attach.MaxBytes) travel base64 encoded, a third larger, inside
+// the JSON body.
 var bodyLimits = map[string]int64{
 	"POST " + Prefix + "/pairings":               zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 	"PUT " + Prefix + "/pairings/{id}/agreement": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
+	"POST " + Prefix + "/cases/{id}/photos":      attach.MaxBytes*4/3 + 64<<10,
 }
 
 // TransferTimeout is how long a request that carries a file may take to

@@ -1,6 +1,10 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"strings"
 	"testing"
@@ -192,6 +196,16 @@ func TestCaseAPIRefusals(t *testing.T) {
 			{"bad status filter", func() request {
 				return request{method: "GET", path: "/api/v1/cases?status=done", token: org}
 			}, 422, "status", "案例状态“done”无效"},
+			{"a photo that is not one", func() request {
+				c := f.newCase(t, call, zhuxiang.CaseDraft)
+				return request{method: "POST", path: "/api/v1/cases/" + c.ID + "/photos", token: org,
+					body: map[string]any{"name": "合影.jpg", "data": base64.StdEncoding.EncodeToString([]byte("<html>not a photo</html>"))}}
+			}, 422, "file", "附件只能是 JPEG、PNG 图片或 PDF 文件"},
+			{"a photo of a submitted case", func() request {
+				c := f.newCase(t, call, zhuxiang.CaseSubmitted)
+				return request{method: "POST", path: "/api/v1/cases/" + c.ID + "/photos", token: org,
+					body: map[string]any{"name": "合影.jpg", "data": base64.StdEncoding.EncodeToString(jpegBytes(t))}}
+			}, 409, "status", "只有草稿可以修改"},
 			{"a call closing before it opens", func() request {
 				return request{method: "POST", path: "/api/v1/cases/calls", token: admin, body: map[string]any{"theme": "x", "opens_on": "2027-02-01", "closes_on": "2027-01-01"}}
 			}, 422, "closes_on", "截止日期不能早于开始日期"},
@@ -208,5 +222,22 @@ func TestCaseAPIRefusals(t *testing.T) {
 				}
 			})
 		}
+		// A photo added to a draft comes back among the case's photos.
+		c := f.newCase(t, call, zhuxiang.CaseDraft)
+		r := f.do(t, request{method: "POST", path: "/api/v1/cases/" + c.ID + "/photos", token: org,
+			body: map[string]any{"name": "车间.jpg", "data": base64.StdEncoding.EncodeToString(jpegBytes(t))}})
+		if r.status != http.StatusCreated || !strings.Contains(string(r.body), `"thumb_url":"/cases/`+c.ID+`/photos/0/thumb"`) {
+			t.Errorf("photo = %s", r)
+		}
 	})
+}
+
+// jpegBytes is a small JPEG.
+func jpegBytes(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 48)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -61,6 +61,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/cases/{id}":               {"get", "put"},
 		"/cases/{id}/transition":    {"post"},
 		"/cases/{id}/scores":        {"post"},
+		"/cases/{id}/photos":        {"post"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
@@ -259,7 +260,7 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"Project": projectJSON{}, "ProjectParty": projectPartyJSON{}, "ProjectBudget": projectBudgetJSON{}, "ProjectPeople": projectPeopleJSON{},
 		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{},
 		"CaseCall": callJSON{}, "Case": caseJSON{}, "CaseProject": caseProjectJSON{}, "CasePhoto": casePhotoJSON{},
-		"CaseTransition": caseTransitionInput{}, "CaseScoreInput": caseScoreInput{}} {
+		"CaseTransition": caseTransitionInput{}, "CaseScoreInput": caseScoreInput{}, "CasePhotoInput": casePhotoInput{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.
