@@ -68,6 +68,12 @@ var AuditOps = func() []AuditLabel {
 			ops = append(ops, AuditLabel{t.Name, t.Label})
 		}
 	}
+	for _, t := range CaseTransitions {
+		if _, ok := findAuditLabel(ops, t.Name); !ok {
+			ops = append(ops, AuditLabel{t.Name, t.Label})
+		}
+	}
+	ops = append(ops, AuditLabel{"add_photo", "添加照片"}, AuditLabel{"remove_photo", "删除照片"}, AuditLabel{"score", "评审打分"})
 	return append(ops, []AuditLabel{
 		{"lapse", "逾期失效"}, {"status", "修改状态"},
 		{"login", "登录"}, {"login_failed", "登录失败"}, {"logout", "退出登录"}, {"change_password", "修改密码"},
@@ -81,7 +87,7 @@ var AuditOps = func() []AuditLabel {
 // the filter offers them. The store's table of what each kind's writes
 // invalidate must name the same kinds (a store test compares them).
 var AuditEntities = []AuditLabel{
-	{"need", "需求"}, {"offer", "资源"}, {"match", "对接意向"}, {"pairing", "结对"}, {"project", "帮扶项目"}, {"report", "进展报告"}, {"brand", "项目品牌"}, {"plan", "对接方案"},
+	{"need", "需求"}, {"offer", "资源"}, {"match", "对接意向"}, {"pairing", "结对"}, {"project", "帮扶项目"}, {"report", "进展报告"}, {"brand", "项目品牌"}, {"case_call", "案例征集"}, {"case", "案例"}, {"plan", "对接方案"},
 	{"org", "社会组织"}, {"region", "行政区划"}, {"department", "部门"}, {"user", "用户"},
 	{"settings", "匹配设置"}, {"field_key", "加密密钥"},
 }
@@ -89,15 +95,18 @@ var AuditEntities = []AuditLabel{
 // auditOpOn names an operation whose plain name reads wrong on one kind of
 // object: an interest is expressed, not "added".
 var auditOpOn = map[[2]string]string{
-	{"create", "match"}:    "表达对接意向",
-	{"create", "plan"}:     "计算方案",
-	{"status", "offer"}:    "修改资源状态",
-	{"submit", "project"}:  "提交审批",
-	{"approve", "project"}: "批准立项",
-	{"create", "report"}:   "提交进展报告",
-	{"confirm", "report"}:  "确认报告",
-	{"publish", "brand"}:   "发布品牌",
-	{"withdraw", "brand"}:  "撤下品牌",
+	{"create", "match"}:     "表达对接意向",
+	{"create", "plan"}:      "计算方案",
+	{"status", "offer"}:     "修改资源状态",
+	{"submit", "project"}:   "提交审批",
+	{"approve", "project"}:  "批准立项",
+	{"create", "report"}:    "提交进展报告",
+	{"confirm", "report"}:   "确认报告",
+	{"publish", "brand"}:    "发布品牌",
+	{"withdraw", "brand"}:   "撤下品牌",
+	{"submit", "case"}:      "提交案例",
+	{"withdraw", "case"}:    "撤回案例",
+	{"create", "case_call"}: "发起征集",
 }
 
 // AuditOpLabel is the Chinese name of an operation on a kind of object

@@ -864,3 +864,145 @@ func canConfirmReport(a Actor, p *Project, r *ProjectReport) error {
 	}
 	return forbiddenf("", "只有项目所在村（村里没有账号时由县市代为）确认进展报告")
 }
+
+// ---- case collection ----
+
+// CanOpenCalls says whether the actor may open and change calls for cases
+// (案例征集): a prefecture decision.
+func CanOpenCalls(a Actor) error {
+	if !isAdmin(a) {
+		return forbiddenf("", "只有州级管理员可以发起案例征集")
+	}
+	return nil
+}
+
+// CanSubmitCases says whether the actor may write cases at all: an
+// organization's staff (for their organization) and a county user (for
+// the county). The admin and the departments review them instead, and a
+// village tells its story through the organization or county that helped.
+func CanSubmitCases(a Actor) error {
+	if SignedIn(a) && ((a.Role == RoleOrg && a.OrgID != "") || (a.Role == RoleCounty && a.CountyCode != "")) {
+		return nil
+	}
+	return forbiddenf("", "只有社会组织和县市用户可以提交案例")
+}
+
+// CaseSubmitterFor fills the case's submitter from the actor who writes
+// it: an organization's staff submit for their organization (the store
+// sets the county to the organization's), a county user for the county.
+func CaseSubmitterFor(a Actor, c *Case) {
+	if a.Role == RoleOrg {
+		c.OrgID = a.OrgID
+		return
+	}
+	c.OrgID, c.CountyCode = "", a.CountyCode
+}
+
+// IsCaseSubmitter says whether the actor speaks for the case's submitter:
+// the submitting organization's staff, or, for a county's own case, the
+// county's users.
+func IsCaseSubmitter(a Actor, c *Case) bool {
+	if !SignedIn(a) {
+		return false
+	}
+	switch a.Role {
+	case RoleOrg:
+		return a.OrgID != "" && c.OrgID == a.OrgID
+	case RoleCounty:
+		return a.CountyCode != "" && c.OrgID == "" && c.CountyCode == a.CountyCode
+	}
+	return false
+}
+
+// CanReviewCases says whether the actor scores cases: the prefecture admin
+// and the departments' users. Cases are judged on the actions the
+// departments lead (industry, employment, education, health, consumption),
+// so their judgement is what a panel needs; a county or an organization
+// would score its own. The admin alone selects and publishes.
+func CanReviewCases(a Actor) error {
+	if isAdmin(a) || (SignedIn(a) && a.Role == RoleDepartment && a.DepartmentID != "") {
+		return nil
+	}
+	return forbiddenf("", "只有州级管理员和部门用户可以评审案例")
+}
+
+// caseReader is whose cases, beyond the published ones, the actor reads:
+// "all" (the admin), "reviewer" (every case but drafts: the departments),
+// or the actor's own organization's or county's (Scope). A published case
+// is read by anyone, on the public site too.
+func caseReader(a Actor) (all, reviewer bool, s Scope) {
+	switch {
+	case isAdmin(a):
+		return true, false, Scope{All: true}
+	case CanReviewCases(a) == nil:
+		return false, true, Scope{}
+	}
+	return false, false, roleScope(a, RoleCounty, RoleOrg)
+}
+
+// CaseScope is what the store spells as SQL for the actor's list of cases:
+// All for the admin, Reviewer for the departments (every case submitted),
+// or the organization's or county's own (a county reads its own cases and
+// its organizations' cases: every case whose county is its county).
+type CaseScope struct {
+	All, Reviewer bool
+	Scope
+}
+
+// CasesFor is the actor's CaseScope; published cases are added to every
+// list.
+func CasesFor(a Actor) CaseScope {
+	all, rev, s := caseReader(a)
+	return CaseScope{All: all, Reviewer: rev, Scope: s}
+}
+
+// CanSeeCase says whether the actor may read the case: anyone a published
+// one; the admin every case; the departments every case submitted; the
+// submitting organization its own, and the county those of its county.
+func CanSeeCase(a Actor, c *Case) bool {
+	if c.Status == CasePublished {
+		return true
+	}
+	cs := CasesFor(a)
+	switch {
+	case cs.All:
+		return true
+	case cs.Reviewer:
+		return c.Status != CaseDraft
+	}
+	return cs.Scope.Has(Keys{County: c.CountyCode, Org: c.OrgID})
+}
+
+// CanEditCase says whether the actor may change the case's text, photos
+// and projects: its submitter, while it is a draft.
+func CanEditCase(a Actor, c *Case) error {
+	if !IsCaseSubmitter(a, c) {
+		return forbiddenf("", "只有提交案例的社会组织或县市可以修改案例")
+	}
+	if c.Status != CaseDraft {
+		return Errorf(EConflict, "status", "案例“%s”，只有草稿可以修改（已提交的可在征集期内撤回修改）", c.Status.Label())
+	}
+	return nil
+}
+
+// CanScoreCase says whether the actor may score the case: a reviewer,
+// while the case awaits review.
+func CanScoreCase(a Actor, c *Case) error {
+	if err := CanReviewCases(a); err != nil {
+		return err
+	}
+	if c.Status != CaseSubmitted {
+		return Errorf(EConflict, "status", "案例当前为“%s”，只有待评审的案例可以打分", c.Status.Label())
+	}
+	return nil
+}
+
+// CanLinkCaseProject says whether the actor may link project p to a case:
+// only a project in the submitter's own scope (its organization takes
+// part; the county's), so no one claims another's work.
+func CanLinkCaseProject(a Actor, p *Project) error {
+	if CanSubmitCases(a) != nil || !ProjectInScope(a, p) {
+		return forbiddenf("projects", "只能关联本单位参与或本县市的项目")
+	}
+	return nil
+}

@@ -509,3 +509,102 @@ func BrandActions(a Actor, b *Brand) []BrandTransition {
 	}
 	return out
 }
+
+// CaseTransition is one allowed change of a case's status.
+type CaseTransition struct {
+	Name  string // submit, withdraw, select, not_select, publish
+	Label string
+	From  []CaseStatus
+	To    CaseStatus
+	// By is who takes the step: "submitter" the organization's staff or
+	// the county that submitted the case (IsCaseSubmitter), "admin" the
+	// prefecture admin, who alone selects and publishes.
+	By     string
+	Reason bool
+	// OpenCall marks a step taken only while the case's call is open:
+	// submitting, and withdrawing to change and submit again.
+	OpenCall bool
+	// Scored marks a step taken only on a case some reviewer has scored.
+	Scored bool
+	// Tell is who store.TransitionCase notifies: "submitter" the
+	// submitting organization's or county's users, "reviewers" the admin
+	// and the department users, who score cases.
+	Tell []string
+	// Confirm marks a step that cannot be undone: pages ask first (CaseText
+	// fills {case} and {submitter}).
+	Confirm string
+}
+
+// CaseTransitions is the case lifecycle (issue 11): draft → submitted
+// (only while the call is open) → scored by reviewers → selected →
+// published, or not selected with a reason; the submitter may withdraw a
+// submitted case to change it while the call is open, which discards the
+// scores it had (they scored another text).
+var CaseTransitions = []CaseTransition{
+	{Name: "submit", Label: "提交案例", From: []CaseStatus{CaseDraft}, To: CaseSubmitted, By: "submitter", OpenCall: true, Tell: []string{"reviewers"}},
+	{Name: "withdraw", Label: "撤回修改", From: []CaseStatus{CaseSubmitted}, To: CaseDraft, By: "submitter", OpenCall: true},
+	{Name: "select", Label: "评为入选", From: []CaseStatus{CaseSubmitted}, To: CaseSelected, By: "admin", Scored: true, Tell: []string{"submitter"}},
+	{Name: "not_select", Label: "不予入选", From: []CaseStatus{CaseSubmitted}, To: CaseNotSelected, By: "admin", Reason: true, Tell: []string{"submitter"}},
+	{Name: "publish", Label: "发布案例", From: []CaseStatus{CaseSelected}, To: CasePublished, By: "admin", Tell: []string{"submitter"},
+		Confirm: "发布后，案例“{case}”将在公开网站的“典型案例”栏目展示：标题、正文、照片、{submitter}的名称和关联项目的名称，任何人无需登录即可查看和转发。评分和评审意见不公开。发布后不能撤回；{submitter}的用户会收到通知。"},
+}
+
+// CaseText fills a case step's summary: {case} its title, {submitter}
+// who submitted it.
+func CaseText(text string, c *Case) string {
+	return strings.NewReplacer("{case}", c.Title, "{submitter}", c.Submitter()).Replace(text)
+}
+
+// Summary is what the confirmation of the step on c says, or "".
+func (t CaseTransition) Summary(c *Case) string { return CaseText(t.Confirm, c) }
+
+// FindCaseTransition returns the transition called name.
+func FindCaseTransition(name string) (CaseTransition, bool) {
+	for _, t := range CaseTransitions {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return CaseTransition{}, false
+}
+
+// CanCase says whether the actor may apply transition name to the case,
+// and if not, why. The case's CallStatus and Scores are read as the store
+// filled them.
+func CanCase(a Actor, c *Case, name string) error {
+	t, ok := FindCaseTransition(name)
+	if !ok {
+		return Errorf(EInvalid, "action", "未知的操作")
+	}
+	switch t.By {
+	case "submitter":
+		if !IsCaseSubmitter(a, c) {
+			return forbiddenf("", "只有提交案例的社会组织或县市可以“%s”", t.Label)
+		}
+	default:
+		if !isAdmin(a) {
+			return forbiddenf("", "只有州级管理员可以“%s”", t.Label)
+		}
+	}
+	if !slices.Contains(t.From, c.Status) {
+		return Errorf(EConflict, "status", "案例当前为“%s”，不能“%s”", c.Status.Label(), t.Label)
+	}
+	if t.OpenCall && c.CallStatus != CallOpen {
+		return Errorf(EConflict, "call", "征集活动“%s”%s，不能“%s”", c.CallTheme, c.CallStatus.Label(), t.Label)
+	}
+	if t.Scored && c.Scores == 0 {
+		return Errorf(EConflict, "scores", "案例尚无评审打分，请评审后再“%s”", t.Label)
+	}
+	return nil
+}
+
+// CaseActions lists the transitions the actor may apply now.
+func CaseActions(a Actor, c *Case) []CaseTransition {
+	var out []CaseTransition
+	for _, t := range CaseTransitions {
+		if CanCase(a, c, t.Name) == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}

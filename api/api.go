@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -112,6 +113,18 @@ var routes = []route{
 	{"GET", Prefix + "/brands/{id}", false, func(s *server) handlerFunc { return s.getBrand }},
 	{"PUT", Prefix + "/brands/{id}", false, func(s *server) handlerFunc { return s.putBrand }},
 	{"GET", Prefix + "/brands/{id}/logo", false, func(s *server) handlerFunc { return s.getBrandLogo }},
+
+	{"GET", Prefix + "/cases/calls", false, func(s *server) handlerFunc { return s.listCalls }},
+	{"POST", Prefix + "/cases/calls", false, func(s *server) handlerFunc { return s.createCall }},
+	{"GET", Prefix + "/cases/calls/{id}", false, func(s *server) handlerFunc { return s.getCall }},
+	{"PUT", Prefix + "/cases/calls/{id}", false, func(s *server) handlerFunc { return s.putCall }},
+	{"GET", Prefix + "/cases", false, func(s *server) handlerFunc { return s.listCases }},
+	{"POST", Prefix + "/cases", false, func(s *server) handlerFunc { return s.createCase }},
+	{"GET", Prefix + "/cases/{id}", false, func(s *server) handlerFunc { return s.getCase }},
+	{"PUT", Prefix + "/cases/{id}", false, func(s *server) handlerFunc { return s.putCase }},
+	{"POST", Prefix + "/cases/{id}/transition", false, func(s *server) handlerFunc { return s.transitionCase }},
+	{"POST", Prefix + "/cases/{id}/scores", false, func(s *server) handlerFunc { return s.scoreCase }},
+	{"POST", Prefix + "/cases/{id}/photos", false, func(s *server) handlerFunc { return s.addCasePhoto }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,
@@ -139,16 +152,18 @@ func init() {
 }
 
 // bodyLimits raises MaxBody for the few requests that carry a file: a
-// pairing's agreement (at most zhuxiang.AgreementMaxBytes) travels base64
-// encoded, a third larger, inside the JSON body.
+// pairing's agreement (at most zhuxiang.AgreementMaxBytes) and a case's
+// photo (attach.MaxBytes) travel base64 encoded, a third larger, inside
+// the JSON body.
 var bodyLimits = map[string]int64{
 	"POST " + Prefix + "/pairings":               zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 	"PUT " + Prefix + "/pairings/{id}/agreement": zhuxiang.AgreementMaxBytes*4/3 + 64<<10,
 	// A progress report carries up to MaxReportFiles photos or PDFs.
 	"POST " + Prefix + "/projects/{id}/reports": zhuxiang.MaxReportFiles*attach.MaxBytes*4/3 + 64<<10,
 	// A brand's logo, base64 in the body like an agreement.
-	"POST " + Prefix + "/brands":     attach.MaxBytes*4/3 + 64<<10,
-	"PUT " + Prefix + "/brands/{id}": attach.MaxBytes*4/3 + 64<<10,
+	"POST " + Prefix + "/brands":            attach.MaxBytes*4/3 + 64<<10,
+	"PUT " + Prefix + "/brands/{id}":        attach.MaxBytes*4/3 + 64<<10,
+	"POST " + Prefix + "/cases/{id}/photos": attach.MaxBytes*4/3 + 64<<10,
 }
 
 // TransferTimeout is how long a request that carries a file may take to
@@ -200,7 +215,7 @@ func NewHandler(st *store.Store, opts Options) http.Handler {
 	// one, so these catch only the methods not served there.
 	for _, p := range paths {
 		methods := strings.Join(allow[p], ", ")
-		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+		fallback(mux, p, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", methods)
 			writeErrorStatus(w, http.StatusMethodNotAllowed, zhuxiang.EInvalid, "", "此地址不支持"+r.Method+"方法（支持："+methods+"）")
 		})
@@ -209,6 +224,20 @@ func NewHandler(st *store.Store, opts Options) http.Handler {
 		writeErrorStatus(w, http.StatusNotFound, zhuxiang.ENotFound, "", "接口地址不存在")
 	})
 	return mux
+}
+
+// fallback registers a method-less pattern for the 405 answer, unless
+// ServeMux refuses it for overlapping a served route of another shape:
+// "/cases/calls/{id}" and "POST /cases/{id}/transition" both match
+// /cases/calls/transition and neither is more specific. Such a path then
+// answers an unserved method with the catch-all's 404, not a 405.
+func fallback(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
+	defer func() {
+		if r := recover(); r != nil && !strings.Contains(fmt.Sprint(r), "conflicts with") {
+			panic(r)
+		}
+	}()
+	mux.HandleFunc(pattern, h)
 }
 
 // wrap authenticates (unless public), checks the body's media type and

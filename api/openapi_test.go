@@ -63,6 +63,13 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/brands/{id}/logo":                       {"get"},
 		"/brands/{id}/publish":                    {"post"},
 		"/brands/{id}/withdraw":                   {"post"},
+		"/cases/calls":                            {"get", "post"},
+		"/cases/calls/{id}":                       {"get", "put"},
+		"/cases":                                  {"get", "post"},
+		"/cases/{id}":                             {"get", "put"},
+		"/cases/{id}/transition":                  {"post"},
+		"/cases/{id}/scores":                      {"post"},
+		"/cases/{id}/photos":                      {"post"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
@@ -262,7 +269,9 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		"ProjectSpending": projectSpendingJSON{}, "ProjectKeyInput": projectKeyInput{},
 		"Report": reportJSON{}, "ReportPeople": reportPeopleJSON{}, "ReportFile": reportFileJSON{}, "ReportInput": reportInput{},
 		"FileInput": fileInput{}, "ReportTransition": reportTransitionInput{},
-		"Brand": brandJSON{}, "BrandProject": brandProjectJSON{}, "BrandFigures": brandFiguresJSON{}} {
+		"Brand": brandJSON{}, "BrandProject": brandProjectJSON{}, "BrandFigures": brandFiguresJSON{},
+		"CaseCall": callJSON{}, "Case": caseJSON{}, "CaseProject": caseProjectJSON{}, "CasePhoto": casePhotoJSON{},
+		"CaseTransition": caseTransitionInput{}, "CaseScoreInput": caseScoreInput{}, "CasePhotoInput": casePhotoInput{}} {
 		same(name, jsonFields(v), props(name))
 	}
 	// Need and Offer serve as both answer and body.
@@ -276,6 +285,8 @@ func checkSchemaFields(t *testing.T, schemas map[string]any) {
 		logo[f] = true
 	}
 	same("BrandLogo", logo, props("BrandLogo"))
+	same("Case (body)", jsonFields(caseInput{}), props("Case"))
+	same("CaseCall (body)", jsonFields(callInput{}), props("CaseCall"))
 	agreement := schemas["PairingInput"].(map[string]any)["properties"].(map[string]any)["agreement"].(map[string]any)["properties"].(map[string]any)
 	got := map[string]bool{}
 	for k := range agreement {

@@ -40,7 +40,9 @@ weigh admin /plan
 weigh admin /audit
 brand=$(curl -s "http://$addr/public/brands" | grep -o 'href="/public/brands/[0-9a-f]\{16\}"' | head -1 | cut -d'"' -f2)
 weigh admin /brands; weigh village /brands; weigh admin "${brand#/public}"
-for p in /public /public/needs "${open/needs/public/needs}" /public/brands "$brand"; do # signed out
+weigh admin /cases; weigh kexie "/cases?unscored=1"; weigh org /cases
+pubcase=$(curl -s "http://$addr/public/cases" | grep -o 'href="/public/cases/[0-9a-z]\{16,\}"' | head -1 | cut -d'"' -f2)
+for p in /public /public/needs "${open/needs/public/needs}" /public/brands "$brand" /public/cases "$pubcase"; do # signed out
   gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://$addr$p")
   raw=$(curl -s -o /dev/null -w '%{size_download}' "http://$addr$p")
   printf '| (signed out) | `%s` | %s | %s |\n' "$p" "$gz" "$raw"

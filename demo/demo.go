@@ -41,6 +41,7 @@ type Result struct {
 	Reports   int // progress reports, Disputed of them disputed
 	Disputed  int
 	Brands    int
+	Cases     int
 	Townships int // real townships, from the built-in regions file
 }
 
@@ -107,6 +108,14 @@ func Load(ctx context.Context, st *store.Store, scale string, log io.Writer) (*R
 	if res.Brands, err = loadBrands(ctx, st, func(f string, a ...any) { fmt.Fprintf(log, f, a...) }); err != nil {
 		return nil, err
 	}
+	published := 6
+	if scale == "region" {
+		published = 10
+	}
+	if res.Cases, err = loadCases(ctx, st, published, rng); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "演示数据：%d 篇案例（虚构，均标注“演示”），其中%d篇已发布\n", res.Cases, published)
 	return res, nil
 }
 

@@ -86,6 +86,7 @@ func testLoadPrefecture(t *testing.T, eng string) {
 	}
 	checkProjects(ctx, t, st, res)
 	checkBrands(ctx, t, st, res)
+	checkCases(ctx, t, st, res)
 	if _, err := demo.Load(ctx, st, "prefecture", io.Discard); err == nil {
 		t.Error("loading demo data twice must be refused")
 	}
@@ -227,5 +228,56 @@ func checkBrands(ctx context.Context, t *testing.T, st *store.Store, res *demo.R
 	}
 	if levels[zhuxiang.BrandCounty] == 0 || levels[zhuxiang.BrandPrefecture] == 0 {
 		t.Errorf("brand levels %v, want both", levels)
+	}
+}
+
+// checkCases checks the demo's case collection: a closed call with at
+// least five published cases, each with a few paragraphs, photos and a
+// linked project, and an open call with submitted and draft cases; the
+// public sees the published ones only.
+func checkCases(ctx context.Context, t *testing.T, st *store.Store, res *demo.Result) {
+	t.Helper()
+	sys := zhuxiang.SystemActor
+	calls, err := st.ListCalls(ctx, sys, false)
+	if err != nil || len(calls) != 2 {
+		t.Fatalf("calls: %d %v", len(calls), err)
+	}
+	today := st.Now().In(zhuxiang.Shanghai).Format(zhuxiang.DateLayout)
+	statuses := map[zhuxiang.CallStatus]string{}
+	for _, c := range calls {
+		statuses[c.Status(today)] = c.ID
+	}
+	if statuses[zhuxiang.CallClosed] == "" || statuses[zhuxiang.CallOpen] == "" {
+		t.Fatalf("want a closed and an open call: %v", statuses)
+	}
+	page, err := st.ListCases(ctx, sys, store.CaseFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != res.Cases {
+		t.Errorf("cases: %d listed, %d reported", page.Total, res.Cases)
+	}
+	byStatus := map[zhuxiang.CaseStatus]int{}
+	for _, c := range page.Cases {
+		byStatus[c.Status]++
+		if !strings.Contains(c.Title+c.Body, "演示") {
+			t.Errorf("case %q is not marked demo", c.Title)
+		}
+		if c.Status == zhuxiang.CasePublished {
+			full, err := st.Case(ctx, zhuxiang.Actor{}, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.CallID != statuses[zhuxiang.CallClosed] || len(full.Photos) == 0 || len(full.Projects) == 0 || strings.Count(full.Body, "\n\n") < 2 || full.Scores < 2 {
+				t.Errorf("published case %q: call %s, %d photos, %d projects, %d scores", c.Title, c.CallID, len(full.Photos), len(full.Projects), full.Scores)
+			}
+		}
+	}
+	if byStatus[zhuxiang.CasePublished] < 5 || byStatus[zhuxiang.CaseSubmitted] == 0 || byStatus[zhuxiang.CaseDraft] == 0 {
+		t.Errorf("case statuses %v", byStatus)
+	}
+	public, err := st.ListCases(ctx, zhuxiang.Actor{}, store.CaseFilter{Limit: 200})
+	if err != nil || public.Total != byStatus[zhuxiang.CasePublished] {
+		t.Errorf("public cases %v %v", public, err)
 	}
 }

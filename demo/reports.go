@@ -1,12 +1,8 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"math/rand/v2"
 	"slices"
 
@@ -41,54 +37,20 @@ var (
 // demoPhotos are a few generated JPEGs, made once per load.
 type demoPhotos [][]byte
 
-// newDemoPhotos draws n photos of 640×480, some 55 KB each.
+// newDemoPhotos draws n photos of 800×533.
 func newDemoPhotos(n int) (demoPhotos, error) {
 	var out demoPhotos
+	acts := zhuxiang.Actions
 	for seed := range n {
-		b, err := demoPhoto(uint64(seed))
+		// The case photos' drawing (cases.go), a different action's
+		// colours and sun for each.
+		b, err := demoPhoto(acts[seed%len(acts)], seed%2, rand.New(rand.NewPCG(uint64(seed), 2026)))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, b)
 	}
 	return out, nil
-}
-
-// demoPhoto draws a landscape: sky, fields, a greenhouse, the sun, and a
-// little noise so that it compresses like a photo.
-func demoPhoto(seed uint64) ([]byte, error) {
-	const w, h = 640, 480
-	rng := rand.New(rand.NewPCG(seed, 2026))
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	horizon := 200 + rng.IntN(80)
-	sunX, sunY, sunR := 80+rng.IntN(480), 40+rng.IntN(80), 30+rng.IntN(20)
-	gx, gy, gw, gh := 100+rng.IntN(300), horizon+30+rng.IntN(60), 160+rng.IntN(80), 60+rng.IntN(40)
-	for y := range h {
-		for x := range w {
-			var c color.RGBA
-			switch {
-			case (x-sunX)*(x-sunX)+(y-sunY)*(y-sunY) < sunR*sunR:
-				c = color.RGBA{255, 220, 120, 255}
-			case y < horizon:
-				c = color.RGBA{uint8(90 + y*100/horizon), uint8(150 + y*60/horizon), 235, 255}
-			case x >= gx && x < gx+gw && y >= gy && y < gy+gh:
-				c = color.RGBA{220, 230, 235, 255} // the greenhouse
-				if (x-gx)%20 < 2 {
-					c = color.RGBA{150, 160, 170, 255}
-				}
-			default:
-				row := (y - horizon) / 18
-				g := uint8(120 + (row%2)*30)
-				c = color.RGBA{uint8(70 + row*3), g, 60, 255}
-			}
-			n := rng.IntN(25) - 12
-			c.R, c.G, c.B = clamp(int(c.R)+n), clamp(int(c.G)+n), clamp(int(c.B)+n)
-			img.SetRGBA(x, y, c)
-		}
-	}
-	var buf bytes.Buffer
-	err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80})
-	return buf.Bytes(), err
 }
 
 func clamp(v int) uint8 { return uint8(max(0, min(255, v))) }

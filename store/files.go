@@ -37,6 +37,7 @@ var fileRefs = []fileRef{
 	{"report_files", "sha"},
 	{"report_files", "thumb_sha"},
 	{"brands", "logo_sha"},
+	{"case_photos", "sha"},
 }
 
 // referenced is a condition true when some record refers to the file

@@ -114,6 +114,21 @@ func orgTodo(f OrgFilter) func(zhuxiang.Actor, time.Time) (todoQuery, error) {
 	}
 }
 
+// caseTodo counts the cases list with filter f.
+func caseTodo(f CaseFilter) func(zhuxiang.Actor, time.Time) (todoQuery, error) {
+	return func(a zhuxiang.Actor, _ time.Time) (todoQuery, error) {
+		cond, args := caseWhere(a, f)
+		return todoQuery{from: caseFrom, cond: cond, args: args, county: "c.county_code"}, nil
+	}
+}
+
+// openCallsTodo counts the calls open today, as /cases?calls=open lists
+// them (CallFilterOpen).
+func openCallsTodo(_ zhuxiang.Actor, now time.Time) (todoQuery, error) {
+	cond, args := openCallsWhere(now.In(zhuxiang.Shanghai).Format(zhuxiang.DateLayout))
+	return todoQuery{from: ` FROM case_calls k`, cond: cond, args: args, county: "''"}, nil
+}
+
 // needRoles are the roles a need's transition allows, so that a to-do goes
 // to whoever the lifecycle lets do it.
 func needRoles(name string) []zhuxiang.Role {
@@ -160,6 +175,12 @@ var todoKinds = []todoKind{
 	{key: "report_disputed", label: "村里有异议的进展报告", hint: "答复异议后由村里重新确认；异议处理前项目不能验收完成",
 		link: "/projects?report=disputed", roles: []zhuxiang.Role{zhuxiang.RoleOrg},
 		query: projectTodo(ProjectFilter{Report: "disputed"})},
+	{key: "case_review", label: "案例待评审", hint: "按评分表为提交的案例打分；州级管理员据评分评选入选并发布",
+		link: "/cases?unscored=1", roles: []zhuxiang.Role{zhuxiang.RoleAdmin, zhuxiang.RoleDepartment},
+		query: caseTodo(CaseFilter{Unscored: true})},
+	{key: "case_call", label: "案例征集进行中", hint: "可在截止日期前提交本单位的帮扶案例",
+		link: "/cases?calls=open", roles: []zhuxiang.Role{zhuxiang.RoleOrg, zhuxiang.RoleCounty},
+		query: openCallsTodo},
 	{key: "agreement", label: "未上传协议的结对", hint: "结对协议文件请在结对页面补充",
 		link: "/pairings?agreement=none", roles: []zhuxiang.Role{zhuxiang.RoleCounty, zhuxiang.RoleAdmin}, county: true,
 		query: pairingTodo(PairingFilter{Agreement: "none"})},

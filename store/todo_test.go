@@ -62,6 +62,24 @@ func TestTodos(t *testing.T) {
 		interest(f.county1, open1b, o2)
 		st.Now = func() time.Time { return clock }
 
+		// A call open on the day (2026-11-01 to 2026-12-31) and a case of
+		// org1 submitted to it, which the admin has scored: the department
+		// still has it to review.
+		call := &zhuxiang.CaseCall{Theme: "2026年度案例征集", OpensOn: "2026-11-01", ClosesOn: "2026-12-31"}
+		if _, err := st.CreateCall(ctx, f.admin, call); err != nil {
+			t.Fatal(err)
+		}
+		kase := &zhuxiang.Case{CallID: call.ID, Title: "红枣合作社", Body: "正文"}
+		if _, err := st.CreateCase(ctx, f.orgU1, kase); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.TransitionCase(ctx, f.orgU1, kase.ID, "submit", "", 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.ScoreCase(ctx, f.admin, kase.ID, &zhuxiang.CaseScore{Points: map[string]int{"impact": 30, "innovation": 10, "sustainability": 10, "demonstration": 10}}); err != nil {
+			t.Fatal(err)
+		}
+
 		counts := func(a zhuxiang.Actor) map[string]int {
 			t.Helper()
 			ts, err := st.Todos(ctx, a)
@@ -75,14 +93,14 @@ func TestTodos(t *testing.T) {
 			return out
 		}
 		want := map[string]map[string]int{
-			"admin":   {"review": 2, "answer": 2, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0, "report_pending": 0},
-			"county1": {"review": 1, "answer": 1, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0, "report_pending": 0},
-			"county2": {"review": 1, "answer": 1, "lapsing": 0, "agreement": 0, "project_review": 0, "project_acceptance": 0, "report_pending": 0},
-			"org1":    {"answer": 0, "lapsing": 0, "project_returned": 0, "report_disputed": 0},
-			"org2":    {"answer": 1, "lapsing": 1, "project_returned": 0, "report_disputed": 0},
+			"admin":   {"review": 2, "answer": 2, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0, "report_pending": 0, "case_review": 0},
+			"county1": {"review": 1, "answer": 1, "lapsing": 1, "agreement": 1, "project_review": 0, "project_acceptance": 0, "report_pending": 0, "case_call": 1},
+			"county2": {"review": 1, "answer": 1, "lapsing": 0, "agreement": 0, "project_review": 0, "project_acceptance": 0, "report_pending": 0, "case_call": 1},
+			"org1":    {"answer": 0, "lapsing": 0, "project_returned": 0, "report_disputed": 0, "case_call": 1},
+			"org2":    {"answer": 1, "lapsing": 1, "project_returned": 0, "report_disputed": 0, "case_call": 1},
 			"vil1":    {"done": 1, "rejected": 1, "draft": 1, "report_pending": 0},
 			"vil2":    {"done": 0, "rejected": 0, "draft": 0, "report_pending": 0},
-			"dept":    {"rating_lapsed": 1, "rating_expiring": 1, "inspection_overdue": 2, "inspection_due": 0, "flagged": 1, "project_review": 0},
+			"dept":    {"rating_lapsed": 1, "rating_expiring": 1, "inspection_overdue": 2, "inspection_due": 0, "flagged": 1, "project_review": 0, "case_review": 1},
 		}
 		actors := map[string]zhuxiang.Actor{"admin": f.admin, "county1": f.county1, "county2": f.county2, "org1": f.orgU1, "org2": f.orgU2,
 			"vil1": f.vil1, "vil2": f.vil2, "dept": f.dept}
@@ -152,7 +170,9 @@ func TestTodos(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(map[string]map[string]int{
-			"dept": {"rating_lapsed": 1, "rating_expiring": 0, "inspection_overdue": 1, "inspection_due": 1, "flagged": 1, "project_review": 0},
+			"dept": {"rating_lapsed": 1, "rating_expiring": 0, "inspection_overdue": 1, "inspection_due": 1, "flagged": 1, "project_review": 0, "case_review": 1},
+			// In April the call has not opened yet.
+			"org1": {"answer": 0, "lapsing": 0, "project_returned": 0, "case_call": 0},
 		})
 	})
 }

@@ -73,8 +73,12 @@ var entityGens = map[string]gens{
 	// A brand is shown with its projects' figures, on the same pages and
 	// behind the same caches (the public site's included).
 	"brand": genInterests,
-	"plan":  0,
-	"user":  0,
+	// Cases and calls show on the public site and the work bench, whose
+	// caches are keyed on interests_gen as the projects' are.
+	"case":      genInterests,
+	"case_call": genInterests,
+	"plan":      0,
+	"user":      0,
 	// Sealing or re-sealing personal data rewrites organizations' and
 	// needs' rows: every cache of them starts again.
 	"field_key": genOrgs | genMatch,

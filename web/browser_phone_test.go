@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zhuxiang"
+	"zhuxiang/attach"
 	"zhuxiang/attach/attachtest"
 	"zhuxiang/demo"
 	"zhuxiang/store"
@@ -79,15 +83,34 @@ var phoneRoutes = map[string]phoneRoute{
 	"GET /projects/{id}/confirm": {paths: func(f *phoneFixture, _ string) []string {
 		return []string{"/projects/" + f.project + "/confirm?action=approve"}
 	}},
-	"GET /brands":            {paths: same("/brands", "/brands?level=county&status=published")},
-	"GET /brands/new":        {paths: same("/brands/new")},
-	"GET /brands/{id}":       {paths: func(f *phoneFixture, _ string) []string { return prefix("/brands/", f.brands...) }},
-	"GET /brands/{id}/edit":  {paths: func(f *phoneFixture, _ string) []string { return []string{"/brands/" + f.brands[1] + "/edit"} }},
-	"GET /brands/{id}/logo":  {notPage: "an image"},
-	"GET /brands/{id}/thumb": {notPage: "an image"},
-	"GET /pick/villages":     {notPage: "JSON for the picker's script"},
-	"GET /pick/orgs":         {notPage: "JSON for the picker's script"},
-	"GET /static/{name}":     {notPage: "stylesheet and script"},
+	"GET /brands":                {paths: same("/brands", "/brands?level=county&status=published")},
+	"GET /brands/new":            {paths: same("/brands/new")},
+	"GET /brands/{id}":           {paths: func(f *phoneFixture, _ string) []string { return prefix("/brands/", f.brands...) }},
+	"GET /brands/{id}/edit":      {paths: func(f *phoneFixture, _ string) []string { return []string{"/brands/" + f.brands[1] + "/edit"} }},
+	"GET /brands/{id}/logo":      {notPage: "an image"},
+	"GET /brands/{id}/thumb":     {notPage: "an image"},
+	"GET /cases":                 {paths: same("/cases", "/cases?unscored=1", "/cases?calls=open", "/cases?status=published")},
+	"GET /cases/calls/new":       {paths: same("/cases/calls/new")},
+	"GET /cases/calls/{id}":      {paths: func(f *phoneFixture, _ string) []string { return prefix("/cases/calls/", f.calls...) }},
+	"GET /cases/calls/edit/{id}": {paths: func(f *phoneFixture, _ string) []string { return []string{"/cases/calls/edit/" + f.calls[0]} }},
+	"GET /cases/new":             {paths: func(f *phoneFixture, _ string) []string { return []string{"/cases/new?call=" + f.calls[0]} }},
+	"GET /cases/{id}": {paths: func(f *phoneFixture, _ string) []string {
+		return prefix("/cases/", f.caseDraft, f.caseSubmitted, f.casePublished)
+	}},
+	"GET /cases/{id}/{page}": {paths: func(f *phoneFixture, _ string) []string {
+		return []string{"/cases/" + f.caseDraft + "/edit", "/cases/" + f.caseSelected + "/confirm?action=publish"}
+	}},
+	"GET /cases/{id}/photos/{n}":       {notPage: "a photo"},
+	"GET /cases/{id}/photos/{n}/thumb": {notPage: "a thumbnail"},
+	"GET /public/cases":                {paths: func(f *phoneFixture, role string) []string { return onlyFor(role, "public", "/public/cases") }},
+	"GET /public/cases/{id}": {paths: func(f *phoneFixture, role string) []string {
+		return onlyFor(role, "public", "/public/cases/"+f.casePublished)
+	}},
+	"GET /public/cases/{id}/photos/{n}":       {notPage: "a photo"},
+	"GET /public/cases/{id}/photos/{n}/thumb": {notPage: "a thumbnail"},
+	"GET /pick/villages":                      {notPage: "JSON for the picker's script"},
+	"GET /pick/orgs":                          {notPage: "JSON for the picker's script"},
+	"GET /static/{name}":                      {notPage: "stylesheet and script"},
 	"GET /login": {paths: func(f *phoneFixture, role string) []string {
 		return onlyFor(role, "public", "/login", "/login?expired=1")
 	}},
@@ -212,6 +235,11 @@ type phoneFixture struct {
 	runningProject      string   // a running one, with reports
 	reports             []string // its reports: disputed, then submitted
 	brands              []string // a published demo brand, and one with the longest texts
+	calls               []string // the demo's calls, the open one first
+	caseDraft           string   // a draft of the demo organization with long texts and photos
+	caseSubmitted       string   // a submitted demo case, scored
+	caseSelected        string   // a selected demo case, not yet published
+	casePublished       string   // a published demo case
 	pairings            []string
 	firstPlan           string
 	jobs                map[string][]string // per role
@@ -409,6 +437,8 @@ func newPhoneFixture(t *testing.T, e *env) *phoneFixture {
 		t.Fatal(err)
 	}
 	f.brands = []string{bs[0].ID, longID}
+
+	f.phoneCases(t, e)
 
 	// Two allocations, so that the page has changes to compare.
 	first, _, err := e.st.Allocate(ctx, f.admin)
@@ -642,5 +672,55 @@ func TestPhoneScreens(t *testing.T) {
 	sort.Strings(problems)
 	for _, p := range problems {
 		t.Error(p)
+	}
+}
+
+// phoneCases finds the demo's calls and cases, and adds a draft of the
+// demo organization with the longest texts and two photos, linked to its
+// projects.
+func (f *phoneFixture) phoneCases(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	calls, err := e.st.ListCalls(ctx, f.admin, true)
+	if err != nil || len(calls) != 1 {
+		t.Fatalf("open calls: %v %v", calls, err)
+	}
+	all, err := e.st.ListCalls(ctx, f.admin, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.calls = []string{calls[0].ID}
+	for _, c := range all {
+		if c.ID != calls[0].ID {
+			f.calls = append(f.calls, c.ID)
+		}
+	}
+	for _, st := range []struct {
+		status zhuxiang.CaseStatus
+		id     *string
+	}{{zhuxiang.CaseSubmitted, &f.caseSubmitted}, {zhuxiang.CaseSelected, &f.caseSelected}, {zhuxiang.CasePublished, &f.casePublished}} {
+		page, err := e.st.ListCases(ctx, f.admin, store.CaseFilter{Status: st.status, Limit: 1})
+		if err != nil || len(page.Cases) == 0 {
+			t.Fatalf("no demo case %s: %v", st.status, err)
+		}
+		*st.id = page.Cases[0].ID
+	}
+	c := &zhuxiang.Case{CallID: calls[0].ID, Title: "香梨冷链仓储建设与农产品线上销售渠道对接及电商直播人才培训综合帮扶典型案例",
+		Body: strings.Repeat("村里的香梨过去只能卖鲜果，冷库建成后可以错峰销售。", 20) + "\n\n参考：" + longWord, ProjectIDs: []string{f.project, f.draftProject}}
+	if f.caseDraft, err = e.st.CreateCase(ctx, f.orgActor, c); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 1200-i*600, 800)), nil); err != nil {
+			t.Fatal(err)
+		}
+		file, err := attach.Vet("很长的照片文件名_香梨冷库建成后村民在分拣线上工作的现场照片.jpg", buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.st.AddCasePhoto(ctx, f.orgActor, f.caseDraft, file); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

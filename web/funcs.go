@@ -49,6 +49,10 @@ func (s *server) funcs() template.FuncMap {
 		"projectBadge":          projectBadge,
 		"reportBadge":           reportBadge,
 		"brandBadge":            brandBadge,
+		"caseBadge":             caseBadge,
+		"callBadge":             callBadge,
+		"thumbSize":             thumbSize,
+		"criteria":              func() []zhuxiang.CaseCriterion { return zhuxiang.CaseCriteria },
 		"matchBadge":            matchBadge,
 		"offerBadge":            offerBadge,
 		"hasString":             func(ss []string, s string) bool { return slices.Contains(ss, s) },
@@ -192,7 +196,8 @@ func (v *view) Can(area string) bool {
 		return !zhuxiang.MatchScope(a).None()
 	case "projects":
 		return !zhuxiang.ProjectScope(a).None()
-	case "brands":
+	case "brands", "cases":
+		// Every signed-in user reads the brands and the published cases at least.
 		return zhuxiang.SignedIn(a)
 	case "users", "admin":
 		return zhuxiang.CanManageUsers(a) == nil

@@ -21,8 +21,8 @@ type projectFilters struct {
 	Action string
 	Key    bool
 	Report string // pending, disputed: projects with such a progress report
-	Mine   bool // only those the user's organization leads (the work bench's returned projects)
-	Review bool // only those the user may approve (the work bench's projects to approve)
+	Mine   bool   // only those the user's organization leads (the work bench's returned projects)
+	Review bool   // only those the user may approve (the work bench's projects to approve)
 	Q      string
 	Cursor string
 }

@@ -79,6 +79,7 @@ type publicHomeData struct {
 	F                store.PublicFigures
 	KeyProjectTarget int
 	Brands           []*zhuxiang.Brand // a few published brands, newest first
+	Cases            []*zhuxiang.Case  // the latest published, a few
 }
 
 // publicHomeBrands is how many brand cards the front page shows.
@@ -94,7 +95,14 @@ func (s *server) publicHome(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		bs, err := s.st.ListBrands(r.Context(), zhuxiang.Actor{}, store.BrandFilter{})
-		return publicHomeData{F: f, KeyProjectTarget: store.KeyProjectTarget, Brands: bs[:min(len(bs), publicHomeBrands)]}, err
+		if err != nil {
+			return nil, err
+		}
+		cases, err := s.st.ListCases(r.Context(), zhuxiang.Actor{}, store.CaseFilter{Status: zhuxiang.CasePublished, Limit: 3})
+		if err != nil {
+			return nil, err
+		}
+		return publicHomeData{F: f, KeyProjectTarget: store.KeyProjectTarget, Brands: bs[:min(len(bs), publicHomeBrands)], Cases: cases.Cases}, nil
 	})
 	if err != nil {
 		return err
@@ -112,4 +120,66 @@ func shareText(s string) string {
 		s = string(r[:79]) + "…"
 	}
 	return s
+}
+
+// publicCasesData is the published cases list.
+type publicCasesData struct {
+	Page     *store.CasePage
+	FirstURL string
+	NextURL  string
+	Cursor   string
+}
+
+// publicCases lists the published cases (典型案例) for anyone: read as the
+// zero actor, for which the store returns published cases only, kept in
+// the response cache by data generation as the other public pages are.
+func (s *server) publicCases(w http.ResponseWriter, r *http.Request) error {
+	content, err := s.cachedContent(r, nil, "public_cases", func() (any, error) {
+		cursor := r.URL.Query().Get("cursor")
+		f := store.CaseFilter{Status: zhuxiang.CasePublished, Cursor: cursor, Limit: 12}
+		page, err := s.st.ListCases(r.Context(), zhuxiang.Actor{}, f)
+		if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid && cursor != "" {
+			cursor, f.Cursor = "", ""
+			page, err = s.st.ListCases(r.Context(), zhuxiang.Actor{}, f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		d := &publicCasesData{Page: page, Cursor: cursor}
+		d.FirstURL, d.NextURL = pageLinks("/public/cases", "", page.Next)
+		return d, nil
+	})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "典型案例", Public: true, Nav: "public-cases", Data: content,
+		Description: "巴音郭楞蒙古自治州社会组织助力乡村振兴典型案例：经评审入选并发布的帮扶故事和做法。"})
+	return nil
+}
+
+// publicCase shows one published case: its text, photos (thumbnails that
+// open the photo) and the names of its submitter and projects; never the
+// scores, the reviewers or who typed it.
+func (s *server) publicCase(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.st.Case(r.Context(), zhuxiang.Actor{}, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	// The content is read again inside the cache's load, after the
+	// generation its key holds: an entry never holds data older than its
+	// key. The read above gives the title and description, and the 404.
+	content, err := s.cachedContent(r, nil, "public_case", func() (any, error) { return s.st.Case(r.Context(), zhuxiang.Actor{}, c.ID) })
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cached", &view{Title: c.Title, Public: true, Nav: "public-cases", Data: content,
+		Description: shareText(c.Submitter() + "：" + c.Body)})
+	return nil
+}
+
+// publicCasePhoto serves a published case's photo or its thumbnail.
+func (s *server) publicCasePhoto(thumb bool) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return s.servePhoto(w, r, zhuxiang.Actor{}, thumb)
+	}
 }

@@ -131,6 +131,29 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /brands/{id}/logo", s.auth(s.brandLogo(false)))
 	mux.Handle("GET /brands/{id}/thumb", s.auth(s.brandLogo(true)))
 
+	// A call's pages sit under /cases/calls, beside the cases' /cases/{id}:
+	// a case's own pages are one route, /cases/{id}/{page}, which the
+	// calls' more specific paths take precedence over (net/http refuses
+	// two patterns where neither is more specific), and a call's form is
+	// at /cases/calls/edit/{id} for the same reason.
+	mux.Handle("GET /cases", s.auth(s.caseList))
+	mux.Handle("GET /cases/calls/new", s.auth(s.callNew))
+	mux.Handle("POST /cases/calls/new", s.auth(s.callCreate))
+	mux.Handle("GET /cases/calls/{id}", s.auth(s.callDetail))
+	mux.Handle("GET /cases/calls/edit/{id}", s.auth(s.callEdit))
+	mux.Handle("POST /cases/calls/edit/{id}", s.auth(s.callUpdate))
+	mux.Handle("GET /cases/new", s.auth(s.caseNew))
+	mux.Handle("POST /cases/new", s.auth(s.caseCreate))
+	mux.Handle("GET /cases/{id}", s.auth(s.caseDetail))
+	mux.Handle("GET /cases/{id}/{page}", s.auth(s.casePage))
+	mux.Handle("POST /cases/{id}/edit", s.auth(s.caseUpdate))
+	mux.Handle("POST /cases/{id}/transition", s.auth(s.caseTransition))
+	mux.Handle("POST /cases/{id}/scores", s.auth(s.caseScore))
+	mux.Handle("POST /cases/{id}/photos", s.auth(s.casePhotoUpload, agreementUpload))
+	mux.Handle("POST /cases/{id}/photos/{n}/delete", s.auth(s.casePhotoDelete))
+	mux.Handle("GET /cases/{id}/photos/{n}", s.auth(s.casePhoto(false)))
+	mux.Handle("GET /cases/{id}/photos/{n}/thumb", s.auth(s.casePhoto(true)))
+
 	// The pickers' searches (web/pick.go), scoped to what the user may pick.
 	mux.Handle("GET /pick/villages", s.auth(s.pickJSON(pickVillages)))
 	mux.Handle("GET /pick/orgs", s.auth(s.pickJSON(pickOrgs)))
@@ -147,6 +170,10 @@ func (s *server) routes() (http.Handler, error) {
 	mux.Handle("GET /public/brands/{id}", s.anon(s.publicBrand))
 	mux.Handle("GET /public/brands/{id}/logo", s.anon(s.publicBrandLogo(false)))
 	mux.Handle("GET /public/brands/{id}/thumb", s.anon(s.publicBrandLogo(true)))
+	mux.Handle("GET /public/cases", s.anon(s.publicCases))
+	mux.Handle("GET /public/cases/{id}", s.anon(s.publicCase))
+	mux.Handle("GET /public/cases/{id}/photos/{n}", s.anon(s.publicCasePhoto(false)))
+	mux.Handle("GET /public/cases/{id}/photos/{n}/thumb", s.anon(s.publicCasePhoto(true)))
 
 	// The JSON API answers every path under /api/v1 in its own error shape;
 	// it shares the security headers and the cross-origin check.
