@@ -531,6 +531,20 @@ func CanCreateProject(a Actor, p *Project) error {
 	return canLeadProject(a, p)
 }
 
+// CanStartProjectFrom says whether the actor may start a project from
+// pairing pr (立项): the paired organization's staff, who will lead it,
+// and the admin. The county that entered the pairing approves the project
+// later; it does not write it.
+func CanStartProjectFrom(a Actor, pr *Pairing) error {
+	if err := CanCreateProjects(a); err != nil {
+		return err
+	}
+	if !isAdmin(a) && OwnOrg(a) != pr.OrgID {
+		return forbiddenf("", "只有结对的社会组织可以据此结对立项")
+	}
+	return nil
+}
+
 // canLeadProject is whether the actor speaks for the project's lead
 // organization: its staff, or the admin.
 func canLeadProject(a Actor, p *Project) error {

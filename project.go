@@ -389,3 +389,17 @@ func (e *ProjectSpending) Validate() error {
 	pr.Add(CheckLine("note", "支出说明", e.Note, MaxNoteRunes))
 	return pr.Err()
 }
+
+// FromPairing fills a new project from the pairing it grows out of (立项):
+// the paired organization leads it, in the pairing's village, under its
+// action, answering the need the pairing was made on.
+func (p *Project) FromPairing(pr *Pairing) {
+	p.PairingID, p.Action = pr.ID, pr.Action
+	p.Parties = []ProjectParty{{OrgID: pr.OrgID, Org: pr.Org, Role: PartyLead}}
+	if pr.VillageCode != "" {
+		p.Villages, p.VillageNames = []string{pr.VillageCode}, []string{pr.Village}
+	}
+	if pr.NeedID != "" {
+		p.NeedIDs = []string{pr.NeedID}
+	}
+}

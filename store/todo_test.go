@@ -172,7 +172,7 @@ func TestTodos(t *testing.T) {
 		check(map[string]map[string]int{
 			"dept": {"rating_lapsed": 1, "rating_expiring": 0, "inspection_overdue": 1, "inspection_due": 1, "flagged": 1, "project_review": 0, "case_review": 1},
 			// In April the call has not opened yet.
-			"org1": {"answer": 0, "lapsing": 0, "project_returned": 0, "case_call": 0},
+			"org1": {"answer": 0, "lapsing": 0, "project_returned": 0, "report_disputed": 0, "case_call": 0},
 		})
 	})
 }

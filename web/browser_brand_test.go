@@ -54,7 +54,7 @@ func TestBrowserBrand(t *testing.T) {
 	b.logout()
 
 	b.navigate("/public")
-	if got := b.text(".stats"); !strings.Contains(got, "项目品牌1") {
+	if got := b.text(".stats"); !strings.Contains(got, "项目品牌\n1\n") {
 		t.Errorf("the front page's brand count reads %q", got)
 	}
 	b.submit(`.brand-card-link`)

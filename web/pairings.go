@@ -355,6 +355,7 @@ type pairingDetailData struct {
 	Size      string
 	Versions  []agreementRow
 	CanEdit   bool   // a side or the county: may upload and correct
+	CanStart  bool   // the paired organization (or the admin): may start a project from it
 	FileError string // the upload's error, next to its field
 }
 
@@ -383,7 +384,8 @@ func (s *server) renderPairing(w http.ResponseWriter, r *http.Request, q *reques
 	if err != nil {
 		return err
 	}
-	d := pairingDetailData{Pairing: p, CanEdit: zhuxiang.CanEditPairing(q.actor, p) == nil, FileError: fileError}
+	d := pairingDetailData{Pairing: p, CanEdit: zhuxiang.CanEditPairing(q.actor, p) == nil, FileError: fileError,
+		CanStart: zhuxiang.CanStartProjectFrom(q.actor, p) == nil}
 	if p.FileSize > 0 {
 		d.Size = sizeText(p.FileSize)
 	}

@@ -62,6 +62,9 @@ type projectFormData struct {
 	Budget     []projectBudgetRow
 	People     []projectPeopleRow
 	Errors     formErrors
+	// From is the pairing a new project starts from (立项), shown above
+	// the form; its id and need travel in hidden fields.
+	From *zhuxiang.Pairing
 	// known are the organizations already on the project, by id: a row
 	// that still names one keeps it even when the picker's scope (an
 	// organization user reads only its own) would not find it again.
@@ -199,7 +202,43 @@ func (s *server) projectNew(w http.ResponseWriter, r *http.Request, q *request) 
 	if err := zhuxiang.CanCreateProjects(q.actor); err != nil {
 		return err
 	}
-	s.renderProjectForm(w, r, http.StatusOK, newProjectForm(&zhuxiang.Project{StartDate: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}, true, zhuxiang.OwnOrg(q.actor) == ""))
+	p := &zhuxiang.Project{StartDate: time.Now().In(s.loc).Format(zhuxiang.DateLayout)}
+	var from *zhuxiang.Pairing
+	if id := r.URL.Query().Get("pairing"); id != "" {
+		var err error
+		if from, err = s.st.Pairing(r.Context(), q.actor, id); err != nil {
+			return err
+		}
+		if err := zhuxiang.CanStartProjectFrom(q.actor, from); err != nil {
+			return err
+		}
+		p.FromPairing(from)
+	}
+	d := newProjectForm(p, true, zhuxiang.OwnOrg(q.actor) == "")
+	d.From = from
+	if err := s.nameVillages(r.Context(), q.actor, d); err != nil {
+		return err
+	}
+	s.renderProjectForm(w, r, http.StatusOK, d)
+	return nil
+}
+
+// nameVillages names the form's villages as the picker names them (with
+// their county and township), so that the form sent back unchanged keeps
+// them.
+func (s *server) nameVillages(ctx context.Context, a zhuxiang.Actor, d *projectFormData) error {
+	for _, vp := range d.Villages {
+		if vp.ID == "" {
+			continue
+		}
+		v, err := s.st.PickVillage(ctx, a, vp.ID)
+		if err != nil && zhuxiang.ErrorCodeOf(err) != zhuxiang.ENotFound {
+			return err
+		}
+		if v != nil {
+			vp.Text = pickVillages.label(v)
+		}
+	}
 	return nil
 }
 
@@ -212,19 +251,8 @@ func (s *server) projectEdit(w http.ResponseWriter, r *http.Request, q *request)
 		return err
 	}
 	d := newProjectForm(p, false, zhuxiang.OwnOrg(q.actor) == "")
-	// The villages are named as the picker names them (with their county
-	// and township), so that the form sent back unchanged keeps them.
-	for _, vp := range d.Villages {
-		if vp.ID == "" {
-			continue
-		}
-		v, err := s.st.PickVillage(r.Context(), q.actor, vp.ID)
-		if err != nil && zhuxiang.ErrorCodeOf(err) != zhuxiang.ENotFound {
-			return err
-		}
-		if v != nil {
-			vp.Text = pickVillages.label(v)
-		}
+	if err := s.nameVillages(r.Context(), q.actor, d); err != nil {
+		return err
 	}
 	s.renderProjectForm(w, r, http.StatusOK, d)
 	return nil
@@ -241,6 +269,11 @@ func (s *server) readProjectForm(r *http.Request, q *request, p *zhuxiang.Projec
 	p.StartDate, p.EndDate = strings.TrimSpace(f.Get("start_date")), strings.TrimSpace(f.Get("end_date"))
 	p.Version, _ = strconv.Atoi(f.Get("version"))
 	p.Budget, p.People, p.Villages, p.Parties = nil, nil, nil, nil
+	if d.New {
+		// A project started from a pairing keeps it and its need; an
+		// edit keeps what the project has (the store checks both).
+		p.PairingID, p.NeedIDs = strings.TrimSpace(f.Get("pairing")), f["need"]
+	}
 	for i, row := range d.Budget {
 		row.Original, row.Revised = f.Get("budget_"+string(row.Source)), f.Get("budget_"+string(row.Source)+"_revised")
 		orig, err := parseYuan("budget", row.Original)
