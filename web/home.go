@@ -31,6 +31,10 @@ type homeData struct {
 	Todos   []store.Todo
 	Waiting int
 	Backlog []store.CountyBacklog
+	// ByCounty are the to-dos the Backlog splits by county (its columns);
+	// Whole are the others, which belong to the prefecture as a whole (a
+	// case to review), listed beside the table.
+	ByCounty, Whole []store.Todo
 	// Items are the records some to-dos name (interests about to lapse).
 	Items []todoItems
 	// Org users: the best open needs for their open offers.
@@ -66,6 +70,10 @@ type planFigures struct {
 	KeyVillages int
 	KeyPaired   int
 	KeyTotal    int
+	// The prefecture's key projects and published brands, counted as the
+	// public site counts them, against the plan's numbers.
+	KeyProjects, KeyProjectTarget int
+	Brands                        int
 }
 
 // tagCount compares the villages carrying a tag with the plan's figure.
@@ -109,6 +117,7 @@ func (s *server) homeData(ctx context.Context, q *request) (*homeData, error) {
 		if d.Backlog, err = s.st.Backlog(ctx, a); err != nil {
 			return nil, err
 		}
+		d.ByCounty, d.Whole = splitByCounty(d.Todos, d.Backlog)
 	}
 	if own := zhuxiang.OwnOrg(a); own != "" {
 		d.IsOrg = true
@@ -321,6 +330,30 @@ func (s *server) planFigures(ctx context.Context, a zhuxiang.Actor) (*planFigure
 		}
 		p.Tags = append(p.Tags, tagCount{Tag: t, Count: n, Target: planTargets[t]})
 	}
-	p.KeyPaired, p.KeyTotal, err = s.st.KeyVillageCoverage(ctx)
-	return p, err
+	pf, err := s.st.PublicFigures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.KeyPaired, p.KeyTotal = pf.KeyReached, pf.KeyVillages
+	p.KeyProjects, p.KeyProjectTarget, p.Brands = pf.KeyProjects, store.KeyProjectTarget, pf.Brands
+	return p, nil
+}
+
+// splitByCounty parts the to-dos into those the backlog has a column for
+// and the rest, each in the work bench's order.
+func splitByCounty(todos []store.Todo, backlog []store.CountyBacklog) (byCounty, whole []store.Todo) {
+	cols := map[string]bool{}
+	if len(backlog) > 0 {
+		for _, t := range backlog[0].Todos {
+			cols[t.Key] = true
+		}
+	}
+	for _, t := range todos {
+		if cols[t.Key] {
+			byCounty = append(byCounty, t)
+		} else {
+			whole = append(whole, t)
+		}
+	}
+	return byCounty, whole
 }

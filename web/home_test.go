@@ -181,7 +181,7 @@ func TestHomeTodosLeadToTheirLists(t *testing.T) {
 		mustContain(t, r, "辣椒种植合作社招商", "还剩 5 天", "为本组织资源推荐的需求", "特色农产品展销", `class="chip"`)
 		// The admin keeps the prefecture's figures and the plan's targets,
 		// with the modules not yet built as targets, not zeros.
-		mustContain(t, f.as("admin1").get("/"), "对接中的需求", "重点村已结对", "方案目标", "建设中")
+		mustContain(t, f.as("admin1").get("/"), "对接中的需求", "重点村已结对", "方案目标", "已认定 0", "已发布 0", "未达标")
 	})
 }
 

@@ -178,6 +178,7 @@ type projectDetailData struct {
 	// the form for a new one.
 	Reports   []reportView
 	CanReport bool
+	Disputed  int        // reports the village disputes: no completion until answered and confirmed
 	Spend     spendInput // the spending form as typed, kept across an error
 	Sources   []zhuxiang.FundSource
 	Errors    formErrors
@@ -214,6 +215,16 @@ func (s *server) renderProject(w http.ResponseWriter, r *http.Request, q *reques
 		return err
 	}
 	d.Reports = reports
+	for _, rv := range reports {
+		if rv.Status == zhuxiang.ReportDisputed {
+			d.Disputed++
+		}
+	}
+	if d.Disputed > 0 {
+		// The store refuses completion while a report is disputed; the page
+		// says why instead of offering a button that cannot work.
+		d.Actions = slices.DeleteFunc(d.Actions, func(t zhuxiang.ProjectTransition) bool { return t.To == zhuxiang.ProjectCompleted })
+	}
 	brands, err := s.st.BrandsOfProject(r.Context(), a, p.ID)
 	if err != nil {
 		return err

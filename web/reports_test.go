@@ -192,7 +192,10 @@ func TestReportStepsOnPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		hj := f.as("hejing")
-		hj.get(page)
+		// The page says why and offers no button that cannot work.
+		pg := hj.get(page)
+		mustContain(t, pg, "项目不能验收完成", `href="#reports"`)
+		mustNotContain(t, pg, "/confirm?action=complete")
 		r = hj.post("/projects/"+p.ID+"/transition", url.Values{"name": {"complete"}, "confirm": {"1"}})
 		mustStatus(t, r, http.StatusConflict)
 		mustContain(t, r, "进展报告被村里提出异议")
