@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -604,33 +602,17 @@ func (s *server) casePhotoUpload(w http.ResponseWriter, r *http.Request, q *requ
 // readPhotoPart reads the one file of an upload form: its name and bytes,
 // or a message for the user.
 func readPhotoPart(q *request) (string, []byte, string) {
-	for {
-		part, err := q.mr.NextPart()
-		if err == io.EOF {
-			return "", nil, "请选择照片"
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return "", nil, "照片不能超过 10 MB"
-			}
-			return "", nil, "上传中断，请重新提交"
-		}
-		if part.FormName() != "file" || part.FileName() == "" {
-			part.Close()
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(part, attach.MaxBytes+1))
-		part.Close()
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe), err == nil && len(data) > attach.MaxBytes:
-			return "", nil, "照片不能超过 10 MB"
-		case err != nil:
-			return "", nil, "上传中断，请重新提交"
-		}
-		return baseName(part.FileName()), data, ""
+	errs := formErrors{}
+	_, name, data := readUpload(q, "file", attach.MaxBytes, "照片", errs)
+	switch {
+	case errs["file"] != "":
+		return "", nil, errs["file"]
+	case errs["form"] != "":
+		return "", nil, errs["form"]
+	case data == nil:
+		return "", nil, "请选择照片"
 	}
+	return name, data, ""
 }
 
 func (s *server) casePhotoDelete(w http.ResponseWriter, r *http.Request, q *request) error {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -203,56 +201,16 @@ func (s *server) renderPairingForm(w http.ResponseWriter, r *http.Request, statu
 	return nil
 }
 
-// readAgreementForm reads a multipart form as it streams (the csrf field
-// was checked first): its fields, and its one file, kept in memory (it is
-// at most 10 MB, and the body is cut at 11). A file too large or an upload
-// cut short is reported in errs, with the fields read before it kept.
+// readAgreementForm reads a pairing form with its one agreement file (at
+// most 10 MB; the body is cut at 11): its fields, and the file, kept in
+// memory. A file too large or an upload cut short is reported in errs,
+// with the fields read before it kept.
 func readAgreementForm(q *request, errs formErrors) (url.Values, *store.Agreement) {
-	vals := url.Values{}
-	var file *store.Agreement
-	tooLarge := func(err error) bool {
-		var mbe *http.MaxBytesError
-		return errors.As(err, &mbe)
+	vals, name, data := readUpload(q, "file", zhuxiang.AgreementMaxBytes, "协议文件", errs)
+	if data == nil {
+		return vals, nil
 	}
-	for {
-		part, err := q.mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if tooLarge(err) {
-				errs["file"] = "协议文件不能超过 10 MB"
-			} else {
-				errs["form"] = "上传中断，请重新提交"
-			}
-			break
-		}
-		name := part.FormName()
-		if name == "file" {
-			if part.FileName() == "" {
-				part.Close()
-				continue
-			}
-			data, err := io.ReadAll(io.LimitReader(part, zhuxiang.AgreementMaxBytes+1))
-			part.Close()
-			switch {
-			case tooLarge(err), err == nil && len(data) > zhuxiang.AgreementMaxBytes:
-				errs["file"] = "协议文件不能超过 10 MB"
-			case err != nil:
-				errs["form"] = "上传中断，请重新提交"
-			case len(data) > 0:
-				file = &store.Agreement{Name: baseName(part.FileName()), Data: data}
-			}
-			if err != nil {
-				break
-			}
-			continue
-		}
-		b, _ := io.ReadAll(io.LimitReader(part, 8<<10))
-		part.Close()
-		vals.Add(name, string(b))
-	}
-	return vals, file
+	return vals, &store.Agreement{Name: name, Data: data}
 }
 
 // pairingCreate hands the form and its agreement to the store, which

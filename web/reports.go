@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -203,53 +201,21 @@ func readReportForm(q *request) (reportInput, []store.ReportUpload, formErrors) 
 	errs := formErrors{}
 	var ups []store.ReportUpload
 	var big []string
-	tooLarge := func(err error) bool {
-		var mbe *http.MaxBytesError
-		return errors.As(err, &mbe)
+	vals, problem := readParts(q, "files", attach.MaxBytes, func(name string, data []byte) {
+		if len(data) > attach.MaxBytes {
+			big = append(big, "第"+strconv.Itoa(len(ups)+len(big)+1)+"个文件（"+attach.SafeName(name)+"）超过了 "+attach.Size(attach.MaxBytes)+" 的上限，请压缩后再上传")
+			return
+		}
+		ups = append(ups, store.ReportUpload{Name: name, Data: data})
+	})
+	switch problem {
+	case uploadTooLarge:
+		errs["files"] = "所选文件合计超过 " + attach.Size(maxReportBytes-1<<20) + "，请减少文件或压缩后再上传"
+	case uploadBroken:
+		errs["form"] = "上传中断，请重新提交"
 	}
-	for {
-		part, err := q.mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if tooLarge(err) {
-				errs["files"] = "所选文件合计超过 " + attach.Size(maxReportBytes-1<<20) + "，请减少文件或压缩后再上传"
-			} else {
-				errs["form"] = "上传中断，请重新提交"
-			}
-			break
-		}
-		name := part.FormName()
-		if name == "files" {
-			if part.FileName() == "" {
-				part.Close()
-				continue
-			}
-			data, err := io.ReadAll(io.LimitReader(part, attach.MaxBytes+1))
-			part.Close()
-			switch {
-			case err != nil && tooLarge(err):
-				errs["files"] = "所选文件合计超过 " + attach.Size(maxReportBytes-1<<20) + "，请减少文件或压缩后再上传"
-			case err != nil:
-				errs["form"] = "上传中断，请重新提交"
-			case len(data) > attach.MaxBytes:
-				big = append(big, "第"+strconv.Itoa(len(ups)+len(big)+1)+"个文件（"+attach.SafeName(part.FileName())+"）超过了 "+attach.Size(attach.MaxBytes)+" 的上限，请压缩后再上传")
-			default:
-				ups = append(ups, store.ReportUpload{Name: part.FileName(), Data: data})
-			}
-			if err != nil {
-				break
-			}
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(part, 64<<10))
-		part.Close()
-		if err != nil {
-			errs["form"] = "上传中断，请重新提交"
-			break
-		}
-		v := string(b)
+	for name := range vals {
+		v := vals.Get(name)
 		switch {
 		case name == "date":
 			in.Date = strings.TrimSpace(v)
