@@ -65,7 +65,8 @@ func demoReports(ctx context.Context, st *store.Store, lead, village, county zhu
 	photos demoPhotos, rng *rand.Rand) (made, disputed int, err error) {
 	n := 1 + rng.IntN(3)
 	confirmer := county
-	if slices.Contains(p.Villages, village.RegionCode) {
+	ours := slices.Contains(p.Villages, village.RegionCode)
+	if ours {
 		confirmer = village
 	}
 	for i := range n {
@@ -94,6 +95,8 @@ func demoReports(ctx context.Context, st *store.Store, lead, village, county zhu
 		step, reason := "confirm", ""
 		switch {
 		case settle:
+		case last && ours:
+			continue // the demo village's account has a report to confirm or dispute
 		case last && rng.IntN(5) == 0:
 			step, reason = "dispute", disputeReasons[rng.IntN(len(disputeReasons))]
 		case last && rng.IntN(3) == 0:
