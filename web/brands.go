@@ -69,13 +69,18 @@ type brandListData struct {
 
 // brandList lists every brand with its logo's thumbnail and its sums.
 func (s *server) brandList(w http.ResponseWriter, r *http.Request, q *request) error {
-	f := readBrandFilters(r.URL.Query())
-	bs, err := s.st.ListBrands(r.Context(), q.actor, store.BrandFilter{Level: zhuxiang.BrandLevel(f.Level), Status: zhuxiang.BrandStatus(f.Status)})
+	content, err := s.cachedContent(r, q, "brands", func() (any, error) {
+		f := readBrandFilters(r.URL.Query())
+		bs, err := s.st.ListBrands(r.Context(), q.actor, store.BrandFilter{Level: zhuxiang.BrandLevel(f.Level), Status: zhuxiang.BrandStatus(f.Status)})
+		if err != nil {
+			return nil, err
+		}
+		return brandListData{F: f, Brands: bs, Levels: brandLevelOptions, Statuses: brandStatusOptions, CanCreate: zhuxiang.CanManageBrands(q.actor) == nil}, nil
+	})
 	if err != nil {
 		return err
 	}
-	d := brandListData{F: f, Brands: bs, Levels: brandLevelOptions, Statuses: brandStatusOptions, CanCreate: zhuxiang.CanManageBrands(q.actor) == nil}
-	s.render(w, r, http.StatusOK, "brands", &view{Title: "项目品牌", Nav: "brands", Data: d})
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "项目品牌", Nav: "brands", Data: content})
 	return nil
 }
 

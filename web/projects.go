@@ -109,10 +109,22 @@ type projectListData struct {
 
 // projectList lists the projects in the user's scope (the store scopes it).
 func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request) error {
-	ctx, a := r.Context(), q.actor
-	if zhuxiang.ProjectScope(a).None() {
+	if zhuxiang.ProjectScope(q.actor).None() {
 		return zhuxiang.Errorf(zhuxiang.EForbidden, "", "您的账号不能查看帮扶项目")
 	}
+	content, err := s.cachedContent(r, q, "projects", func() (any, error) { return s.projectListData(r, q) })
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "帮扶项目", Nav: "projects", Data: content})
+	return nil
+}
+
+// projectListData reads what the list shows for the request's filters.
+// Nothing in it is per user beyond the scope (the response cache's key):
+// "mine" is the user's organization, "report" and "review" its role's.
+func (s *server) projectListData(r *http.Request, q *request) (*projectListData, error) {
+	ctx, a := r.Context(), q.actor
 	f := readProjectFilters(r.URL.Query())
 	page, err := s.st.ListProjects(ctx, a, f.store())
 	if zhuxiang.ErrorCodeOf(err) == zhuxiang.EInvalid && f.Cursor != "" {
@@ -120,11 +132,11 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request)
 		page, err = s.st.ListProjects(ctx, a, f.store())
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counties, err := q.counties(ctx, s.st)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := projectListData{F: f, Page: page, Counties: countyOptions(counties), Actions: actionOptions, Statuses: projectStatusOptions, Cap: store.CountCap,
 		CanCreate: zhuxiang.CanCreateProjects(a) == nil, OwnOrg: zhuxiang.OwnOrg(a) != "", Dept: zhuxiang.ProjectReviewScope(a).Department != ""}
@@ -133,8 +145,7 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, q *request)
 	if qs := f.query(); qs != "" {
 		d.ExportURL += "?" + qs
 	}
-	s.render(w, r, http.StatusOK, "projects", &view{Title: "帮扶项目", Nav: "projects", Data: d})
-	return nil
+	return &d, nil
 }
 
 // projectExport sends the list with its current filter (the cursor

@@ -92,6 +92,14 @@ func TestProjectListScope(t *testing.T) {
 			mustContain(t, r, `href="/projects"`) // the menu entry
 			mustNotContain(t, r, tc.not...)
 		}
+		// The list is kept in the response cache; a write shows at once,
+		// and two users of one scope share it without seeing each other.
+		hj := f.as("hejing")
+		mustNotContain(t, hj.get("/projects"), "香梨冷库建设")
+		f.project("orguser", f.org.ID, "香梨冷库建设", zhuxiang.ProjectDraft)
+		mustContain(t, hj.get("/projects"), "香梨冷库建设")
+		mustContain(t, f.as("orguser").get("/projects"), "香梨冷库建设", "orguser姓名")
+		mustNotContain(t, f.as("orguser2").get("/projects"), "香梨冷库建设")
 		// Another county's user cannot open the project either.
 		mustStatus(t, f.as("ruoqiang").get("/projects/"+own.ID), http.StatusNotFound)
 		mustStatus(t, f.as("orguser2").get("/projects/"+own.ID), http.StatusNotFound)
