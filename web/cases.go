@@ -115,11 +115,33 @@ type caseListData struct {
 // scopes them); /cases?calls=open shows the open calls alone, as the work
 // bench's to-do counts them.
 func (s *server) caseList(w http.ResponseWriter, r *http.Request, q *request) error {
+	load := func() (any, error) { return s.caseListData(r, q) }
+	if readCaseFilters(r.URL.Query()).Unscored {
+		// "Not scored by me" is the user's own, not its scope's: never
+		// kept in the shared cache.
+		d, err := s.caseListData(r, q)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "cases", &view{Title: "案例征集", Nav: "cases", Data: d})
+		return nil
+	}
+	content, err := s.cachedContent(r, q, "cases", load)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cached", &view{Title: "案例征集", Nav: "cases", Data: content})
+	return nil
+}
+
+// caseListData reads the calls and the cases the list shows for the
+// request's filters.
+func (s *server) caseListData(r *http.Request, q *request) (*caseListData, error) {
 	ctx, a := r.Context(), q.actor
 	f := readCaseFilters(r.URL.Query())
 	calls, err := s.st.ListCalls(ctx, a, f.Calls == "open")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := caseListData{F: f, Today: s.today(), Calls: calls, Statuses: caseStatusOptions, Cap: store.CountCap,
 		CanOpen: zhuxiang.CanOpenCalls(a) == nil, CanSubmit: zhuxiang.CanSubmitCases(a) == nil, CanReview: zhuxiang.CanReviewCases(a) == nil}
@@ -136,18 +158,17 @@ func (s *server) caseList(w http.ResponseWriter, r *http.Request, q *request) er
 			page, err = s.st.ListCases(ctx, a, f.store())
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.Page = page
 		counties, err := q.counties(ctx, s.st)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.Counties = countyOptions(counties)
 		d.FirstURL, d.NextURL = pageLinks("/cases", f.query(), page.Next)
 	}
-	s.render(w, r, http.StatusOK, "cases", &view{Title: "案例征集", Nav: "cases", Data: d})
-	return nil
+	return &d, nil
 }
 
 // ---- calls ----
