@@ -20,6 +20,8 @@ type ProjectFilter struct {
 	Action zhuxiang.Action
 	Key    bool   // only key projects
 	Org    string // only projects this organization takes part in
+	// Pairing keeps the projects grown from this pairing.
+	Pairing string
 	// Report is "pending" for projects with a progress report waiting for
 	// the actor's confirmation, "disputed" for those with a disputed one.
 	Report string
@@ -152,6 +154,9 @@ func projectWhere(a zhuxiang.Actor, f ProjectFilter) (string, []any) {
 	}
 	if f.Key {
 		where = append(where, "p.key_project = 1")
+	}
+	if f.Pairing != "" {
+		where = append(where, "p.pairing_id = "+arg(f.Pairing))
 	}
 	if f.Org != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM project_parties fp WHERE fp.project_id = p.id AND fp.org_id = "+arg(f.Org)+")")

@@ -81,6 +81,11 @@ func TestBrowserPairingToPublicBrand(t *testing.T) {
 		!slices.Equal(p.Villages, []string{f.village}) || p.LeadOrgID() != f.org.ID {
 		t.Fatalf("the project started from the pairing: %+v", p)
 	}
+	// The pairing's page now lists the project grown from it.
+	b.navigate("/pairings/" + pairing)
+	if got := b.text(".main"); !strings.Contains(got, "由此结对立项的帮扶项目") || !strings.Contains(got, "测试一村农产品电商直播间") {
+		t.Errorf("the pairing's page reads %q", got)
+	}
 	b.logout()
 
 	// 2. The county approves it.

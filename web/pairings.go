@@ -314,6 +314,8 @@ type pairingDetailData struct {
 	Versions  []agreementRow
 	CanEdit   bool   // a side or the county: may upload and correct
 	CanStart  bool   // the paired organization (or the admin): may start a project from it
+	// Projects are those grown from the pairing that the user may see.
+	Projects []*zhuxiang.Project
 	FileError string // the upload's error, next to its field
 }
 
@@ -346,6 +348,13 @@ func (s *server) renderPairing(w http.ResponseWriter, r *http.Request, q *reques
 		CanStart: zhuxiang.CanStartProjectFrom(q.actor, p) == nil}
 	if p.FileSize > 0 {
 		d.Size = sizeText(p.FileSize)
+	}
+	if !zhuxiang.ProjectScope(q.actor).None() {
+		page, err := s.st.ListProjects(ctx, q.actor, store.ProjectFilter{Pairing: p.ID, Limit: 20})
+		if err != nil {
+			return err
+		}
+		d.Projects = page.Projects
 	}
 	for _, ver := range vs {
 		row := agreementRow{AgreementVersion: ver, Size: sizeText(ver.Size), URL: "/pairings/" + url.PathEscape(p.ID) + "/agreement?version=" + strconv.Itoa(ver.N)}
