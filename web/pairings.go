@@ -309,13 +309,13 @@ type agreementRow struct {
 }
 
 type pairingDetailData struct {
-	Pairing   *zhuxiang.Pairing
-	Size      string
-	Versions  []agreementRow
-	CanEdit   bool   // a side or the county: may upload and correct
-	CanStart  bool   // the paired organization (or the admin): may start a project from it
+	Pairing  *zhuxiang.Pairing
+	Size     string
+	Versions []agreementRow
+	CanEdit  bool // a side or the county: may upload and correct
+	CanStart bool // the paired organization (or the admin): may start a project from it
 	// Projects are those grown from the pairing that the user may see.
-	Projects []*zhuxiang.Project
+	Projects  []*zhuxiang.Project
 	FileError string // the upload's error, next to its field
 }
 
