@@ -31,7 +31,13 @@ func newFixture(t *testing.T) *fixture { return newFixtureOn(t, "sqlite") }
 // newFixtureOn is newFixture on the given engine.
 func newFixtureOn(t *testing.T, engine string) *fixture {
 	t.Helper()
-	e := newEnvOn(t, engine)
+	return newFixtureWith(t, engine, Options{})
+}
+
+// newFixtureWith is newFixtureOn with the server's options.
+func newFixtureWith(t *testing.T, engine string, opts Options) *fixture {
+	t.Helper()
+	e := newEnvWithOptions(t, engine, opts)
 	e.townships()
 	f := &fixture{env: e, clients: map[string]*client{}}
 	f.village = e.village("和静县", "巴伦台镇", "测试一村")

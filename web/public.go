@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"zhuxiang"
@@ -172,8 +173,11 @@ func (s *server) publicCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "cached", &view{Title: c.Title, Public: true, Nav: "public-cases", Data: content,
-		Description: shareText(c.Submitter() + "：" + c.Body)})
+	v := &view{Title: c.Title, Public: true, Nav: "public-cases", Data: content, Description: shareText(c.Submitter() + "：" + c.Body)}
+	if len(c.Photos) > 0 {
+		v.Image = "/public/cases/" + url.PathEscape(c.ID) + "/photos/0/thumb"
+	}
+	s.render(w, r, http.StatusOK, "cached", v)
 	return nil
 }
 

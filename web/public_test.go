@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zhuxiang"
+	"zhuxiang/store"
 )
 
 // TestPublicHome: the public front page answers anyone, counts from the
@@ -102,4 +103,32 @@ func TestWan(t *testing.T) {
 			t.Errorf("wan(%d) = %q, want %q", fen, got, want)
 		}
 	}
+}
+
+// TestPublicShareImage: with --base-url, a published brand's public page
+// (and a case's, by the same view.Image) names its picture for a shared link's card (og:image, an
+// absolute address of the thumbnail); without a picture there is none.
+func TestPublicShareImage(t *testing.T) {
+	f := newFixtureWith(t, "sqlite", Options{BaseURL: mustParseBaseURL(t, "https://zhuxiang.example.gov.cn")})
+	ctx, admin := context.Background(), f.actor("admin1")
+	p := f.project("orguser", f.org.ID, "和静刺绣工坊建设", zhuxiang.ProjectCompleted)
+	withLogo := &zhuxiang.Brand{Name: "和静民族刺绣", Level: zhuxiang.BrandPrefecture, Year: 2026, Description: "刺绣工坊。", ProjectIDs: []string{p.ID}}
+	bare := &zhuxiang.Brand{Name: "和静刺绣二期", Level: zhuxiang.BrandPrefecture, Year: 2026, Description: "刺绣工坊。", ProjectIDs: []string{p.ID}}
+	for _, b := range []struct {
+		brand *zhuxiang.Brand
+		logo  *store.LogoFile
+	}{{withLogo, &store.LogoFile{Name: "标志.png", Data: brandPNG(t)}}, {bare, nil}} {
+		id, err := f.st.CreateBrand(ctx, admin, b.brand, b.logo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.TransitionBrand(ctx, admin, id, "publish", "", 0); err != nil {
+			t.Fatal(err)
+		}
+		b.brand.ID = id
+	}
+	anon := f.client()
+	mustContain(t, anon.get("/public/brands/"+withLogo.ID),
+		`<meta property="og:image" content="https://zhuxiang.example.gov.cn/public/brands/`+withLogo.ID+`/thumb">`)
+	mustNotContain(t, anon.get("/public/brands/"+bare.ID), "og:image")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"zhuxiang"
@@ -70,13 +71,19 @@ func (s *server) publicBrand(w http.ResponseWriter, r *http.Request) error {
 		if err := load(); err != nil {
 			return "", err
 		}
-		return template.HTML(b.Name + "\x00" + shareText(b.Level.Label()+"项目品牌“"+b.Name+"”："+b.Description)), nil
+		image := ""
+		if b.HasLogo() {
+			image = "/public/brands/" + url.PathEscape(b.ID) + "/thumb"
+		}
+		return template.HTML(b.Name + "\x00" + shareText(b.Level.Label()+"项目品牌“"+b.Name+"”："+b.Description) + "\x00" + image), nil
 	})
 	if err != nil {
 		return err
 	}
-	title, desc, _ := strings.Cut(string(head), "\x00")
-	s.render(w, r, http.StatusOK, "cached", &view{Title: title, Public: true, Nav: "public-brands", Data: content, Description: desc})
+	title, rest, _ := strings.Cut(string(head), "\x00")
+	desc, image, _ := strings.Cut(rest, "\x00")
+	v := &view{Title: title, Public: true, Nav: "public-brands", Data: content, Description: desc, Image: image}
+	s.render(w, r, http.StatusOK, "cached", v)
 	return nil
 }
 

@@ -258,6 +258,9 @@ type view struct {
 	// Description is a public page's one-line summary, for search engines
 	// and for the card WeChat and other apps show when the link is shared.
 	Description string
+	// Image is a public page's picture for a shared link's card (a path on
+	// this site: a thumbnail), shown only when the server knows its address.
+	Image string
 	// NavHTML is the navigation, rendered once per role and page and
 	// reused, because it is the same for every request that shares them.
 	NavHTML template.HTML
@@ -293,6 +296,7 @@ type chrome struct {
 	// knows its address (--base-url).
 	Description string
 	ShareURL    string
+	ImageURL    string
 }
 
 // chrome is what the layout shows for v.
@@ -395,6 +399,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		// A shared public page names its address, which only --base-url
 		// knows: the request's Host is whatever the client said.
 		c.ShareURL = strings.TrimSuffix(s.base.String(), "/") + r.URL.RequestURI()
+		if v.Image != "" {
+			c.ImageURL = strings.TrimSuffix(s.base.String(), "/") + v.Image
+		}
 	}
 	head, tail, err := s.layout(c, v.NavHTML)
 	var start, end int
