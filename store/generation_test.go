@@ -27,6 +27,22 @@ func TestGenerationFollowsOtherWriters(t *testing.T) {
 	}
 	county := mustUser(t, other, store.NewUser{Name: "county1", Role: zhuxiang.RoleCounty, RegionCode: "652827"})
 	afterUser := read("after a user was created")
+	// An account changes who confirms a village's reports, which cached
+	// pages count: creating, disabling and enabling one moves the
+	// generation.
+	if afterUser == first {
+		t.Fatalf("generation %v did not move after another process created an account", afterUser)
+	}
+	for _, disabled := range []bool{true, false} {
+		if err := other.SetUserDisabled(ctx, zhuxiang.SystemActor, county.UserID, disabled); err != nil {
+			t.Fatal(err)
+		}
+		g := read("after disabling or enabling the account")
+		if g == afterUser {
+			t.Fatalf("generation %v did not move after the account was disabled=%v", g, disabled)
+		}
+		afterUser = g
+	}
 	mustOrg(t, other, county, "和静县测试协会", "652827", 1)
 	afterOrg := read("after an organization was created")
 	if afterOrg == afterUser {

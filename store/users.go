@@ -130,6 +130,9 @@ func (s *Store) CreateUser(ctx context.Context, a zhuxiang.Actor, nu NewUser) (*
 			u.ID, u.Name, u.DisplayName, string(u.Role), u.RegionCode, u.CountyCode, nullStr(u.OrgID), nullStr(u.DepartmentID), hash, b2i(u.MustChangePassword), now); err != nil {
 			return err
 		}
+		if err := tx.accountsChanged(); err != nil {
+			return err
+		}
 		return tx.audit("create", "user", u.ID, map[string]string{"登录名": u.Name, "角色": u.Role.Label(), "区划": u.RegionCode, "组织": u.OrgID, "部门": u.DepartmentID})
 	})
 	if err != nil {
@@ -168,6 +171,16 @@ func (s *Store) UserByName(ctx context.Context, name string) (*zhuxiang.User, er
 	return u, err
 }
 
+// accountsChanged bumps interests_gen inside a write that creates, disables
+// or enables an account: whether a village has an active account decides
+// who confirms its progress reports (zhuxiang.CanReport), and the work
+// bench and the project list count that, in the response cache. Logins and
+// password changes, also audited as "user", leave the caches alone.
+func (w *writeTx) accountsChanged() error {
+	_, err := w.bump(genInterests, "interests_gen")
+	return err
+}
+
 // SetUserDisabled disables or re-enables an account. Disabling ends
 // everything the account could act with: its sessions and its API tokens
 // are deleted, so that enabling it again later does not quietly revive a
@@ -186,6 +199,9 @@ func (s *Store) SetUserDisabled(ctx context.Context, a zhuxiang.Actor, id string
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("用户")
+		}
+		if err := tx.accountsChanged(); err != nil {
+			return err
 		}
 		if !disabled {
 			return tx.audit("enable", "user", id, nil)
