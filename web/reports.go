@@ -211,8 +211,8 @@ func readReportForm(q *request) (reportInput, []store.ReportUpload, formErrors) 
 	switch problem {
 	case uploadTooLarge:
 		errs["files"] = "所选文件合计超过 " + attach.Size(maxReportBytes-1<<20) + "，请减少文件或压缩后再上传"
-	case uploadBroken:
-		errs["form"] = "上传中断，请重新提交"
+	case uploadBroken, uploadBadHeader:
+		errs["form"] = problem.message()
 	}
 	for name := range vals {
 		v := vals.Get(name)

@@ -80,8 +80,9 @@ func TestReportUploadOnTheWebRoute(t *testing.T) {
 			{"a PDF named .jpg", []fileUp{{"照片.jpg", jpg}, {"合影.jpg", attachtest.PDF()}}, "第2个文件（合影.jpg）"},
 			{"a zip named .jpg", []fileUp{{"x.jpg", []byte("PK\x03\x04" + strings.Repeat("z", 100))}}, "附件只能是 JPEG、PNG 图片或 PDF 文件"},
 			{"11 MB", []fileUp{{"大照片.jpg", append(append([]byte{}, jpg...), make([]byte, 11<<20)...)}}, "超过了 10 MB 的上限"},
-			// A NUL in the header: the part cannot be read, nothing is kept.
-			{"a NUL in the name", []fileUp{{"现场\x00.jpg", jpg}}, "请重新提交"},
+			// A NUL in the header: the part cannot be read, nothing is kept,
+			// and the user is told to rename the file.
+			{"a NUL in the name", []fileUp{{"现场\x00.jpg", jpg}}, "文件名含有无法识别的字符"},
 			{"a program named .jpg", []fileUp{{"../../etc/passwd.jpg", []byte("#!/bin/sh\nrm -rf /\n")}}, "附件只能是"},
 		}
 		for _, c := range refused {

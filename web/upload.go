@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
 
 	"zhuxiang/attach"
@@ -19,10 +20,19 @@ import (
 type uploadProblem int
 
 const (
-	uploadOK       uploadProblem = iota
-	uploadTooLarge               // the body passed the route's bound
-	uploadBroken                 // the upload was cut short
+	uploadOK        uploadProblem = iota
+	uploadTooLarge                // the body passed the route's bound
+	uploadBroken                  // the upload was cut short
+	uploadBadHeader               // a part's header could not be read (a NUL in a file name)
 )
+
+// message is what the user reads for a problem other than size.
+func (p uploadProblem) message() string {
+	if p == uploadBadHeader {
+		return "所选文件的文件名含有无法识别的字符，请将文件改名（如“现场照片1.jpg”）后重新上传"
+	}
+	return "上传中断，请重新提交"
+}
 
 // uploadFieldMax bounds an ordinary field of an upload form (a report's
 // text is at most 2 000 characters).
@@ -63,8 +73,12 @@ func readParts(q *request, file string, max int64, onFile func(name string, data
 // bodyProblem tells a body cut at the route's bound from one cut short.
 func bodyProblem(err error) uploadProblem {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	var pe textproto.ProtocolError
+	switch {
+	case errors.As(err, &mbe):
 		return uploadTooLarge
+	case errors.As(err, &pe):
+		return uploadBadHeader
 	}
 	return uploadBroken
 }
@@ -86,8 +100,8 @@ func readUpload(q *request, file string, max int64, label string, errs formError
 	switch problem {
 	case uploadTooLarge:
 		errs[file], name, data = tooLarge, "", nil
-	case uploadBroken:
-		errs["form"], name, data = "上传中断，请重新提交", "", nil
+	case uploadBroken, uploadBadHeader:
+		errs["form"], name, data = problem.message(), "", nil
 	}
 	return vals, name, data
 }
