@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"zhuxiang"
 	"zhuxiang/attach"
@@ -155,12 +156,27 @@ func loadCases(ctx context.Context, st *store.Store, published int, rng *rand.Ra
 	}
 	now := st.Now().In(zhuxiang.Shanghai)
 	day := func(d int) string { return now.AddDate(0, 0, d).Format(zhuxiang.DateLayout) }
+	// The 2025 call happened in 2025: its writes are made on the store's
+	// clock set to its days (as the matching demo sets it back), so that
+	// its cases were submitted while it was open and published after it
+	// closed, and say so. The clock is put back before the 2026 call.
+	clock := st.Now
+	defer func() { st.Now = clock }()
+	at := func(day string) {
+		t, err := time.ParseInLocation("2006-01-02 15:04", day, zhuxiang.Shanghai)
+		if err != nil {
+			panic(err)
+		}
+		st.Now = func() time.Time { return t }
+	}
+	at("2025-03-01 10:00")
 	old := &zhuxiang.CaseCall{Theme: "2025年度社会组织助力乡村振兴典型案例征集（演示）",
 		Description: "面向全州参与专项行动的社会组织和各县市，征集产业、人才、文化、生态、组织五个方面的帮扶典型案例。案例须有村里确认的成效，配1至2张现场照片。（演示）",
-		OpensOn:     day(-1), ClosesOn: day(30)}
+		OpensOn:     "2025-03-01", ClosesOn: "2025-10-31"}
 	if _, err := st.CreateCall(ctx, admin, old); err != nil {
 		return 0, err
 	}
+	st.Now = clock
 	cur := &zhuxiang.CaseCall{Theme: "2026年度社会组织助力乡村振兴典型案例征集（演示）",
 		Description: "继续征集各地帮扶中的好做法、好经验，重点关注重点帮扶村和“五大行动”中的创新做法。（演示）",
 		OpensOn:     day(-20), ClosesOn: day(40)}
@@ -246,6 +262,7 @@ func loadCases(ctx context.Context, st *store.Store, published int, rng *rand.Ra
 	// selected.
 	for i, p := range order[:published+2] {
 		a := submitter(p)
+		at(fmt.Sprintf("2025-09-%02d 16:30", 10+i))
 		c, err := write(old, p, a, 1+i%2)
 		if err != nil {
 			return made, err
@@ -253,6 +270,7 @@ func loadCases(ctx context.Context, st *store.Store, published int, rng *rand.Ra
 		if err := step(a, c, "submit", ""); err != nil {
 			return made, err
 		}
+		at(fmt.Sprintf("2025-11-%02d 10:00", 10+i))
 		if err := score(c, admin, dept); err != nil {
 			return made, err
 		}
@@ -274,10 +292,7 @@ func loadCases(ctx context.Context, st *store.Store, published int, rng *rand.Ra
 			}
 		}
 	}
-	old.OpensOn, old.ClosesOn, old.Version = "2025-03-01", "2025-10-31", 0
-	if err := st.UpdateCall(ctx, admin, old); err != nil {
-		return made, err
-	}
+	st.Now = clock
 	// The 2026 call: three submitted (one scored by both reviewers, one by
 	// the admin, one not yet), two drafts, one of them the county's own.
 	for i, p := range order[published+2 : published+5] {
