@@ -125,6 +125,7 @@ var routes = []route{
 	{"POST", Prefix + "/cases/{id}/transition", false, func(s *server) handlerFunc { return s.transitionCase }},
 	{"POST", Prefix + "/cases/{id}/scores", false, func(s *server) handlerFunc { return s.scoreCase }},
 	{"POST", Prefix + "/cases/{id}/photos", false, func(s *server) handlerFunc { return s.addCasePhoto }},
+	{"GET", Prefix + "/cases/{id}/photos/{n}", false, func(s *server) handlerFunc { return s.getCasePhoto }},
 }
 
 // The lifecycle steps get one route each, built from the domain's tables,

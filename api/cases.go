@@ -197,8 +197,10 @@ func toCaseJSON(a zhuxiang.Actor, c *zhuxiang.Case) caseJSON {
 		out.Projects = append(out.Projects, caseProjectJSON(p))
 	}
 	for i, p := range c.Photos {
-		u := "/cases/" + url.PathEscape(c.ID) + "/photos/" + strconv.Itoa(i)
-		out.Photos = append(out.Photos, casePhotoJSON{Name: p.Name, Type: p.Type, Size: p.Size, Width: p.Width, Height: p.Height, URL: u, ThumbURL: u + "/thumb"})
+		// The API's own address, which a token reaches (the pages' need a
+		// session).
+		u := Prefix + "/cases/" + url.PathEscape(c.ID) + "/photos/" + strconv.Itoa(i)
+		out.Photos = append(out.Photos, casePhotoJSON{Name: p.Name, Type: p.Type, Size: p.Size, Width: p.Width, Height: p.Height, URL: u, ThumbURL: u + "?thumb=1"})
 	}
 	for _, t := range zhuxiang.CaseActions(a, c) {
 		out.Actions = append(out.Actions, t.Name)
@@ -402,4 +404,19 @@ func (s *server) addCasePhoto(w http.ResponseWriter, r *http.Request, a zhuxiang
 		return err
 	}
 	return s.writeCase(w, r, a, id, http.StatusCreated)
+}
+
+// getCasePhoto sends a photo of a case the caller may see (anyone a
+// published case's), or with thumb=1 its thumbnail.
+func (s *server) getCasePhoto(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n >= zhuxiang.MaxCasePhotos {
+		return zhuxiang.Errorf(zhuxiang.ENotFound, "", "照片不存在")
+	}
+	f, err := s.st.CasePhoto(r.Context(), a, r.PathValue("id"), n, newQuery(r).boolean("thumb"))
+	if err != nil {
+		return err
+	}
+	attach.Serve(w, r, *f)
+	return nil
 }

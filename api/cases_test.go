@@ -226,8 +226,19 @@ func TestCaseAPIRefusals(t *testing.T) {
 		c := f.newCase(t, call, zhuxiang.CaseDraft)
 		r := f.do(t, request{method: "POST", path: "/api/v1/cases/" + c.ID + "/photos", token: org,
 			body: map[string]any{"name": "车间.jpg", "data": base64.StdEncoding.EncodeToString(jpegBytes(t))}})
-		if r.status != http.StatusCreated || !strings.Contains(string(r.body), `"thumb_url":"/cases/`+c.ID+`/photos/0/thumb"`) {
+		photo := "/api/v1/cases/" + c.ID + "/photos/0"
+		if r.status != http.StatusCreated || !strings.Contains(string(r.body), `"thumb_url":"`+photo+`?thumb=1"`) {
 			t.Errorf("photo = %s", r)
+		}
+		// The addresses it gives are the API's own, reached with a token.
+		for _, path := range []string{photo, photo + "?thumb=1"} {
+			r = f.do(t, request{method: "GET", path: path, token: org})
+			if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/jpeg" || r.header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("GET %s = %d %q", path, r.status, r.header.Get("Content-Type"))
+			}
+		}
+		if r = f.do(t, request{method: "GET", path: "/api/v1/cases/" + c.ID + "/photos/5", token: org}); r.status != http.StatusNotFound {
+			t.Errorf("a photo that is not there = %s", r)
 		}
 	})
 }

@@ -70,6 +70,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/cases/{id}/transition":                  {"post"},
 		"/cases/{id}/scores":                      {"post"},
 		"/cases/{id}/photos":                      {"post"},
+		"/cases/{id}/photos/{n}":                  {"get"},
 	}
 	for _, step := range []string{"submit", "approve", "return", "start", "request_acceptance", "complete", "stop"} {
 		want["/projects/{id}/"+step] = []string{"post"}
