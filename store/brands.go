@@ -45,10 +45,8 @@ const brandFrom = ` FROM brands b LEFT JOIN regions c ON c.code = b.county_code`
 func scanBrand(sc interface{ Scan(...any) error }) (*zhuxiang.Brand, error) {
 	var b zhuxiang.Brand
 	var level, status, created, updated string
-	l := &b.Logo
-	if err := sc.Scan(&b.ID, &b.Seq, &b.Name, &level, &b.CountyCode, &b.County, &b.Year, &b.Description,
-		&l.Name, &l.Type, &l.Size, &l.SHA, &l.ThumbSHA, &l.Width, &l.Height,
-		&status, &b.Reason, &b.Version, &created, &b.CreatedBy, &updated, &b.UpdatedBy); err != nil {
+	dest := append([]any{&b.ID, &b.Seq, &b.Name, &level, &b.CountyCode, &b.County, &b.Year, &b.Description}, attachmentDest(&b.Logo)...)
+	if err := sc.Scan(append(dest, &status, &b.Reason, &b.Version, &created, &b.CreatedBy, &updated, &b.UpdatedBy)...); err != nil {
 		return nil, err
 	}
 	b.Level, b.Status = zhuxiang.BrandLevel(level), zhuxiang.BrandStatus(status)
@@ -149,13 +147,8 @@ func (s *Store) BrandCandidates(ctx context.Context, a zhuxiang.Actor, q string,
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	args := []any{}
-	marks := make([]string, len(zhuxiang.BrandProjectStatuses))
-	for i, st := range zhuxiang.BrandProjectStatuses {
-		args = append(args, string(st))
-		marks[i] = "$" + strconv.Itoa(len(args))
-	}
-	cond := "p.status IN (" + strings.Join(marks, ", ") + ")"
+	var args []any
+	cond := "p.status IN " + inList(&args, zhuxiang.BrandProjectStatuses, func(st zhuxiang.ProjectStatus) any { return string(st) })
 	if q = strings.TrimSpace(q); q != "" {
 		args = append(args, like(q))
 		cond += " AND p.name LIKE $" + strconv.Itoa(len(args)) + " ESCAPE '\\'"
@@ -196,14 +189,14 @@ func (s *Store) brandProjects(ctx context.Context, q querier, bs []*zhuxiang.Bra
 		return nil
 	}
 	byID := make(map[string]*zhuxiang.Brand, len(bs))
-	marks, args := make([]string, len(bs)), make([]any, len(bs))
-	for i, b := range bs {
+	for _, b := range bs {
 		byID[b.ID] = b
 		b.ProjectIDs, b.Projects = nil, nil
-		marks[i], args[i] = "$"+strconv.Itoa(i+1), b.ID
 	}
+	var args []any
+	in := inList(&args, bs, func(b *zhuxiang.Brand) any { return b.ID })
 	var all []string
-	err := eachRow(ctx, q, `SELECT brand_id, project_id FROM brand_projects WHERE brand_id IN (`+strings.Join(marks, ", ")+`) ORDER BY brand_id, pos`, args,
+	err := eachRow(ctx, q, `SELECT brand_id, project_id FROM brand_projects WHERE brand_id IN `+in+` ORDER BY brand_id, pos`, args,
 		func(sc interface{ Scan(...any) error }) error {
 			var bid, pid string
 			if err := sc.Scan(&bid, &pid); err != nil {
@@ -243,11 +236,8 @@ func (s *Store) brandProjectRows(ctx context.Context, q querier, ids []string) (
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	marks, args := make([]string, len(ids)), make([]any, len(ids))
-	for i, id := range ids {
-		marks[i], args[i] = "$"+strconv.Itoa(i+1), id
-	}
-	in := "(" + strings.Join(marks, ", ") + ")"
+	var args []any
+	in := inList(&args, ids, func(id string) any { return id })
 	byID := make(map[string]*zhuxiang.BrandProject, len(ids))
 	err := eachRow(ctx, q, `SELECT p.id, p.name, p.status, p.key_project, COALESCE(o.name, ''), p.county_code, COALESCE(c.name, ''), p.budget, p.people
 		FROM projects p LEFT JOIN orgs o ON o.id = p.lead_org_id LEFT JOIN regions c ON c.code = p.county_code WHERE p.id IN `+in, args,

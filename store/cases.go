@@ -289,16 +289,16 @@ func (s *Store) casePhotos(ctx context.Context, q querier, cs []*zhuxiang.Case) 
 		return nil
 	}
 	byID := make(map[string]*zhuxiang.Case, len(cs))
-	marks := make([]string, len(cs))
-	args := make([]any, len(cs))
-	for i, c := range cs {
-		byID[c.ID], marks[i], args[i] = c, "$"+strconv.Itoa(i+1), c.ID
+	for _, c := range cs {
+		byID[c.ID] = c
 	}
-	return eachRow(ctx, q, `SELECT case_id, name, type, size, sha, thumb_sha, width, height FROM case_photos WHERE case_id IN (`+strings.Join(marks, ", ")+`)
+	var args []any
+	in := inList(&args, cs, func(c *zhuxiang.Case) any { return c.ID })
+	return eachRow(ctx, q, `SELECT case_id, `+attachmentCols+` FROM case_photos WHERE case_id IN `+in+`
 		ORDER BY case_id, pos`, args, func(sc interface{ Scan(...any) error }) error {
 		var id string
 		var p zhuxiang.Attachment
-		if err := sc.Scan(&id, &p.Name, &p.Type, &p.Size, &p.SHA, &p.ThumbSHA, &p.Width, &p.Height); err != nil {
+		if err := sc.Scan(append([]any{&id}, attachmentDest(&p)...)...); err != nil {
 			return err
 		}
 		byID[id].Photos = append(byID[id].Photos, p)
@@ -464,9 +464,9 @@ func (s *Store) AddCasePhoto(ctx context.Context, a zhuxiang.Actor, id string, f
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_photos (case_id, pos, name, type, size, sha, thumb_sha, width, height)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_photos (case_id, pos, `+attachmentCols+`)
 			VALUES ($1, (SELECT COALESCE(MAX(pos), -1) + 1 FROM case_photos WHERE case_id = $1), $2, $3, $4, $5, $6, $7, $8)`,
-			id, at.Name, at.Type, at.Size, at.SHA, at.ThumbSHA, at.Width, at.Height); err != nil {
+			append([]any{id}, attachmentArgs(at)...)...); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`, ts(s.Now()), a.Name, id); err != nil {

@@ -178,3 +178,18 @@ func (s *Store) served(ctx context.Context, a zhuxiang.Attachment, thumb bool) (
 	}
 	return &attach.Served{Name: a.Name, Type: a.Type, SHA: a.SHA, Data: data}, nil
 }
+
+// attachmentCols are the columns a table of attached files keeps each in
+// (report_files, case_photos), after the column naming its record.
+const attachmentCols = "name, type, size, sha, thumb_sha, width, height"
+
+// attachmentDest are the scan destinations of attachmentCols (or of a
+// record's own columns in that order, as a brand's logo).
+func attachmentDest(a *zhuxiang.Attachment) []any {
+	return []any{&a.Name, &a.Type, &a.Size, &a.SHA, &a.ThumbSHA, &a.Width, &a.Height}
+}
+
+// attachmentArgs are the values of attachmentCols for an insert.
+func attachmentArgs(a zhuxiang.Attachment) []any {
+	return []any{a.Name, a.Type, a.Size, a.SHA, a.ThumbSHA, a.Width, a.Height}
+}

@@ -186,12 +186,7 @@ func (s *Store) ListOrgs(ctx context.Context, a zhuxiang.Actor, f OrgFilter) (*O
 			// The page is these rows, newest first. They are parameters so
 			// that the statement is one of a few texts the store keeps
 			// prepared (one per page length).
-			marks := make([]string, len(res.Seqs))
-			for i, n := range res.Seqs {
-				args = append(args, n)
-				marks[i] = "$" + strconv.Itoa(len(args))
-			}
-			where = append(where, "o.seq IN ("+strings.Join(marks, ", ")+")")
+			where = append(where, "o.seq IN "+inList(&args, res.Seqs, func(n int64) any { return n }))
 			// Left to itself the planner walks a county's rows by the
 			// county index and checks each against the list, far slower
 			// than fetching the listed rows by seq.

@@ -288,14 +288,11 @@ func (s *Store) projectDetails(ctx context.Context, q querier, ps []*zhuxiang.Pr
 		return nil
 	}
 	byID := make(map[string]*zhuxiang.Project, len(ps))
-	marks := make([]string, len(ps))
-	args := make([]any, len(ps))
-	for i, p := range ps {
+	for _, p := range ps {
 		byID[p.ID] = p
-		marks[i] = "$" + strconv.Itoa(i+1)
-		args[i] = p.ID
 	}
-	in := "(" + strings.Join(marks, ", ") + ")"
+	var args []any
+	in := inList(&args, ps, func(p *zhuxiang.Project) any { return p.ID })
 	err := eachRow(ctx, q, `SELECT pp.project_id, pp.org_id, COALESCE(o.name, ''), pp.role, pp.amount_fen, COALESCE(o.department_id, '')
 		FROM project_parties pp LEFT JOIN orgs o ON o.id = pp.org_id WHERE pp.project_id IN `+in+` ORDER BY pp.project_id, pp.pos`, args,
 		func(sc interface{ Scan(...any) error }) error {

@@ -108,20 +108,17 @@ func (s *Store) reportDetails(ctx context.Context, q querier, projectID string, 
 		return err
 	}
 	byID := make(map[string]*zhuxiang.ProjectReport, len(rs))
-	marks := make([]string, len(rs))
-	args := make([]any, len(rs))
-	for i, r := range rs {
+	for _, r := range rs {
 		r.VillageAccount = acct
 		byID[r.ID] = r
-		marks[i] = "$" + strconv.Itoa(i+1)
-		args[i] = r.ID
 	}
-	in := "(" + strings.Join(marks, ", ") + ")"
-	err = eachRow(ctx, q, `SELECT report_id, name, type, size, sha, thumb_sha, width, height FROM report_files
+	var args []any
+	in := inList(&args, rs, func(r *zhuxiang.ProjectReport) any { return r.ID })
+	err = eachRow(ctx, q, `SELECT report_id, `+attachmentCols+` FROM report_files
 		WHERE report_id IN `+in+` ORDER BY report_id, pos`, args, func(sc interface{ Scan(...any) error }) error {
 		var rid string
 		var f zhuxiang.Attachment
-		if err := sc.Scan(&rid, &f.Name, &f.Type, &f.Size, &f.SHA, &f.ThumbSHA, &f.Width, &f.Height); err != nil {
+		if err := sc.Scan(append([]any{&rid}, attachmentDest(&f)...)...); err != nil {
 			return err
 		}
 		byID[rid].Files = append(byID[rid].Files, f)
@@ -256,8 +253,8 @@ func (s *Store) CreateReport(ctx context.Context, a zhuxiang.Actor, projectID st
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO report_files (report_id, pos, name, type, size, sha, thumb_sha, width, height)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, i+1, att.Name, att.Type, att.Size, att.SHA, att.ThumbSHA, att.Width, att.Height); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO report_files (report_id, pos, `+attachmentCols+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, append([]any{r.ID, i + 1}, attachmentArgs(att)...)...); err != nil {
 				return err
 			}
 			r.Files = append(r.Files, att)

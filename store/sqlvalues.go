@@ -4,6 +4,7 @@ package store
 // fixed-width text, booleans as integers, empty strings as NULL, LIKE patterns.
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,4 +72,16 @@ func splitComma(s string) []string {
 		}
 	}
 	return out
+}
+
+// inList appends the value of each of vals to args and returns the
+// placeholders that name them, "($3, $4, $5)", for an IN condition: the
+// one way a page of records reads its lists in a single query.
+func inList[T any](args *[]any, vals []T, val func(T) any) string {
+	marks := make([]string, len(vals))
+	for i, v := range vals {
+		*args = append(*args, val(v))
+		marks[i] = "$" + strconv.Itoa(len(*args))
+	}
+	return "(" + strings.Join(marks, ", ") + ")"
 }
