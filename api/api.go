@@ -625,6 +625,17 @@ type list[T any] struct {
 	TotalCapped bool   `json:"total_capped"`
 }
 
+// writePage answers a list request with one page of records, each as f
+// renders it (an empty page as an empty array, never null).
+func writePage[T, J any](w http.ResponseWriter, recs []T, next string, total int, f func(T) J) error {
+	items := make([]J, 0, len(recs))
+	for _, r := range recs {
+		items = append(items, f(r))
+	}
+	writeJSON(w, http.StatusOK, list[J]{items, next, total, total >= store.CountCap})
+	return nil
+}
+
 // shortList is the envelope of a list the store bounds without paging.
 type shortList[T any] struct {
 	Items     []T  `json:"items"`

@@ -273,12 +273,7 @@ func (s *server) listCases(w http.ResponseWriter, r *http.Request, a zhuxiang.Ac
 	if err != nil {
 		return err
 	}
-	items := make([]caseJSON, 0, len(page.Cases))
-	for _, c := range page.Cases {
-		items = append(items, toCaseJSON(a, c))
-	}
-	writeJSON(w, http.StatusOK, list[caseJSON]{items, page.Next, page.Total, page.Total >= store.CountCap})
-	return nil
+	return writePage(w, page.Cases, page.Next, page.Total, func(c *zhuxiang.Case) caseJSON { return toCaseJSON(a, c) })
 }
 
 func (s *server) getCase(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {

@@ -126,12 +126,7 @@ func (s *server) listNeeds(w http.ResponseWriter, r *http.Request, a zhuxiang.Ac
 	if err != nil {
 		return err
 	}
-	items := make([]needJSON, 0, len(page.Needs))
-	for _, n := range page.Needs {
-		items = append(items, toNeedJSON(a, n, false))
-	}
-	writeJSON(w, http.StatusOK, list[needJSON]{items, page.Next, page.Total, page.Total >= store.CountCap})
-	return nil
+	return writePage(w, page.Needs, page.Next, page.Total, func(n *zhuxiang.Need) needJSON { return toNeedJSON(a, n, false) })
 }
 
 func (s *server) getNeed(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {

@@ -93,12 +93,7 @@ func (s *server) listOffers(w http.ResponseWriter, r *http.Request, a zhuxiang.A
 	if err != nil {
 		return err
 	}
-	items := make([]offerJSON, 0, len(page.Offers))
-	for _, o := range page.Offers {
-		items = append(items, toOfferJSON(a, o))
-	}
-	writeJSON(w, http.StatusOK, list[offerJSON]{items, page.Next, page.Total, page.Total >= store.CountCap})
-	return nil
+	return writePage(w, page.Offers, page.Next, page.Total, func(o *zhuxiang.Offer) offerJSON { return toOfferJSON(a, o) })
 }
 
 func (s *server) getOffer(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {

@@ -206,12 +206,7 @@ func (s *server) listProjects(w http.ResponseWriter, r *http.Request, a zhuxiang
 	if err != nil {
 		return err
 	}
-	items := make([]projectJSON, 0, len(page.Projects))
-	for _, p := range page.Projects {
-		items = append(items, toProjectJSON(a, p, false))
-	}
-	writeJSON(w, http.StatusOK, list[projectJSON]{items, page.Next, page.Total, page.Total >= store.CountCap})
-	return nil
+	return writePage(w, page.Projects, page.Next, page.Total, func(p *zhuxiang.Project) projectJSON { return toProjectJSON(a, p, false) })
 }
 
 func (s *server) getProject(w http.ResponseWriter, r *http.Request, a zhuxiang.Actor) error {
