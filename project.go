@@ -161,6 +161,7 @@ type Project struct {
 	County       string         // filled on read
 	Villages     []string       // village codes, one or more
 	VillageNames []string       // filled on read, in the order of Villages
+	VillageTowns []string       // their townships' names, filled on read: a county may have two villages of one name
 	Action       Action
 	PairingID    string   // the pairing it grew from, optional
 	NeedIDs      []string // the needs it answers, optional; completing it marks them done

@@ -104,7 +104,16 @@ func ExportProjects(ctx context.Context, st *store.Store, a zhuxiang.Actor, f st
 		if p.Key {
 			key = "是"
 		}
-		row := []any{p.Seq, p.Name, p.LeadOrg(), strings.Join(partners, "；"), p.County, strings.Join(p.VillageNames, "、"), p.Action.Label(), p.Status.Label(), key}
+		// Villages as 乡镇/村, as the import reads them: a county may have
+		// two villages of one name, and the export must import back.
+		villages := make([]string, len(p.VillageNames))
+		for i, name := range p.VillageNames {
+			villages[i] = name
+			if i < len(p.VillageTowns) && p.VillageTowns[i] != "" {
+				villages[i] = p.VillageTowns[i] + "/" + name
+			}
+		}
+		row := []any{p.Seq, p.Name, p.LeadOrg(), strings.Join(partners, "；"), p.County, strings.Join(villages, "、"), p.Action.Label(), p.Status.Label(), key}
 		for _, revised := range []bool{false, true} {
 			for _, src := range zhuxiang.FundSources {
 				var fen int64

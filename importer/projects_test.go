@@ -104,7 +104,11 @@ func TestImportProjects(t *testing.T) {
 		if res := w.importProjects(t, w.orgUser, rows, zhuxiang.ImportAll); res.Unchanged != 2 || res.Created+res.Updated != 0 {
 			t.Fatalf("second import: %+v", res)
 		}
-		// The export imports back unchanged.
+		// The export imports back unchanged, even with a second 结对一村 in
+		// the county: it names each village with its township.
+		if _, err := st.ImportRegions(bg, zhuxiang.SystemActor, []store.RegionRow{{Row: 2, County: "和静县", Township: "巴伦台镇", Village: "结对一村"}}, zhuxiang.ImportAll); err != nil {
+			t.Fatal(err)
+		}
 		var buf bytes.Buffer
 		if err := ExportProjects(bg, st, w.orgUser, store.ProjectFilter{}, &buf); err != nil {
 			t.Fatal(err)
@@ -121,6 +125,7 @@ func TestImportProjects(t *testing.T) {
 		seq := func(p *zhuxiang.Project) string { return strconv.FormatInt(p.Seq, 10) }
 		renamed := slices.Clone(rows[0])
 		renamed[0], renamed[1] = seq(hongzao), "红枣烘干房建设（二期）"
+		renamed[4] = "和静镇/结对一村、和静镇/台账二村" // 结对一村 alone is ambiguous now
 		if res := w.importProjects(t, w.orgUser, [][]string{renamed}, zhuxiang.ImportAll); res.Updated != 1 {
 			t.Fatalf("rename by number: %+v", res)
 		}

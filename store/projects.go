@@ -308,15 +308,16 @@ func (s *Store) projectDetails(ctx context.Context, q querier, ps []*zhuxiang.Pr
 	if err != nil {
 		return err
 	}
-	err = eachRow(ctx, q, `SELECT pv.project_id, pv.village_code, COALESCE(v.name, '') FROM project_villages pv LEFT JOIN regions v ON v.code = pv.village_code
+	err = eachRow(ctx, q, `SELECT pv.project_id, pv.village_code, COALESCE(v.name, ''), COALESCE(t.name, '') FROM project_villages pv
+		LEFT JOIN regions v ON v.code = pv.village_code LEFT JOIN regions t ON t.code = v.parent_code
 		WHERE pv.project_id IN `+in+` ORDER BY pv.project_id, pv.pos`, args,
 		func(sc interface{ Scan(...any) error }) error {
-			var pid, code, name string
-			if err := sc.Scan(&pid, &code, &name); err != nil {
+			var pid, code, name, town string
+			if err := sc.Scan(&pid, &code, &name, &town); err != nil {
 				return err
 			}
 			p := byID[pid]
-			p.Villages, p.VillageNames = append(p.Villages, code), append(p.VillageNames, name)
+			p.Villages, p.VillageNames, p.VillageTowns = append(p.Villages, code), append(p.VillageNames, name), append(p.VillageTowns, town)
 			return nil
 		})
 	if err != nil {
